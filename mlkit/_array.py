@@ -1,0 +1,283 @@
+"""Array namespace and device dispatch, and the few operations the array API standard lacks.
+
+Every estimator finds its namespace from its input: ``xp, device = namespace_and_device(X)``.
+Its computation then runs in ``xp`` on ``device``. This module is the only place that knows
+about NumPy, CuPy, PyTorch, Dask or ``array_api_strict`` by name; each helper below has a fast
+path for the libraries that offer the operation natively and a generic fallback written in the
+standard alone.
+"""
+
+from __future__ import annotations
+
+import array_api_compat as aac
+import numpy as np
+
+__all__ = [
+    "as_namespace",
+    "bincount",
+    "compute",
+    "cov",
+    "float_dtype",
+    "is_lazy",
+    "is_numpy",
+    "logsumexp",
+    "namespace_and_device",
+    "one_hot",
+    "segment_sum",
+    "to_host",
+    "trapezoid",
+]
+
+
+def _arrays_only(arrays):
+    return [a for a in arrays if a is not None and aac.is_array_api_obj(a)]
+
+
+def namespace_and_device(*arrays):
+    """The array namespace and device shared by ``arrays``.
+
+    ``None``, Python scalars, lists and pandas objects are not array API objects: they are
+    ignored here, and validation turns them into NumPy arrays. With no array API object at all
+    the answer is NumPy on the CPU.
+
+    Returns
+    -------
+    xp : module
+        The array-API-compatible namespace (``array_api_compat``'s wrapper for NumPy, CuPy,
+        PyTorch and Dask; the library itself when it is already compliant).
+    device : object
+        The device of the arrays, as ``array_api_compat.device`` names it.
+    """
+    arrays = _arrays_only(arrays)
+    if not arrays:
+        return aac.array_namespace(np.empty(0)), "cpu"
+    xp = aac.array_namespace(*arrays)
+    return xp, aac.device(arrays[0])
+
+
+def is_numpy(xp):
+    """True when ``xp`` is NumPy (or array_api_compat's wrapper of it)."""
+    return aac.is_numpy_namespace(xp)
+
+
+def is_lazy(x):
+    """True for arrays whose values are not computed yet (Dask)."""
+    return aac.is_dask_array(x)
+
+
+def _is_dask_namespace(xp):
+    return aac.is_dask_namespace(xp)
+
+
+def compute(*arrays):
+    """Concrete values of ``arrays``: one batched ``dask.compute`` for Dask, a no-op otherwise.
+
+    Use it once at the end of ``fit`` so that all of a model's reductions run in one pass.
+    """
+    if any(is_lazy(a) for a in arrays):
+        import dask
+
+        return tuple(dask.compute(*arrays))
+    return arrays
+
+
+def to_host(x):
+    """``x`` as a NumPy array on the host (computing it if it is lazy)."""
+    if x is None or isinstance(x, np.ndarray):
+        return x
+    if aac.is_dask_array(x):
+        return np.asarray(x.compute())
+    if aac.is_cupy_array(x):
+        return x.get()
+    if aac.is_torch_array(x):
+        return x.detach().cpu().numpy()
+    if aac.is_array_api_obj(x):
+        try:
+            return np.from_dlpack(x)
+        except (TypeError, BufferError, RuntimeError, AttributeError):
+            return np.asarray(x)
+    return np.asarray(x)
+
+
+def as_namespace(a, xp, device):
+    """``a`` (a fitted array, possibly of another namespace) as an array of ``xp`` on ``device``.
+
+    Dask operations accept NumPy arrays as they are, so for Dask the host array is returned:
+    fitted state stays concrete and small while the data stays lazy.
+    """
+    if a is None:
+        return None
+    if _is_dask_namespace(xp):
+        return to_host(a)
+    if aac.is_array_api_obj(a):
+        a_xp = aac.array_namespace(a)
+        if a_xp is xp and aac.device(a) == device:
+            return a
+        if not aac.is_numpy_array(a):
+            a = to_host(a)
+    return xp.asarray(a, device=device)
+
+
+def float_dtype(xp, device, dtype=None):
+    """The floating dtype to compute in: ``dtype`` if it is float32/float64, else float64.
+
+    Devices without float64 (Apple's MPS) get float32.
+    """
+    if dtype is not None and dtype in (xp.float32, xp.float64):
+        return dtype
+    info = getattr(xp, "__array_namespace_info__", None)
+    if info is not None:
+        try:
+            if "float64" not in info().dtypes(device=device, kind="real floating"):
+                return xp.float32
+        except Exception:  # pragma: no cover - namespaces whose info() cannot answer
+            pass
+    return xp.float64
+
+
+# ---------------------------------------------------------------------------------------------
+# Operations the standard lacks
+# ---------------------------------------------------------------------------------------------
+
+
+def logsumexp(a, axis=None, keepdims=False, xp=None):
+    """log(sum(exp(a))) along ``axis``, without overflow.
+
+    The maximum is subtracted first; rows whose maximum is infinite (all ``-inf``) give
+    ``-inf`` rather than NaN.
+    """
+    if xp is None:
+        xp, _ = namespace_and_device(a)
+    if is_numpy(xp):
+        from scipy.special import logsumexp as _lse
+
+        return np.asarray(_lse(np.asarray(a), axis=axis, keepdims=keepdims))
+    m = xp.max(a, axis=axis, keepdims=True)
+    m = xp.where(xp.isfinite(m), m, xp.zeros_like(m))
+    s = xp.log(xp.sum(xp.exp(a - m), axis=axis, keepdims=True)) + m
+    if not keepdims:
+        s = xp.squeeze(s, axis=axis) if axis is not None else xp.reshape(s, ())
+    return s
+
+
+def one_hot(indices, n, dtype=None, xp=None):
+    """An (n_samples, n) matrix with a one in column ``indices[i]`` of row ``i``.
+
+    Per-class statistics are one-hot matrix products: ``one_hot(y, k).T @ X`` sums the rows of
+    each class, in one BLAS call and without data-dependent shapes.
+    """
+    if xp is None:
+        xp, _ = namespace_and_device(indices)
+    if dtype is None:
+        dtype = xp.float64
+    device = aac.device(indices)
+    cols = xp.arange(n, device=device) if not _is_dask_namespace(xp) else xp.arange(n)
+    return xp.astype(indices[:, None] == cols[None, :], dtype)
+
+
+def bincount(indices, weights=None, minlength=0, xp=None):
+    """Counts (or summed weights) of each non-negative integer in ``indices``.
+
+    The output has length ``max(minlength, max(indices) + 1)``; for lazy input ``minlength``
+    must be given and is the length.
+    """
+    if xp is None:
+        xp, _ = namespace_and_device(indices, weights)
+    native = is_numpy(xp) or aac.is_cupy_namespace(xp) or aac.is_torch_namespace(xp)
+    if native or _is_dask_namespace(xp):
+        return _native(indices).bincount(indices, weights=weights, minlength=minlength)
+    n = minlength
+    if indices.shape[0]:
+        n = max(n, int(xp.max(indices)) + 1)
+    if weights is None:
+        return xp.sum(one_hot(indices, n, dtype=xp.int64, xp=xp), axis=0)
+    return xp.sum(one_hot(indices, n, dtype=weights.dtype, xp=xp) * weights[:, None], axis=0)
+
+
+def _native(x):
+    """The library module itself (numpy, cupy, torch, dask.array), for its non-standard ops."""
+    if aac.is_numpy_array(x):
+        return np
+    if aac.is_cupy_array(x):
+        import cupy
+
+        return cupy
+    if aac.is_torch_array(x):
+        import torch
+
+        return torch
+    if aac.is_dask_array(x):
+        import dask.array
+
+        return dask.array
+    raise TypeError(f"no native library for {type(x).__name__}")
+
+
+def segment_sum(values, segment_ids, n_segments, xp=None):
+    """Sum the rows of ``values`` that share a segment id: ``out[s] = sum(values[ids == s])``.
+
+    This is the scatter-add the standard lacks. ``values`` is 1-D or 2-D; the output has
+    ``n_segments`` rows. NumPy uses ``bincount`` (1-D) or a sorted ``add.reduceat`` (2-D), CuPy
+    its atomic ``scatter_add``, PyTorch ``index_add``; the generic path is a one-hot product.
+    """
+    if xp is None:
+        xp, _ = namespace_and_device(values, segment_ids)
+    shape = (n_segments,) + tuple(values.shape[1:])
+    if is_numpy(xp):
+        values = np.asarray(values)
+        ids = np.asarray(segment_ids)
+        if values.ndim == 1:
+            return np.bincount(ids, weights=values, minlength=n_segments)[:n_segments]
+        order = np.argsort(ids, kind="stable")
+        ids_sorted = ids[order]
+        starts = np.flatnonzero(np.r_[True, ids_sorted[1:] != ids_sorted[:-1]])
+        out = np.zeros(shape, dtype=values.dtype)
+        if starts.size:
+            out[ids_sorted[starts]] = np.add.reduceat(values[order], starts, axis=0)
+        return out
+    if aac.is_cupy_namespace(xp):
+        import cupy
+        import cupyx
+
+        out = cupy.zeros(shape, dtype=values.dtype)
+        cupyx.scatter_add(out, segment_ids, values)
+        return out
+    if aac.is_torch_namespace(xp):
+        import torch
+
+        out = torch.zeros(shape, dtype=values.dtype, device=values.device)
+        return out.index_add_(0, segment_ids.to(torch.int64), values)
+    oh = one_hot(segment_ids, n_segments, dtype=values.dtype, xp=xp)
+    if values.ndim == 1:
+        return xp.sum(oh * values[:, None], axis=0)
+    return oh.T @ values
+
+
+def cov(X, aweights=None, ddof=1, xp=None):
+    """Covariance of the columns of ``X`` (rows are observations), optionally weighted.
+
+    With weights ``w`` the mean is ``sum(w x) / sum(w)`` and the divisor is ``sum(w) - ddof``,
+    as ``numpy.cov(..., aweights=w)`` when the weights are frequencies.
+    """
+    if xp is None:
+        xp, _ = namespace_and_device(X, aweights)
+    if aweights is None:
+        n = X.shape[0]
+        mean = xp.mean(X, axis=0)
+        Xc = X - mean
+        return (Xc.T @ Xc) / (n - ddof)
+    wsum = xp.sum(aweights)
+    mean = xp.sum(X * aweights[:, None], axis=0) / wsum
+    Xc = X - mean
+    return ((Xc * aweights[:, None]).T @ Xc) / (wsum - ddof)
+
+
+def trapezoid(y, x, xp=None):
+    """The trapezoidal rule: the area under the polyline through ``(x[i], y[i])``."""
+    if xp is None:
+        xp, _ = namespace_and_device(y, x)
+    if is_numpy(xp):
+        return float(np.trapezoid(np.asarray(y), np.asarray(x)))
+    dx = x[1:] - x[:-1]
+    return xp.sum(dx * (y[1:] + y[:-1])) / 2
+

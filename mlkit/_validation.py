@@ -1,0 +1,430 @@
+"""Parameter and data checks shared by every estimator.
+
+Two halves:
+
+* **Parameters.** An estimator lists its constraints in a class attribute
+  ``_parameter_constraints`` (a dict from parameter name to a list of allowed forms) and calls
+  ``validate_params(self)`` first thing in ``fit``. Errors read like scikit-learn's:
+  "The 'n_components' parameter of PCA must be an int in the range [1, inf) or None. Got 0
+  instead."
+* **Data.** ``validate_data`` accepts NumPy arrays, pandas DataFrames and lists (validated by
+  scikit-learn's public ``validate_data``, so feature names and messages are scikit-learn's) and
+  array-API arrays -- CuPy, PyTorch, Dask, ``array_api_strict`` -- which are checked in their own
+  namespace without a copy to the host. Dask arrays are never computed here: their finiteness is
+  checked by the estimator on the statistics it computes anyway (see ``check_finite_stats``).
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import array_api_compat as aac
+import numpy as np
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import validate_data as _sk_validate_data
+
+from ._array import as_namespace, float_dtype, is_lazy, namespace_and_device, to_host
+
+__all__ = [
+    "Interval",
+    "InvalidParameterError",
+    "Options",
+    "StrOptions",
+    "check_finite_stats",
+    "check_is_fitted",
+    "check_sample_weight",
+    "decode_labels",
+    "encode_labels",
+    "validate_data",
+    "validate_params",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Parameters
+# ---------------------------------------------------------------------------------------------
+
+
+class InvalidParameterError(ValueError, TypeError):
+    """A constructor parameter has a value or type the estimator does not accept.
+
+    It is both a ``ValueError`` and a ``TypeError``, as scikit-learn's, so either ``except``
+    clause catches it.
+    """
+
+
+class Interval:
+    """Numbers of ``kind`` (``numbers.Integral`` or ``numbers.Real``) between two bounds.
+
+    ``closed`` is 'left', 'right', 'both' or 'neither'; a bound of ``None`` is infinite.
+    """
+
+    def __init__(self, kind, left, right, *, closed):
+        self.kind, self.left, self.right, self.closed = kind, left, right, closed
+
+    def accepts(self, value):
+        if isinstance(value, bool | np.bool_) or not isinstance(value, self.kind):
+            return False
+        if self.left is not None:
+            lo_ok = value >= self.left if self.closed in ("left", "both") else value > self.left
+            if not lo_ok:
+                return False
+        if self.right is not None:
+            hi_ok = value <= self.right if self.closed in ("right", "both") else value < self.right
+            if not hi_ok:
+                return False
+        return True
+
+    def __str__(self):
+        kind = "an int" if self.kind is numbers.Integral else "a float"
+        lo = "-inf" if self.left is None else repr(self.left)
+        hi = "inf" if self.right is None else repr(self.right)
+        left = "[" if self.closed in ("left", "both") and self.left is not None else "("
+        right = "]" if self.closed in ("right", "both") and self.right is not None else ")"
+        return f"{kind} in the range {left}{lo}, {hi}{right}"
+
+
+class Options:
+    """One of a fixed set of values of a given type."""
+
+    def __init__(self, kind, options):
+        self.kind, self.options = kind, set(options)
+
+    def accepts(self, value):
+        return isinstance(value, self.kind) and value in self.options
+
+    def __str__(self):
+        return f"a {self.kind.__name__} among {sorted(self.options, key=str)}"
+
+
+class StrOptions(Options):
+    """One of a fixed set of strings."""
+
+    def __init__(self, options):
+        super().__init__(str, options)
+
+    def __str__(self):
+        return "a str among {" + ", ".join(repr(o) for o in sorted(self.options)) + "}"
+
+
+def _accepts(constraint, value):
+    if constraint is None:
+        return value is None
+    if isinstance(constraint, Interval | Options):
+        return constraint.accepts(value)
+    if constraint == "boolean":
+        return isinstance(value, bool | np.bool_)
+    if constraint == "random_state":
+        return value is None or isinstance(value, numbers.Integral | np.random.RandomState)
+    if constraint == "array-like":
+        return hasattr(value, "__len__") or hasattr(value, "shape")
+    if constraint is callable:
+        return callable(value)
+    if isinstance(constraint, type):
+        return isinstance(value, constraint) and not (
+            constraint is not bool and isinstance(value, bool)
+        )
+    raise TypeError(f"unknown parameter constraint {constraint!r}")  # a bug in mlkit itself
+
+
+def _describe(constraint):
+    if constraint is None:
+        return "None"
+    if constraint == "boolean":
+        return "an instance of 'bool'"
+    if constraint == "random_state":
+        return "an int, a numpy.random.RandomState instance or None"
+    if constraint == "array-like":
+        return "an array-like"
+    if constraint is callable:
+        return "a callable"
+    if isinstance(constraint, type):
+        return f"an instance of '{constraint.__name__}'"
+    return str(constraint)
+
+
+def constraint_message(name, owner, constraints, value):
+    """The scikit-learn style message for a parameter that meets none of ``constraints``."""
+    parts = [_describe(c) for c in constraints]
+    # None last, as scikit-learn writes it
+    parts.sort(key=lambda p: p == "None")
+    allowed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
+    return f"The {name!r} parameter of {owner} must be {allowed}. Got {value!r} instead."
+
+
+def validate_params(estimator):
+    """Check every parameter of ``estimator`` against its class's ``_parameter_constraints``."""
+    constraints = getattr(type(estimator), "_parameter_constraints", {})
+    params = estimator.get_params(deep=False)
+    for name, allowed in constraints.items():
+        value = params[name]
+        if not any(_accepts(c, value) for c in allowed):
+            owner = type(estimator).__name__
+            raise InvalidParameterError(constraint_message(name, owner, allowed, value))
+
+
+# ---------------------------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------------------------
+
+
+def _is_device_array(X):
+    """An array-API array that is not NumPy: it is validated in its own namespace."""
+    return aac.is_array_api_obj(X) and not aac.is_numpy_array(X)
+
+
+def _host_dtype(dtype):
+    if dtype == "float":
+        return [np.float64, np.float32]
+    return dtype
+
+
+def validate_data(
+    estimator,
+    X="no_validation",
+    y="no_validation",
+    *,
+    reset=True,
+    dtype="float",
+    allow_nan=False,
+    ensure_min_samples=1,
+    ensure_min_features=1,
+    classification=False,
+):
+    """Validate ``X`` (and ``y``) for ``estimator``, keeping the input's namespace.
+
+    Parameters
+    ----------
+    estimator : estimator
+        Receives ``n_features_in_`` (and ``feature_names_in_`` for DataFrames) when ``reset``;
+        otherwise the number of features is checked against it.
+    X, y : array-like, or the string 'no_validation' to skip it
+    reset : bool
+        True in ``fit``; False in every method after it.
+    dtype : 'float', 'numeric' or None
+        'float' keeps float32/float64 and turns the rest into float64; 'numeric' keeps any
+        numeric dtype; None keeps object columns (categorical data).
+    allow_nan : bool
+        Let NaN through (missing values); infinity is refused either way.
+    classification : bool
+        Check ``y`` as class labels (at least two classes).
+
+    Returns
+    -------
+    X, or (X, y) when both are validated. NumPy, pandas and list inputs come back as NumPy;
+    array-API inputs come back in their own namespace and on their own device.
+    """
+    no_X, no_y = isinstance(X, str) and X == "no_validation", isinstance(y, str) and (
+        y == "no_validation"
+    )
+    if no_X or not _is_device_array(X):
+        out = _sk_validate_data(
+            estimator,
+            X,
+            y,
+            reset=reset,
+            dtype=_host_dtype(dtype),
+            ensure_all_finite="allow-nan" if allow_nan else True,
+            ensure_min_samples=ensure_min_samples,
+            ensure_min_features=ensure_min_features,
+        )
+        if classification and not no_y:
+            _check_labels(out[1])
+        return out
+    X = _check_array_xp(X, dtype, allow_nan, ensure_min_samples, ensure_min_features, "X")
+    _check_n_features(estimator, X, reset)
+    if no_y:
+        return X
+    if y is None:
+        raise ValueError(
+            f"{type(estimator).__name__} requires y to be passed, but the target y is None."
+        )
+    y = _check_y_xp(y, X)
+    if classification:
+        _check_labels(y)
+    return X, y
+
+
+def _check_array_xp(X, dtype, allow_nan, ensure_min_samples, ensure_min_features, name):
+    xp, device = namespace_and_device(X)
+    if X.ndim != 2:
+        if X.ndim < 2:
+            raise ValueError(
+                f"Expected 2D array, got {X.ndim}D array instead. Reshape your data either "
+                "using X.reshape(-1, 1) if your data has a single feature or "
+                "X.reshape(1, -1) if it contains a single sample."
+            )
+        raise ValueError(f"Found array with dim {X.ndim}, while dim <= 2 is required.")
+    n, d = X.shape
+    if n is not None and not np.isnan(n) and n < ensure_min_samples:
+        raise ValueError(
+            f"Found array with {n} sample(s) (shape=({n}, {d})) while a minimum of "
+            f"{ensure_min_samples} is required."
+        )
+    if d < ensure_min_features:
+        raise ValueError(
+            f"Found array with {d} feature(s) (shape=({n}, {d})) while a minimum of "
+            f"{ensure_min_features} is required."
+        )
+    if xp.isdtype(X.dtype, "complex floating"):
+        raise ValueError("Complex data not supported.")
+    if dtype == "float" and X.dtype not in (xp.float32, xp.float64):
+        X = xp.astype(X, float_dtype(xp, device))
+    elif dtype == "numeric" and not xp.isdtype(X.dtype, "numeric"):
+        X = xp.astype(X, float_dtype(xp, device))
+    if not is_lazy(X) and xp.isdtype(X.dtype, "real floating"):
+        _check_finite_xp(X, xp, allow_nan, name)
+    return X
+
+
+def _check_finite_xp(X, xp, allow_nan, name):
+    if bool(xp.all(xp.isfinite(X))):
+        return
+    if not allow_nan and bool(xp.any(xp.isnan(X))):
+        raise ValueError(f"Input {name} contains NaN.")
+    if bool(xp.any(xp.isinf(X))):
+        raise ValueError(f"Input {name} contains infinity or a value too large for {X.dtype}.")
+
+
+def check_finite_stats(*stats, name="X"):
+    """Raise the NaN/inf error from statistics computed from X (lazy inputs' finiteness check).
+
+    Sums, means and extremes of a column are non-finite exactly when the column has a
+    non-finite value, so a Dask fit checks its concrete statistics instead of paying for a
+    second pass over the data.
+    """
+    for s in stats:
+        h = to_host(s)
+        if h is not None and not np.all(np.isfinite(h)):
+            raise ValueError(f"Input {name} contains NaN or infinity.")
+
+
+def _check_n_features(estimator, X, reset):
+    d = X.shape[1]
+    if reset:
+        estimator.n_features_in_ = d
+        if hasattr(estimator, "feature_names_in_"):
+            del estimator.feature_names_in_
+        return
+    expected = getattr(estimator, "n_features_in_", None)
+    if expected is not None and d != expected:
+        raise ValueError(
+            f"X has {d} features, but {type(estimator).__name__} is expecting {expected} "
+            "features as input."
+        )
+
+
+def _num_samples(a):
+    n = a.shape[0] if hasattr(a, "shape") else len(a)
+    return None if n is None or (isinstance(n, float) and np.isnan(n)) else int(n)
+
+
+def _check_y_xp(y, X):
+    if not aac.is_array_api_obj(y):
+        y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1:
+        raise ValueError(f"y should be a 1d array, got an array of shape {tuple(y.shape)}.")
+    ny, nx = _num_samples(y), _num_samples(X)
+    if ny is not None and nx is not None and ny != nx:
+        raise ValueError(
+            f"Found input variables with inconsistent numbers of samples: [{nx}, {ny}]"
+        )
+    return y
+
+
+def _check_labels(y):
+    """Class labels: discrete, and at least two distinct ones."""
+    if is_lazy(y):
+        return  # checked when the classes are computed (encode_labels)
+    host = to_host(y) if aac.is_array_api_obj(y) else np.asarray(y)
+    check_classification_targets(host)
+    classes = np.unique(host)
+    if classes.shape[0] < 2:
+        raise ValueError(
+            "Classifier can't train when only one class is present: the training data "
+            f"contains only class {classes[0]!r}; at least 2 classes are required."
+        )
+
+
+def encode_labels(y, xp, device):
+    """Sorted class labels and each sample's class index.
+
+    Returns
+    -------
+    classes : array
+        Sorted unique labels, in ``y``'s own namespace (NumPy for strings, lists and Dask).
+    y_idx : array of int64
+        Class index of each sample, in ``xp`` on ``device`` (lazy for Dask).
+    """
+    if aac.is_array_api_obj(y) and not aac.is_numpy_array(y) and not is_lazy(y):
+        y_xp = aac.array_namespace(y)
+        classes = y_xp.unique_values(y)
+        classes = y_xp.sort(classes)
+        y_idx = y_xp.searchsorted(classes, y)
+        return classes, as_namespace(y_idx, xp, device) if y_xp is not xp else y_idx
+    if is_lazy(y):
+        import dask.array as da
+
+        classes = np.unique(y.compute())
+        if classes.shape[0] < 2:
+            _check_labels(classes)
+        y_idx = da.map_blocks(np.searchsorted, classes, y, dtype=np.int64)
+        return classes, y_idx
+    host = np.asarray(y)
+    classes, y_idx = np.unique(host, return_inverse=True)
+    y_idx = y_idx.astype(np.int64)
+    if aac.is_dask_namespace(xp):
+        import dask.array as da
+
+        return classes, da.from_array(y_idx, chunks=-1)
+    return classes, as_namespace(y_idx, xp, device)
+
+
+def decode_labels(classes, indices, xp, device):
+    """The labels of class ``indices``: in ``xp`` when the labels are numbers, else NumPy.
+
+    String and object labels cannot live on a GPU, so predictions of such classes come back as
+    a NumPy array; numeric labels follow the input's namespace and device. Dask stays lazy.
+    """
+    if is_lazy(indices):
+        host_classes = to_host(classes)
+        return indices.map_blocks(lambda i: host_classes[i], dtype=host_classes.dtype)
+    if isinstance(classes, np.ndarray) and classes.dtype.kind not in "biuf":
+        return classes[to_host(indices)]
+    return xp.take(as_namespace(classes, xp, device), indices, axis=0)
+
+
+def check_sample_weight(sample_weight, n_samples, xp, device, dtype, *, only_non_negative=True):
+    """``sample_weight`` as a 1-D array of ``dtype`` in ``xp``; ``None`` stays ``None``.
+
+    A scalar is repeated for every sample. Negative weights are refused when
+    ``only_non_negative``.
+    """
+    if sample_weight is None:
+        return None
+    if isinstance(sample_weight, numbers.Number):
+        return xp.full((n_samples,), float(sample_weight), dtype=dtype, device=device)
+    if not aac.is_array_api_obj(sample_weight):
+        sample_weight = np.asarray(sample_weight, dtype=np.float64)
+    sw = as_namespace(sample_weight, xp, device)
+    if sw.ndim != 1:
+        raise ValueError(
+            f"Sample weights must be 1D array or scalar, got {sw.ndim}D array instead."
+        )
+    n = _num_samples(sw)
+    if n is not None and n_samples is not None and n != n_samples:
+        raise ValueError(
+            f"sample_weight.shape == ({n},), expected ({n_samples},)!"
+        )
+    sw = xp.astype(sw, dtype) if not aac.is_dask_namespace(xp) else sw.astype(dtype)
+    if not is_lazy(sw):
+        if not bool(xp.all(xp.isfinite(sw))):
+            raise ValueError("Input sample_weight contains NaN or infinity.")
+        if only_non_negative and bool(xp.any(sw < 0)):
+            raise ValueError("Negative values in data passed to `sample_weight`")
+        if n and not bool(xp.any(sw != 0)):
+            raise ValueError("Sample weights must contain at least one non-zero number.")
+    return sw

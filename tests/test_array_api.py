@@ -1,0 +1,59 @@
+"""Every registered estimator on every namespace its capability entry lists.
+
+The model fitted on a backend's arrays must equal the NumPy model, its fitted arrays must live
+in that namespace (concrete NumPy for Dask: the statistics are small), and every output method
+must return arrays of the input's namespace, on its device -- lazy for Dask.
+"""
+
+from __future__ import annotations
+
+import array_api_compat as aac
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from mlkit._array import is_lazy, to_host
+from mlkit._discovery import all_estimators
+from mlkit._testing import assert_allclose_xp
+
+from ._data import make_data
+from .test_common import fit, instance, output_methods
+
+ESTIMATORS = all_estimators()
+IDS = [name for name, _ in ESTIMATORS]
+CLASSES = [cls for _, cls in ESTIMATORS]
+
+
+def _float_array_attributes(est):
+    for name, value in vars(est).items():
+        if (
+            name.endswith("_") and not name.startswith("_") and aac.is_array_api_obj(value)
+            and "float" in str(value.dtype) and name != "classes_"
+        ):
+            yield name, value
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=IDS)
+def test_estimator_on_backend(cls, backend):
+    caps = cls._capabilities
+    if backend.name not in caps.fit and backend.name not in caps.predict:
+        pytest.skip(f"{cls.__name__} runs on the host for {backend.name}: {caps.host}")
+    X, y = make_data(caps.data)
+    reference = fit(instance(cls), X, y)
+
+    est = fit(clone(instance(cls)), backend.asarray(X), y)
+    for name, value in _float_array_attributes(est):
+        if backend.name in caps.fit:
+            expected = "numpy" if backend.name == "dask" else backend.name
+            assert_allclose_xp(value, getattr(reference, name), namespace=expected,
+                               rtol=1e-6, atol=1e-12, err_msg=name)
+        else:
+            np.testing.assert_allclose(to_host(value), getattr(reference, name), rtol=1e-6)
+    Xb = backend.asarray(X)
+    for method in output_methods(est):
+        out = getattr(est, method)(Xb)
+        if backend.name in caps.predict:
+            if backend.name == "dask":
+                assert is_lazy(out), f"{method} on dask should stay lazy"
+            assert_allclose_xp(out, getattr(reference, method)(X), namespace=backend.name,
+                               device=backend.device, rtol=1e-6, atol=1e-12, err_msg=method)
