@@ -52,7 +52,8 @@ def column_moments(X, sample_weight, xp, dtype):
     dev = xp.where(known, Xz - mean, 0.0)
     wdev = w * dev
     m2 = xp.sum(wdev * dev, axis=0) - xp.sum(wdev, axis=0) ** 2 / safe
-    return count, mean, m2
+    # the correction can overshoot by a rounding error on a constant column
+    return count, mean, xp.maximum(m2, 0.0)
 
 
 def merge_moments(a, b, xp):

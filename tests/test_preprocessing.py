@@ -1,0 +1,234 @@
+"""The scalers against scikit-learn (to 1e-12), Han et al.'s decimal scaling, every backend."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn import preprocessing as skp
+
+from mlkit._array import to_host
+from mlkit._testing import assert_allclose_xp, assert_estimator_equal
+from mlkit.datasets import load_iris, load_wine
+from mlkit.preprocessing import (
+    DecimalScaler,
+    MinMaxScaler,
+    Normalizer,
+    StandardScaler,
+    decimal_exponent,
+)
+
+RTOL = 1e-12
+# Transformed values are O(1) differences of nearly equal numbers where x is close to the mean:
+# their relative error there is unbounded, so outputs are compared to 1e-12 in absolute terms.
+ATOL = 1e-12
+
+
+def _data():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(200, 6)) * [1, 1e3, 1e-3, 5, 0, 2] + [0, -4, 1e3, 2, 7, 0]
+    return {"iris": load_iris()[0], "wine": load_wine()[0], "random+constant": X}
+
+
+DATA = _data()
+
+PAIRS = [
+    (StandardScaler(), skp.StandardScaler()),
+    (StandardScaler(with_mean=False), skp.StandardScaler(with_mean=False)),
+    (StandardScaler(with_std=False), skp.StandardScaler(with_std=False)),
+    (MinMaxScaler(), skp.MinMaxScaler()),
+    (MinMaxScaler(feature_range=(-2, 3), clip=True), skp.MinMaxScaler((-2, 3), clip=True)),
+    (Normalizer("l1"), skp.Normalizer("l1")),
+    (Normalizer("l2"), skp.Normalizer("l2")),
+    (Normalizer("max"), skp.Normalizer("max")),
+]
+
+
+@pytest.mark.parametrize("name", list(DATA))
+@pytest.mark.parametrize("ours,theirs", PAIRS, ids=lambda e: repr(e))
+def test_equal_to_scikit_learn(ours, theirs, name):
+    X = DATA[name]
+    ours.fit(X)
+    theirs.fit(X)
+    X_new = X[::-1] * 1.5 + 0.25  # values outside the training range too (clip)
+    assert_estimator_equal(ours, theirs, attributes=None, rtol=RTOL)
+    np.testing.assert_allclose(ours.transform(X_new), theirs.transform(X_new), rtol=RTOL,
+                               atol=ATOL)
+    if hasattr(theirs, "inverse_transform"):
+        Z = ours.transform(X)
+        np.testing.assert_allclose(ours.inverse_transform(Z), theirs.inverse_transform(Z),
+                                   rtol=RTOL, atol=1e-12)
+
+
+def test_standard_scaler_sample_weight_equals_scikit_learn():
+    X = DATA["wine"]
+    w = np.random.default_rng(2).uniform(0, 3, size=X.shape[0])
+    ours = StandardScaler().fit(X, sample_weight=w)
+    theirs = skp.StandardScaler().fit(X, sample_weight=w)
+    assert_estimator_equal(ours, theirs, rtol=RTOL)
+    np.testing.assert_allclose(ours.transform(X), theirs.transform(X), rtol=RTOL, atol=ATOL)
+
+
+def test_nan_ignored_in_fit_and_kept_in_transform():
+    X = DATA["iris"].copy()
+    X[::7, 1] = np.nan
+    X[3, 2] = np.nan
+    for ours, theirs in [(StandardScaler(), skp.StandardScaler()),
+                         (MinMaxScaler(), skp.MinMaxScaler())]:
+        ours.fit(X)
+        theirs.fit(X)
+        assert_estimator_equal(ours, theirs, rtol=RTOL)
+        np.testing.assert_allclose(ours.transform(X), theirs.transform(X), rtol=RTOL,
+                                   atol=ATOL)
+        assert np.isnan(ours.transform(X)[::7, 1]).all()
+
+
+@pytest.mark.parametrize("cls,sk", [(StandardScaler, skp.StandardScaler),
+                                    (MinMaxScaler, skp.MinMaxScaler)])
+def test_float32_kept_as_scikit_learn_keeps_it(cls, sk):
+    X = DATA["iris"].astype(np.float32)
+    ours, theirs = cls().fit(X), sk().fit(X)
+    out = ours.transform(X)
+    assert out.dtype == theirs.transform(X).dtype == np.float32
+    np.testing.assert_allclose(out, theirs.transform(X), rtol=1e-6)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(1, 40), min_size=1, max_size=5))
+def test_partial_fit_over_any_blocks_equals_one_fit(sizes):
+    X = DATA["random+constant"][: sum(sizes)]
+    w = np.linspace(0.5, 2.0, X.shape[0])
+    whole_std = StandardScaler().fit(X, sample_weight=w)
+    whole_mm, whole_dec = MinMaxScaler().fit(X), DecimalScaler().fit(X)
+    std, mm, dec = StandardScaler(), MinMaxScaler(), DecimalScaler()
+    start = 0
+    for size in sizes:
+        block = slice(start, start + size)
+        std.partial_fit(X[block], sample_weight=w[block])
+        mm.partial_fit(X[block])
+        dec.partial_fit(X[block])
+        start += size
+    assert_estimator_equal(std, whole_std, rtol=1e-10, atol=1e-10)
+    assert_estimator_equal(mm, whole_mm, rtol=0)
+    assert_estimator_equal(dec, whole_dec, rtol=0)
+
+
+def test_partial_fit_equals_scikit_learn_partial_fit():
+    X = DATA["wine"]
+    ours, theirs = StandardScaler(), skp.StandardScaler()
+    for block in np.array_split(X, 5):
+        ours.partial_fit(block)
+        theirs.partial_fit(block)
+    assert_estimator_equal(ours, theirs, rtol=RTOL)
+    np.testing.assert_allclose(ours.transform(X), theirs.transform(X), rtol=RTOL, atol=ATOL)
+
+
+def test_constant_column_keeps_scale_one():
+    X = np.column_stack([np.full(50, 3.3), np.arange(50.0)])
+    assert StandardScaler().fit(X).scale_[0] == 1.0
+    assert MinMaxScaler().fit(X).scale_[0] == 1.0
+    np.testing.assert_allclose(StandardScaler().fit_transform(X)[:, 0], 0.0, atol=ATOL)
+
+
+# --- decimal scaling --------------------------------------------------------------------------
+
+
+def test_decimal_scaling_han_kamber_pei_example():
+    # Han, Kamber & Pei, Data Mining 3rd ed., §3.5.2: values from -986 to 917 give j = 3,
+    # so -986 becomes -0.986 and 917 becomes 0.917.
+    X = np.array([[-986.0], [120.0], [917.0]])
+    s = DecimalScaler().fit(X)
+    assert s.exponent_[0] == 3
+    np.testing.assert_allclose(s.transform(X).ravel(), [-0.986, 0.120, 0.917], rtol=1e-15)
+    np.testing.assert_allclose(s.inverse_transform(s.transform(X)), X, rtol=1e-15)
+
+
+@pytest.mark.parametrize(
+    "max_abs,j",
+    # by hand: the smallest integer j with m / 10**j < 1
+    [(0.0, 0), (1.0, 1), (9.99, 1), (10.0, 2), (999.0, 3), (1000.0, 4), (0.5, 0),
+     (0.05, -1), (0.1, 0), (1e-3, -2), (123456.0, 6)],
+)
+def test_decimal_exponent_by_hand(max_abs, j):
+    from array_api_compat import numpy as xp
+
+    assert decimal_exponent(np.array([max_abs]), xp)[0] == j
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(1e-300, 1e300, allow_nan=False, allow_infinity=False))
+def test_decimal_exponent_is_the_smallest_such_integer(m):
+    from array_api_compat import numpy as xp
+
+    j = decimal_exponent(np.array([m]), xp)[0]
+    assert m / 10.0**j < 1.0
+    assert m / 10.0 ** (j - 1) >= 1.0
+
+
+def test_decimal_scaler_output_inside_unit_interval():
+    for X in DATA.values():
+        Z = DecimalScaler().fit_transform(X)
+        assert np.abs(Z).max() < 1.0
+
+
+# --- every backend ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cls", [StandardScaler, MinMaxScaler, DecimalScaler, Normalizer])
+def test_backend_fit_transform_matches_numpy(cls, backend):
+    X = DATA["random+constant"]
+    ref = cls().fit(X)
+    est = cls().fit(backend.asarray(X))
+    Z = est.transform(backend.asarray(X))
+    assert_allclose_xp(Z, ref.transform(X), namespace=backend.name, device=backend.device,
+                       dtype="float64", rtol=1e-12, atol=1e-14)
+    if hasattr(est, "inverse_transform"):
+        back = est.inverse_transform(Z)
+        assert_allclose_xp(back, X, namespace=backend.name, rtol=1e-9, atol=1e-9)
+
+
+def test_dask_fit_keeps_statistics_concrete_and_transform_lazy():
+    da = pytest.importorskip("dask.array")
+    # wine, not the column of 1e3 +- 1e-3 (a coefficient of variation of 1e-6 makes any change
+    # of summation order, as Dask's chunks make, move z-scores by ~1e-10)
+    X = DATA["wine"]
+    Xd = da.from_array(X, chunks=(17, 13))
+    s = StandardScaler().fit(Xd)
+    assert isinstance(s.mean_, np.ndarray) and isinstance(s.scale_, np.ndarray)
+    Z = s.transform(Xd)
+    assert isinstance(Z, da.Array)
+    np.testing.assert_allclose(Z.compute(), skp.StandardScaler().fit_transform(X), rtol=RTOL,
+                               atol=ATOL)
+
+
+def test_dask_nan_and_inf_checked_from_the_statistics():
+    da = pytest.importorskip("dask.array")
+    X = DATA["iris"].copy()
+    X[5, 1] = np.inf
+    for cls in (StandardScaler, MinMaxScaler, DecimalScaler):
+        with pytest.raises(ValueError, match="infinity"):
+            cls().fit(da.from_array(X, chunks=(40, 4)))
+
+
+def test_strict_namespace_fitted_state_stays_on_its_device():
+    xps = pytest.importorskip("array_api_strict")
+    dev = xps.Device("device1")
+    X = xps.asarray(DATA["iris"], device=dev)
+    for cls in (StandardScaler, MinMaxScaler, DecimalScaler):
+        est = cls().fit(X)
+        assert est.scale_.device == dev
+        assert to_host(est.transform(X)).shape == (150, 4)
+
+
+def test_minmax_bad_feature_range():
+    with pytest.raises(ValueError, match="Minimum of desired feature range"):
+        MinMaxScaler(feature_range=(1, 0)).fit(DATA["iris"])
+
+
+def test_parameter_errors_read_like_scikit_learn():
+    with pytest.raises(ValueError, match=r"The 'norm' parameter of Normalizer must be a str "
+                                         r"among \{'l1', 'l2', 'max'\}\. Got 'l3' instead\."):
+        Normalizer(norm="l3").fit(DATA["iris"])
+    with pytest.raises(TypeError, match="The 'with_mean' parameter of StandardScaler"):
+        StandardScaler(with_mean="yes").fit(DATA["iris"])
