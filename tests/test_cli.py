@@ -1,0 +1,73 @@
+"""The `mlkit` command end to end: the demo's table and report, and its errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from mlkit.cli import main
+
+
+def test_demo_prints_the_table_and_writes_the_report(tmp_path, capsys):
+    status = main(["demo", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert status == 0
+    for name in ("StandardScaler", "MinMaxScaler", "DecimalScaler", "Normalizer"):
+        assert name in out
+    assert "NO" not in out.split("report written")[0].replace("NORM", "")
+    page = (tmp_path / "report.md").read_text()
+    assert "![" in page
+    png = tmp_path / "normalization.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("dataset", ["wine", "breast_cancer"])
+def test_demo_on_other_bundled_data(dataset, capsys):
+    assert main(["demo", "--dataset", dataset]) == 0
+    assert dataset in capsys.readouterr().out
+
+
+def _csv(tmp_path, text):
+    p = tmp_path / "data.csv"
+    p.write_text(text)
+    return str(p)
+
+
+@pytest.mark.parametrize(
+    "make,args,message",
+    [
+        (lambda t: str(t / "missing.csv"), [], "no such data set or file"),
+        (lambda t: _csv(t, ""), [], "cannot read"),
+        (lambda t: _csv(t, "a,b,c\n" + "1,2,x\n" * 10), ["--target", "d"], "no column 'd'"),
+        (lambda t: _csv(t, "a,b,c\n" + "1,2,x\n" * 10), [], "single class"),
+    ],
+    ids=["missing", "empty", "no such target", "one class"],
+)
+def test_demo_bad_csv_is_one_line_and_exit_2(tmp_path, make, args, message):
+    proc = subprocess.run(
+        [sys.executable, "-m", "mlkit", "demo", "--dataset", make(tmp_path), *args],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_demo_on_a_user_csv(tmp_path, capsys):
+    from mlkit.datasets import load_iris
+
+    df = load_iris(as_frame=True).rename(columns={"class": "species"})
+    path = tmp_path / "iris.csv"
+    df.to_csv(path, index=False)
+    assert main(["demo", "--dataset", str(path), "--target", "species"]) == 0
+
+
+def test_info_and_capabilities(capsys):
+    assert main(["info"]) == 0
+    out = capsys.readouterr().out
+    assert "scikit-learn" in out and "StandardScaler" in out
+    assert main(["capabilities"]) == 0
+    assert "| estimator |" in capsys.readouterr().out

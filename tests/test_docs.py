@@ -1,0 +1,53 @@
+"""The README's promises and every docstring example."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import mlkit
+from mlkit._discovery import readme_with_table
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_readme_capability_table_is_current():
+    text = (ROOT / "README.md").read_text()
+    assert readme_with_table(text) == text, (
+        "README.md's capability table is stale: run `mlkit capabilities --update-readme`"
+    )
+
+
+def _modules():
+    for info in pkgutil.walk_packages(mlkit.__path__, prefix="mlkit."):
+        if info.name.endswith("__main__"):
+            continue
+        yield info.name
+
+
+@pytest.mark.parametrize("name", list(_modules()))
+def test_docstring_examples(name):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
+    assert result.failed == 0
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "test-command" in ci
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("<!-- test-command -->", 1)[1].split("```")[1]
+    assert "pytest" in block
+
+
+def test_ruff_passes():
+    pytest.importorskip("ruff")
+    out = subprocess.run([sys.executable, "-m", "ruff", "check", "--quiet", str(ROOT)],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
