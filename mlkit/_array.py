@@ -22,6 +22,8 @@ __all__ = [
     "is_numpy",
     "logsumexp",
     "namespace_and_device",
+    "nanmax",
+    "nanmin",
     "one_hot",
     "segment_sum",
     "to_host",
@@ -53,6 +55,11 @@ def namespace_and_device(*arrays):
         return aac.array_namespace(np.empty(0)), "cpu"
     xp = aac.array_namespace(*arrays)
     return xp, aac.device(arrays[0])
+
+
+def device(x):
+    """The device of an array (``array_api_compat.device``)."""
+    return aac.device(x)
 
 
 def is_numpy(xp):
@@ -192,6 +199,38 @@ def bincount(indices, weights=None, minlength=0, xp=None):
     if weights is None:
         return xp.sum(one_hot(indices, n, dtype=xp.int64, xp=xp), axis=0)
     return xp.sum(one_hot(indices, n, dtype=weights.dtype, xp=xp) * weights[:, None], axis=0)
+
+
+def nanmin(x, axis=None, xp=None):
+    """Minimum ignoring NaN (NaN where every value is NaN).
+
+    NumPy's ``fmin.reduce`` skips NaN natively and vectorizes well (several times faster than
+    ``min`` along the rows of a C-ordered matrix); CuPy has ``nanmin``; the generic path
+    replaces NaN by +inf.
+    """
+    return _nan_extreme(x, axis, xp, "min")
+
+
+def nanmax(x, axis=None, xp=None):
+    """Maximum ignoring NaN (NaN where every value is NaN)."""
+    return _nan_extreme(x, axis, xp, "max")
+
+
+def _nan_extreme(x, axis, xp, which):
+    if xp is None:
+        xp, _ = namespace_and_device(x)
+    if is_numpy(xp):
+        ufunc = np.fmin if which == "min" else np.fmax
+        return ufunc.reduce(np.asarray(x), axis=axis)
+    if aac.is_cupy_namespace(xp):
+        import cupy
+
+        return (cupy.nanmin if which == "min" else cupy.nanmax)(x, axis=axis)
+    nan = xp.isnan(x)
+    fill = xp.inf if which == "min" else -xp.inf
+    reduce = xp.min if which == "min" else xp.max
+    out = reduce(xp.where(nan, fill, x), axis=axis)
+    return xp.where(xp.all(nan, axis=axis), xp.nan, out)
 
 
 def _native(x):

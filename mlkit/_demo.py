@@ -174,6 +174,12 @@ def run(dataset="iris", target=None, out=None, console=None):
                       f"{t_ours * 1e3:.1f} ms", f"{t_theirs * 1e3:.1f} ms")
     console.print(table)
     if out is not None:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            raise DemoInputError(
+                "--out draws figures with matplotlib: pip install 'mlkit[plot]'"
+            ) from None
         from ._report import write_report
 
         path = write_report(Path(out), data, results)

@@ -13,7 +13,18 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 
-from ._array import as_namespace, compute, float_dtype, namespace_and_device, to_host
+from ._array import (
+    as_namespace,
+    compute,
+    float_dtype,
+    is_lazy,
+    is_numpy,
+    namespace_and_device,
+    nanmax,
+    nanmin,
+    to_host,
+)
+from ._array import device as device_of
 from ._discovery import Capabilities
 from ._validation import (
     StrOptions,
@@ -39,20 +50,40 @@ def column_moments(X, sample_weight, xp, dtype):
 
     The corrected two-pass algorithm (Chan, Golub & LeVeque 1983): the mean first, then the
     squared deviations from it, minus the square of the deviations' sum -- a term that is zero
-    in exact arithmetic and removes most of the rounding error of the first pass.
+    in exact arithmetic and removes most of the rounding error of the first pass. Data without
+    missing values takes the short road (no mask; weighted sums as matrix-vector products).
     """
+    X = xp.astype(X, dtype, copy=False)
+    if is_lazy(X):
+        return _masked_moments(X, sample_weight, xp, dtype)
+    n = X.shape[0]
+    total = float(n) if sample_weight is None else xp.sum(sample_weight)
+    sums = xp.sum(X, axis=0) if sample_weight is None else sample_weight @ X
+    if bool(xp.any(xp.isnan(sums))):  # a NaN in a column makes its sum NaN: no extra pass
+        return _masked_moments(X, sample_weight, xp, dtype)
+    count = xp.full((X.shape[1],), total, dtype=dtype, device=device_of(X))
+    mean = sums / total
+    dev = X - mean
+    if sample_weight is None:
+        m2 = xp.sum(dev * dev, axis=0) - xp.sum(dev, axis=0) ** 2 / n
+    else:
+        m2 = sample_weight @ (dev * dev) - (sample_weight @ dev) ** 2 / total
+    # the correction can overshoot by a rounding error on a constant column
+    return count, mean, xp.maximum(m2, 0.0)
+
+
+def _masked_moments(X, sample_weight, xp, dtype):
     known = ~xp.isnan(X)
     w = xp.astype(known, dtype)
     if sample_weight is not None:
         w = w * sample_weight[:, None]
-    Xz = xp.where(known, xp.astype(X, dtype), 0.0)
+    Xz = xp.where(known, X, 0.0)
     count = xp.sum(w, axis=0)
     safe = xp.where(count > 0, count, 1.0)
     mean = xp.sum(w * Xz, axis=0) / safe
     dev = xp.where(known, Xz - mean, 0.0)
     wdev = w * dev
     m2 = xp.sum(wdev * dev, axis=0) - xp.sum(wdev, axis=0) ** 2 / safe
-    # the correction can overshoot by a rounding error on a constant column
     return count, mean, xp.maximum(m2, 0.0)
 
 
@@ -70,11 +101,14 @@ def merge_moments(a, b, xp):
 
 def column_extremes(X, xp):
     """Per-column minimum and maximum ignoring NaN (NaN for an all-NaN column)."""
-    nan = xp.isnan(X)
-    lo = xp.min(xp.where(nan, xp.inf, X), axis=0)
-    hi = xp.max(xp.where(nan, -xp.inf, X), axis=0)
-    empty = xp.all(nan, axis=0)
-    return xp.where(empty, xp.nan, lo), xp.where(empty, xp.nan, hi)
+    return nanmin(X, axis=0, xp=xp), nanmax(X, axis=0, xp=xp)
+
+
+def column_max_abs(X, xp):
+    """Per-column largest magnitude ignoring NaN (0 for an all-NaN column)."""
+    lo, hi = column_extremes(X, xp)
+    m = xp.maximum(hi, -lo)
+    return xp.where(xp.isnan(m), 0.0, m)
 
 
 def decimal_exponent(max_abs, xp):
@@ -241,11 +275,9 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self, "n_samples_seen_")
         X = validate_data(self, X, reset=False, allow_nan=True)
         xp, device = namespace_and_device(X)
-        if self.with_mean:
-            X = X - _as(self.mean_, xp, device, X.dtype)
-        if self.with_std:
-            X = X / _as(self.scale_, xp, device, X.dtype)
-        return X
+        shift = _as(self.mean_, xp, device, X.dtype) if self.with_mean else None
+        scale = _as(self.scale_, xp, device, X.dtype) if self.with_std else None
+        return shift_and_scale(X, shift, scale, xp)
 
     def inverse_transform(self, X, copy=None):
         """Undo ``transform``: ``x = z * scale + mean``."""
@@ -257,6 +289,23 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         if self.with_mean:
             X = X + _as(self.mean_, xp, device, X.dtype)
         return X
+
+
+def shift_and_scale(X, shift, scale, xp):
+    """``(X - shift) / scale`` in a new array (either may be None).
+
+    On NumPy the second step runs in place on the first step's result: one new array, not
+    two. The input is never written to.
+    """
+    if shift is None and scale is None:
+        return xp.asarray(X, copy=True)
+    out = X - shift if shift is not None else X / scale
+    if shift is not None and scale is not None:
+        if is_numpy(xp) and isinstance(out, np.ndarray):
+            np.divide(out, scale, out=out)
+        else:
+            out = out / scale
+    return out
 
 
 def _as(a, xp, device, dtype):
@@ -357,7 +406,12 @@ class MinMaxScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self, "scale_")
         X = validate_data(self, X, reset=False, allow_nan=True)
         xp, device = namespace_and_device(X)
-        out = X * _as(self.scale_, xp, device, X.dtype) + _as(self.min_, xp, device, X.dtype)
+        scale, shift = _as(self.scale_, xp, device, X.dtype), _as(self.min_, xp, device, X.dtype)
+        out = X * scale
+        if is_numpy(xp) and isinstance(out, np.ndarray):
+            np.add(out, shift, out=out)
+        else:
+            out = out + shift
         if self.clip:
             out = xp.clip(out, float(self.feature_range[0]), float(self.feature_range[1]))
         return out
@@ -441,7 +495,7 @@ class DecimalScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         first = not hasattr(self, "n_samples_seen_")
         X = validate_data(self, X, reset=first, allow_nan=True)
         xp, _ = namespace_and_device(X)
-        (max_abs,) = _concrete(xp.max(xp.where(xp.isnan(X), 0.0, xp.abs(X)), axis=0))
+        (max_abs,) = _concrete(column_max_abs(X, xp))
         check_finite_stats(max_abs)
         sxp, _ = namespace_and_device(max_abs)
         if first:
@@ -479,6 +533,8 @@ def row_norms(X, norm, xp):
     if norm == "l1":
         return xp.sum(xp.abs(X), axis=1)
     if norm == "l2":
+        if is_numpy(xp):  # one pass, no n x d temporary
+            return np.sqrt(np.einsum("ij,ij->i", X, X))
         return xp.sqrt(xp.sum(X * X, axis=1))
     return xp.max(xp.abs(X), axis=1)
 

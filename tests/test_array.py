@@ -112,3 +112,14 @@ def test_compute_batches_dask_and_passes_others_through():
     ca, cb = _array.compute(a.sum(axis=0), b)
     np.testing.assert_array_equal(ca, [4.0, 4.0])
     assert cb is b
+
+
+def test_nanmin_nanmax(backend):
+    a = np.array([[1.0, np.nan, -2.0], [np.nan, np.nan, 5.0], [0.5, np.nan, np.nan]])
+    xp = backend.xp
+    with np.errstate(all="ignore"), pytest.warns(RuntimeWarning):  # numpy warns on all-NaN
+        lo, hi = np.nanmin(a, axis=0), np.nanmax(a, axis=0)
+    out_lo = _array.nanmin(backend.asarray(a), axis=0, xp=xp)
+    out_hi = _array.nanmax(backend.asarray(a), axis=0, xp=xp)
+    np.testing.assert_array_equal(_array.to_host(out_lo), lo)
+    np.testing.assert_array_equal(_array.to_host(out_hi), hi)
