@@ -276,10 +276,9 @@ def segment_sum(values, segment_ids, n_segments, xp=None):
         return out
     if aac.is_cupy_namespace(xp):
         import cupy
-        import cupyx
 
         out = cupy.zeros(shape, dtype=values.dtype)
-        cupyx.scatter_add(out, segment_ids, values)
+        cupy.add.at(out, segment_ids, values)
         return out
     if aac.is_torch_namespace(xp):
         import torch

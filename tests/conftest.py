@@ -53,7 +53,8 @@ class Backend:
         if self.name == "cupy":
             import cupy
 
-            return cupy.asarray(a)
+            with self.device:
+                return cupy.asarray(a)
         raise ValueError(self.name)
 
 
@@ -76,9 +77,10 @@ def _backends():
     else:
         params.append(pytest.param(None, id="dask", marks=pytest.mark.skip("dask not installed")))
     if _has("torch"):
-        params.append(pytest.param(Backend("torch", "torch-cpu", "cpu"), id="torch-cpu"))
         import torch
 
+        cpu = torch.device("cpu")
+        params.append(pytest.param(Backend("torch", "torch-cpu", cpu), id="torch-cpu"))
         if torch.cuda.is_available():
             cuda = torch.device("cuda", 0)
             params.append(pytest.param(Backend("torch", "torch-cuda", cuda), id="torch-cuda"))
@@ -87,7 +89,8 @@ def _backends():
             import cupy
 
             cupy.cuda.runtime.getDeviceCount()
-            params.append(pytest.param(Backend("cupy", "cupy", "cuda"), id="cupy"))
+            gpu = cupy.cuda.Device(0)
+            params.append(pytest.param(Backend("cupy", "cupy", gpu), id="cupy"))
         except Exception:  # no GPU
             pass
     return params
