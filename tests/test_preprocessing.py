@@ -234,3 +234,12 @@ def test_parameter_errors_read_like_scikit_learn():
         Normalizer(norm="l3").fit(DATA["iris"])
     with pytest.raises(TypeError, match="The 'with_mean' parameter of StandardScaler"):
         StandardScaler(with_mean="yes").fit(DATA["iris"])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_row_order_does_not_change_the_fit(seed):
+    X = DATA["wine"]
+    perm = np.random.default_rng(seed).permutation(X.shape[0])
+    for cls in (StandardScaler, MinMaxScaler, DecimalScaler):
+        assert_estimator_equal(cls().fit(X[perm]), cls().fit(X), rtol=1e-13, atol=1e-13)
