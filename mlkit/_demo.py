@@ -95,12 +95,72 @@ def _read_csv(path):
 
 
 def compare_transform(tol):
+    """Scalers: the largest difference of the two transforms of the training data."""
+
     def compare(ours, theirs, data):
         X = data.raw_train
         diff = float(np.max(np.abs(np.asarray(ours.transform(X)) - theirs.transform(X))))
         return "-", f"max |diff| {diff:.1e}", diff <= tol
 
     return compare
+
+
+def compare_components(tol):
+    """PCA: components (scikit-learn's sign rule on both sides) and explained variance."""
+
+    def compare(ours, theirs, data):
+        diff = float(np.max(np.abs(ours.components_ - theirs.components_)))
+        ev = float(np.sum(ours.explained_variance_ratio_))
+        return f"{ev:.3f} var", f"components max |diff| {diff:.1e}", diff <= tol
+
+    return compare
+
+
+def compare_classifier(tol, output="predict_proba"):
+    """Classifiers: test accuracy, share of identical predictions, largest output difference."""
+
+    def compare(ours, theirs, data):
+        X = data.X_test
+        p_ours, p_theirs = np.asarray(ours.predict(X)), theirs.predict(X)
+        same = float(np.mean(p_ours == p_theirs))
+        acc = float(np.mean(p_ours == data.y_test))
+        text = f"{same:.0%} same predictions"
+        ok = same == 1.0
+        if tol is not None and hasattr(ours, output):
+            diff = float(np.max(np.abs(np.asarray(getattr(ours, output)(X))
+                                       - getattr(theirs, output)(X))))
+            text += f", {output.replace('predict_', '')} max |diff| {diff:.1e}"
+            ok = ok and diff <= tol
+        if tol is None:  # a nearest twin, not the same algorithm: agreement is information
+            text += " (nearest twin)"
+            ok = True
+        return f"{acc:.3f} acc", text, ok
+
+    return compare
+
+
+def compare_clusterer(tol):
+    """Clusterings: adjusted Rand index against the classes, and between the two models."""
+
+    def compare(ours, theirs, data):
+        from sklearn.metrics import adjusted_rand_score
+
+        X = data.X_test
+        a, b = np.asarray(ours.predict(X)), theirs.predict(X)
+        between = adjusted_rand_score(a, b)
+        means = getattr(ours, "means_", getattr(ours, "cluster_centers_", None))
+        ref = getattr(theirs, "means_", getattr(theirs, "cluster_centers_", None))
+        diff = float(np.max(np.abs(np.asarray(means) - ref)))
+        text = f"ARI between them {between:.3f}, centres max |diff| {diff:.1e}"
+        return f"{adjusted_rand_score(data.y_test, a):.3f} ARI", text, diff <= tol
+
+    return compare
+
+
+def _have(module):
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
 
 
 def cases():
@@ -121,7 +181,97 @@ def cases():
         Case("Normalizer (l2)", mkp.Normalizer, skp.Normalizer, compare_transform(1e-12),
              raw=True),
     ]
+    for module, builder in _TOPICS:
+        if _have(module):
+            rows += builder()
     return rows
+
+
+def _decomposition_cases():
+    from sklearn import decomposition as skd
+
+    from . import decomposition as mkd
+
+    return [Case("PCA (2 components)", lambda: mkd.PCA(2), lambda: skd.PCA(2),
+                 compare_components(1e-6))]
+
+
+def _lda_cases():
+    from sklearn import discriminant_analysis as skl
+
+    from . import discriminant_analysis as mkl
+
+    return [Case(f"LDA ({solver})", lambda s=solver: mkl.LinearDiscriminantAnalysis(solver=s),
+                 lambda s=solver: skl.LinearDiscriminantAnalysis(solver=s),
+                 compare_classifier(1e-6)) for solver in ("svd", "eigen", "lsqr")]
+
+
+def _naive_bayes_cases():
+    from sklearn import naive_bayes as skn
+
+    from . import naive_bayes as mkn
+
+    return [Case("GaussianNB", mkn.GaussianNB, skn.GaussianNB, compare_classifier(1e-9)),
+            Case("BernoulliNB (binarize=0)", mkn.BernoulliNB, skn.BernoulliNB,
+                 compare_classifier(1e-9))]
+
+
+def _mixture_cases():
+    from sklearn import cluster as skc
+    from sklearn import mixture as skm
+
+    from . import cluster as mkc
+    from . import mixture as mkm
+
+    def gmm(lib, kind):
+        return lambda: lib.GaussianMixture(3, covariance_type=kind, random_state=0,
+                                           init_params="random_from_data")
+
+    def km(lib):
+        return lambda: lib.KMeans(3, init="random", n_init=1, random_state=0)
+
+    rows = [Case(f"GaussianMixture ({kind})", gmm(mkm, kind), gmm(skm, kind),
+                 compare_clusterer(1e-6)) for kind in ("full", "tied", "diag", "spherical")]
+    rows.append(Case("KMeans", km(mkc), km(skc), compare_clusterer(1e-9)))
+    return rows
+
+
+def _tree_cases():
+    from sklearn import tree as skt
+
+    from . import tree as mkt
+
+    def cart(lib, criterion):
+        return lambda: lib.DecisionTreeClassifier(criterion=criterion, random_state=0)
+
+    rows = [Case(f"DecisionTreeClassifier ({c})", cart(mkt, c), cart(skt, c),
+                 compare_classifier(1e-12)) for c in ("gini", "entropy")]
+    if hasattr(mkt, "C45Classifier"):
+        rows.append(Case("C45Classifier (vs CART entropy)", mkt.C45Classifier,
+                         cart(skt, "entropy"), compare_classifier(None)))
+    return rows
+
+
+def _svm_cases():
+    from sklearn import svm as sks
+
+    from . import svm as mks
+
+    rows = [Case(f"SVC ({k}, {s})", lambda k=k, s=s: mks.SVC(kernel=k, solver=s, tol=1e-6),
+                 lambda k=k: sks.SVC(kernel=k, tol=1e-6),
+                 compare_classifier(1e-3, output="decision_function"))
+            for k, s in (("linear", "cvxpy"), ("rbf", "cvxpy"), ("rbf", "smo"))]
+    return rows
+
+
+_TOPICS = [
+    ("mlkit.decomposition", _decomposition_cases),
+    ("mlkit.discriminant_analysis", _lda_cases),
+    ("mlkit.naive_bayes", _naive_bayes_cases),
+    ("mlkit.mixture", _mixture_cases),
+    ("mlkit.tree", _tree_cases),
+    ("mlkit.svm", _svm_cases),
+]
 
 
 class _DecimalByHand:
@@ -157,7 +307,10 @@ def run(dataset="iris", target=None, out=None, console=None):
     from rich.console import Console
     from rich.table import Table
 
-    console = console or Console()
+    if console is None:
+        console = Console()
+        if not console.is_terminal:  # piped or captured: a table wide enough to read
+            console = Console(width=150)
     data = load_data(dataset, target)
     table = Table(title=f"mlkit vs scikit-learn on {data.name} "
                         f"({data.X_train.shape[0]} train / {data.X_test.shape[0]} test rows)")
