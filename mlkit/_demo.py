@@ -42,6 +42,18 @@ class Case:
     raw: bool = False  # fit on the unstandardized data (the scalers)
 
 
+@dataclass
+class Result:
+    """A fitted row of the table."""
+
+    case: Case
+    ours: object
+    theirs: object
+    score: str
+    agreement: str
+    ok: bool
+
+
 # --- data ---------------------------------------------------------------------------------------
 
 
@@ -100,7 +112,7 @@ def compare_transform(tol):
     def compare(ours, theirs, data):
         X = data.raw_train
         diff = float(np.max(np.abs(np.asarray(ours.transform(X)) - theirs.transform(X))))
-        return "-", f"max |diff| {diff:.1e}", diff <= tol
+        return "-", f"max abs diff {diff:.1e}", diff <= tol
 
     return compare
 
@@ -111,7 +123,7 @@ def compare_components(tol):
     def compare(ours, theirs, data):
         diff = float(np.max(np.abs(ours.components_ - theirs.components_)))
         ev = float(np.sum(ours.explained_variance_ratio_))
-        return f"{ev:.3f} var", f"components max |diff| {diff:.1e}", diff <= tol
+        return f"{ev:.3f} var", f"components max abs diff {diff:.1e}", diff <= tol
 
     return compare
 
@@ -129,7 +141,7 @@ def compare_classifier(tol, output="predict_proba"):
         if tol is not None and hasattr(ours, output):
             diff = float(np.max(np.abs(np.asarray(getattr(ours, output)(X))
                                        - getattr(theirs, output)(X))))
-            text += f", {output.replace('predict_', '')} max |diff| {diff:.1e}"
+            text += f", {output.replace('predict_', '')} max abs diff {diff:.1e}"
             ok = ok and diff <= tol
         if tol is None:  # a nearest twin, not the same algorithm: agreement is information
             text += " (nearest twin)"
@@ -151,7 +163,7 @@ def compare_clusterer(tol):
         means = getattr(ours, "means_", getattr(ours, "cluster_centers_", None))
         ref = getattr(theirs, "means_", getattr(theirs, "cluster_centers_", None))
         diff = float(np.max(np.abs(np.asarray(means) - ref)))
-        text = f"ARI between them {between:.3f}, centres max |diff| {diff:.1e}"
+        text = f"ARI between them {between:.3f}, centres max abs diff {diff:.1e}"
         return f"{adjusted_rand_score(data.y_test, a):.3f} ARI", text, diff <= tol
 
     return compare
@@ -322,7 +334,7 @@ def run(dataset="iris", target=None, out=None, console=None):
         ours, t_ours = _timed_fit(case.ours, X, data.y_train)
         theirs, t_theirs = _timed_fit(case.theirs, X, data.y_train)
         score, agreement, ok = case.compare(ours, theirs, data)
-        results.append((case, ours, theirs, ok))
+        results.append(Result(case, ours, theirs, score, agreement, ok))
         table.add_row(case.name, str(score), agreement, "yes" if ok else "NO",
                       f"{t_ours * 1e3:.1f} ms", f"{t_theirs * 1e3:.1f} ms")
     console.print(table)
@@ -337,7 +349,7 @@ def run(dataset="iris", target=None, out=None, console=None):
 
         path = write_report(Path(out), data, results)
         console.print(f"report written to {path}")
-    failed = [case.name for case, _, _, ok in results if not ok]
+    failed = [r.case.name for r in results if not r.ok]
     if failed:
         console.print(f"[red]disagreement beyond tolerance: {', '.join(failed)}[/red]")
         return 1
