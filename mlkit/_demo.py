@@ -276,6 +276,52 @@ def _svm_cases():
     return rows
 
 
+class _Scores:
+    """Stands in for a model in the metrics rows: Gaussian NB's test-set class probabilities.
+
+    Both sides of a metrics row score the same probabilities, one with mlkit.metrics and one
+    with sklearn.metrics, so the row measures the metric, not the model.
+    """
+
+    def __init__(self, lib):
+        self.lib = lib
+
+    def fit(self, X, y):
+        from sklearn.naive_bayes import GaussianNB
+
+        self.model_ = GaussianNB().fit(X, y)
+        return self
+
+
+def compare_auc(data_kind):
+    def compare(ours, theirs, data):
+        from sklearn import metrics as skm
+
+        from . import metrics as mkm
+
+        proba = ours.model_.predict_proba(data.X_test)
+        classes = ours.model_.classes_
+        if data_kind == "ovr":
+            a = mkm.roc_auc_score(data.y_test, proba, multi_class="ovr")
+            b = skm.roc_auc_score(data.y_test, proba, multi_class="ovr")
+            diff = abs(float(a) - b)
+            return f"{a:.3f} AUC", f"abs diff {diff:.1e}", diff <= 1e-12
+        y = (data.y_test == classes[-1]).astype(int)
+        auc, lo, hi = mkm.roc_auc_ci(y, proba[:, -1])
+        diff = abs(float(auc) - skm.roc_auc_score(y, proba[:, -1]))
+        return (f"{auc:.3f} AUC", f"95% DeLong CI [{lo:.3f}, {hi:.3f}], AUC abs diff {diff:.1e}",
+                diff <= 1e-12)
+
+    return compare
+
+
+def _metrics_cases():
+    return [Case("roc_auc_score (one-vs-rest, Gaussian NB scores)", lambda: _Scores("mlkit"),
+                 lambda: _Scores("sklearn"), compare_auc("ovr")),
+            Case("roc_auc_ci (last class vs rest, DeLong)", lambda: _Scores("mlkit"),
+                 lambda: _Scores("sklearn"), compare_auc("binary"))]
+
+
 _TOPICS = [
     ("mlkit.decomposition", _decomposition_cases),
     ("mlkit.discriminant_analysis", _lda_cases),
@@ -283,6 +329,7 @@ _TOPICS = [
     ("mlkit.mixture", _mixture_cases),
     ("mlkit.tree", _tree_cases),
     ("mlkit.svm", _svm_cases),
+    ("mlkit.metrics", _metrics_cases),
 ]
 
 
