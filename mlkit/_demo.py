@@ -283,9 +283,6 @@ class _Scores:
     with sklearn.metrics, so the row measures the metric, not the model.
     """
 
-    def __init__(self, lib):
-        self.lib = lib
-
     def fit(self, X, y):
         from sklearn.naive_bayes import GaussianNB
 
@@ -316,10 +313,10 @@ def compare_auc(data_kind):
 
 
 def _metrics_cases():
-    return [Case("roc_auc_score (one-vs-rest, Gaussian NB scores)", lambda: _Scores("mlkit"),
-                 lambda: _Scores("sklearn"), compare_auc("ovr")),
-            Case("roc_auc_ci (last class vs rest, DeLong)", lambda: _Scores("mlkit"),
-                 lambda: _Scores("sklearn"), compare_auc("binary"))]
+    return [Case("roc_auc_score (one-vs-rest, Gaussian NB scores)", _Scores, _Scores,
+                 compare_auc("ovr")),
+            Case("roc_auc_ci (last class vs rest, DeLong)", _Scores, _Scores,
+                 compare_auc("binary"))]
 
 
 _TOPICS = [
