@@ -419,12 +419,14 @@ def check_sample_weight(sample_weight, n_samples, xp, device, dtype, *, only_non
         raise ValueError(
             f"sample_weight.shape == ({n},), expected ({n_samples},)!"
         )
-    sw = xp.astype(sw, dtype) if not aac.is_dask_namespace(xp) else sw.astype(dtype)
+    # checked in the weights' own namespace: NumPy weights beside Dask data stay eager
+    sxp, _ = namespace_and_device(sw)
+    sw = sxp.astype(sw, dtype) if not is_lazy(sw) else sw.astype(dtype)
     if not is_lazy(sw):
-        if not bool(xp.all(xp.isfinite(sw))):
+        if not bool(sxp.all(sxp.isfinite(sw))):
             raise ValueError("Input sample_weight contains NaN or infinity.")
-        if only_non_negative and bool(xp.any(sw < 0)):
+        if only_non_negative and bool(sxp.any(sw < 0)):
             raise ValueError("Negative values in data passed to `sample_weight`")
-        if n and not bool(xp.any(sw != 0)):
+        if n and not bool(sxp.any(sw != 0)):
             raise ValueError("Sample weights must contain at least one non-zero number.")
     return sw
