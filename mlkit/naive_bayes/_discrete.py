@@ -38,6 +38,11 @@ class _BaseDiscreteNB(_BaseNB):
         "force_alpha": ["boolean"],
     }
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.poor_score = True  # as scikit-learn's: count models on blobs
+        return tags
+
     def _checked_alpha(self):
         """``alpha`` as a float or per-feature array; tiny values raised unless forced."""
         alpha = self.alpha

@@ -159,36 +159,40 @@ class MixedNB(_BaseNB):
         mask[[names.index(s) for s in spec.ravel().tolist()]] = True
         return mask
 
-    def _split(self, X, reset):
-        """(numeric float block or None, categorical codes or None) of ``X``."""
-        if not isinstance(X, pd.DataFrame) and hasattr(X, "__array_namespace__"):
+    def _split(self, X, reset, y="no_validation", classification=False):
+        """(numeric float block or None, categorical columns or None, y) of ``X``, ``y``."""
+        frame = isinstance(X, pd.DataFrame)
+        if not frame and hasattr(X, "__array_namespace__"):
             X = to_host(X)
-        if reset:
-            mask = self._categorical_mask(X) if hasattr(X, "shape") else None
+        if hasattr(y, "__array_namespace__"):
+            y = to_host(y)
+        if not reset:
+            has_cat = self.categorical_features_.size > 0
+        elif frame:
+            mask = self._categorical_mask(X)
+            has_cat = bool(mask.any())
         else:
-            mask = np.zeros(self.n_features_in_, dtype=bool)
-            mask[self.categorical_features_] = True
-        has_cat = mask is not None and bool(mask.any())
-        arr = validate_data(self, X, reset=reset, dtype=None if has_cat else "float",
-                            allow_nan=has_cat)
+            has_cat = self.categorical_features is not None
+        no_y = isinstance(y, str)
+        out = validate_data(self, X, y, reset=reset, dtype=None if has_cat else "float",
+                            allow_nan=has_cat, classification=classification)
+        arr, y = (out, y) if no_y else out
         if reset:
-            mask = mask if mask is not None else np.zeros(arr.shape[1], dtype=bool)
+            if not frame:
+                mask = self._categorical_mask(arr) if has_cat else np.zeros(arr.shape[1], bool)
             self.gaussian_features_ = np.flatnonzero(~mask)
             self.categorical_features_ = np.flatnonzero(mask)
+            self.categories_ = [np.asarray([], dtype=object) for _ in self.categorical_features_]
         num = cat = None
         if self.gaussian_features_.size:
             num = validate_data(GaussianNB(), arr[:, self.gaussian_features_], dtype="float")
         if self.categorical_features_.size:
-            cols = [X.iloc[:, j] if isinstance(X, pd.DataFrame) else arr[:, j]
-                    for j in self.categorical_features_]
-            cat = cols
-        return num, cat
+            cat = [X.iloc[:, j] if frame else arr[:, j] for j in self.categorical_features_]
+        return num, cat, y
 
     def _codes(self, cols, learn):
         """Category codes of the categorical columns, learning new categories if ``learn``."""
         if learn:
-            if not hasattr(self, "categories_"):
-                self.categories_ = [np.asarray([], dtype=object) for _ in cols]
             for i, col in enumerate(cols):
                 if bool(pd.isna(pd.Series(np.asarray(col, dtype=object))).any()):
                     j = self.categorical_features_[i]
@@ -207,10 +211,7 @@ class MixedNB(_BaseNB):
         first = from_fit or not hasattr(self, "classes_")
         if not from_fit and first and classes is None:
             raise ValueError("classes must be passed on the first call to partial_fit.")
-        num, cat = self._split(X, reset=first)
-        y = to_host(y) if hasattr(y, "__array_namespace__") else y
-        if from_fit:
-            validate_data(self, "no_validation", y, classification=True)
+        num, cat, y = self._split(X, reset=first, y=y, classification=from_fit)
         if first:
             self.gaussian_nb_ = self.categorical_nb_ = None
             if num is not None:
@@ -244,7 +245,7 @@ class MixedNB(_BaseNB):
     def predict_joint_log_proba(self, X):
         """``log P(c) + log P(x_num | c) + log P(x_cat | c)`` for every row and class."""
         check_is_fitted(self, "classes_")
-        num, cat = self._split(X, reset=False)
+        num, cat, _ = self._split(X, reset=False)
         with np.errstate(divide="ignore"):
             jll = np.log(self.class_prior_)
         if num is not None:
