@@ -215,6 +215,21 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         return xp.exp(log_proba)
 
 
+def log_matmul(A, L, xp):
+    """``A @ L.T`` for non-negative ``A`` and log-probabilities ``L`` that may be ``-inf``.
+
+    A zero entry of ``A`` against ``-inf`` contributes 0 (``p**0 = 1``), a positive one
+    ``-inf`` -- where a plain product would give NaN from ``0 * -inf``.
+    """
+    lxp, _ = namespace_and_device(L)  # L is small and concrete (host NumPy for Dask A)
+    impossible = lxp.isinf(L)
+    if not bool(lxp.any(impossible)):
+        return A @ L.T
+    finite = lxp.where(impossible, 0.0, L)
+    hits = A @ lxp.astype(impossible, L.dtype).T
+    return xp.where(hits > 0, -xp.inf, A @ finite.T)
+
+
 def _as_data(a, X, dtype=None):
     """A fitted array in the namespace and device of ``X``, in ``dtype`` (X's by default).
 
@@ -343,15 +358,14 @@ class GaussianNB(_BaseNB):
         self.epsilon_ = self.var_smoothing * (max_var if max_var > 0 else 1.0)
         count = self.class_count_[:, None]
         var = self._m2 / xp.where(count > 0, count, 1.0) + self.epsilon_
-        if bool(xp.any(var <= 0)):
-            floor = float(np.finfo(np.float64).eps) * max(1.0, max_var)
+        floor = float(np.finfo(np.float64).eps) * max(1.0, max_var)
+        if bool(xp.any((var <= 0) & (count > 0))):
             warnings.warn(
                 "GaussianNB: some features have zero variance within a class and "
                 f"var_smoothing=0; their variance is set to {floor:.3g}.",
                 UserWarning, stacklevel=3,
             )
-            var = xp.where(var > 0, var, floor)
-        self.var_ = var
+        self.var_ = xp.where(var > 0, var, floor)  # also for classes not seen yet
 
     def _set_priors(self, xp, device):
         k = self.classes_.shape[0]

@@ -18,7 +18,7 @@ from .._array import (
 )
 from .._discovery import Capabilities
 from .._validation import Interval, check_finite_stats, validate_data, validate_params
-from ._base import _as_data, _BaseNB, _to_float
+from ._base import _as_data, _BaseNB, _to_float, log_matmul
 
 __all__ = ["BernoulliNB", "CategoricalNB", "MultinomialNB"]
 
@@ -196,7 +196,9 @@ class MultinomialNB(_BaseDiscreteNB):
         return xp.log(smoothed) - xp.log(xp.sum(smoothed, axis=1, keepdims=True))
 
     def _joint_log_likelihood(self, X):
-        return X @ _as_data(self.feature_log_prob_, X).T + _as_data(self.class_log_prior_, X)
+        xp, _ = namespace_and_device(X)
+        flp = _as_data(self.feature_log_prob_, X)
+        return log_matmul(X, flp, xp) + _as_data(self.class_log_prior_, X)
 
 
 class BernoulliNB(_BaseDiscreteNB):
@@ -446,10 +448,11 @@ class CategoricalNB(_BaseDiscreteNB):
         self.class_count_, self.category_count_ = cc, list(tables)
         self.n_categories_ = n_categories
         alpha = self._checked_alpha()
-        self.feature_log_prob_ = [
-            sxp.log(t + alpha) - sxp.log(sxp.sum(t + alpha, axis=1, keepdims=True))
-            for t in self.category_count_
-        ]
+        with np.errstate(divide="ignore"):
+            self.feature_log_prob_ = [
+                sxp.log(t + alpha) - sxp.log(sxp.sum(t + alpha, axis=1, keepdims=True))
+                for t in self.category_count_
+            ]
         self._set_class_log_prior(sxp, sdev)
         return self
 
@@ -460,7 +463,7 @@ class CategoricalNB(_BaseDiscreteNB):
         flp = [_as_data(f, X, dtype) for f in self.feature_log_prob_]
         total = 0
         for j, f in enumerate(flp):
-            total = total + one_hot(X[:, j], f.shape[1], dtype=f.dtype, xp=xp) @ f.T
+            total = total + log_matmul(one_hot(X[:, j], f.shape[1], dtype=f.dtype, xp=xp), f, xp)
         return total
 
     def _joint_log_likelihood(self, X):

@@ -26,7 +26,10 @@ def _is_categorical_dtype(dtype):
 
 
 def _sorted_unique(values):
-    """The distinct non-missing values, sorted when they can be compared."""
+    """The declared categories of a pandas categorical; else the distinct non-missing values,
+    sorted when they can be compared."""
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+        return np.asarray(values.cat.categories, dtype=object)
     uniq = pd.unique(pd.Series(values).dropna())
     try:
         return np.asarray(sorted(uniq), dtype=object)
@@ -36,7 +39,7 @@ def _sorted_unique(values):
 
 def encode_categories(values, categories):
     """Codes 0..len(categories)-1 of ``values``; ``len(categories)`` for unseen or missing."""
-    codes = pd.Categorical(np.asarray(values, dtype=object), categories=categories).codes
+    codes = pd.Index(categories, dtype=object).get_indexer(np.asarray(values, dtype=object))
     codes = codes.astype(np.int64)
     return np.where(codes < 0, len(categories), codes)
 
@@ -174,7 +177,8 @@ class MixedNB(_BaseNB):
         else:
             has_cat = self.categorical_features is not None
         no_y = isinstance(y, str)
-        out = validate_data(self, X, y, reset=reset, dtype=None if has_cat else "float",
+        checked = X.astype(object) if frame and has_cat else X  # keeps the column names
+        out = validate_data(self, checked, y, reset=reset, dtype=None if has_cat else "float",
                             allow_nan=has_cat, classification=classification)
         arr, y = (out, y) if no_y else out
         if reset:
