@@ -14,6 +14,7 @@ variances -- so a model fitted block by block equals the one fitted on all the r
 
 from __future__ import annotations
 
+import contextlib
 import numbers
 import warnings
 
@@ -25,6 +26,7 @@ from .._array import (
     compute,
     float_dtype,
     is_lazy,
+    is_numpy,
     logsumexp,
     namespace_and_device,
     one_hot,
@@ -51,18 +53,20 @@ __all__ = ["GaussianNB"]
 # ---------------------------------------------------------------------------------------------
 
 
-def class_moments(X, R, W, xp):
+def class_moments(X, y_idx, R, W, xp):
     """Per-class weighted count, mean and sum of squared deviations of each feature.
 
-    ``R`` is the n x k one-hot class matrix and ``W = R * sample_weight``. The corrected
-    two-pass algorithm as matrix products: means ``W.T @ X / count``, then the deviations of
-    each row from its own class mean, ``D = X - R @ mean``, give ``m2 = W.T @ D**2`` minus the
-    square of ``W.T @ D`` (zero in exact arithmetic; it removes the first pass's rounding).
+    ``R`` is the n x k one-hot class matrix of the class indices ``y_idx`` and
+    ``W = R * sample_weight``. The corrected two-pass algorithm as matrix products: means
+    ``W.T @ X / count``, then the deviations of each row from its own class mean,
+    ``D = X - R @ mean`` (a ``take`` where the rows are concrete), give
+    ``m2 = W.T @ D**2`` minus the square of ``W.T @ D`` (zero in exact arithmetic; it removes
+    the first pass's rounding).
     """
     count = xp.sum(W, axis=0)
     safe = xp.where(count > 0, count, 1.0)[:, None]
     mean = (W.T @ X) / safe
-    D = X - R @ mean
+    D = X - (R @ mean if is_lazy(X) else xp.take(mean, y_idx, axis=0))
     m2 = W.T @ (D * D) - (W.T @ D) ** 2 / safe
     return count, mean, xp.where(m2 > 0, m2, 0.0)
 
@@ -96,8 +100,50 @@ def gaussian_log_likelihood(X, theta, var, xp):
     precision = 1.0 / var
     t = theta - shift
     const = -0.5 * xp.sum(xp.log(2.0 * np.pi * var) + t * t * precision, axis=1)
+    A, B = -0.5 * precision, t * precision
+    if is_numpy(xp) and isinstance(X, np.ndarray):
+        return _gaussian_products_numpy(X, shift, A, B, const)
     Xc = X - shift
-    return (Xc * Xc) @ (-0.5 * precision).T + Xc @ (t * precision).T + const
+    # (k x d) @ (d x n), then transposed: the fast orientation for BLAS with a small k
+    return (A @ (Xc * Xc).T + B @ Xc.T + const[:, None]).T
+
+
+_BLOCK_ROWS = 4096
+
+
+def _gaussian_products_numpy(X, shift, A, B, const):
+    """NumPy fast path of ``(Xc**2) @ A.T + Xc @ B.T + const``, in cache-sized row blocks.
+
+    Each block's square and centred values sit side by side in one reused buffer, and one
+    product with ``[A | B]`` gives its log-likelihoods: the data are read once and no n x d
+    temporary is written.
+    """
+    n, d = X.shape
+    AB = np.concatenate([A, B], axis=1)
+    out = np.empty((AB.shape[0], n))
+    buf = np.empty((min(n, _BLOCK_ROWS), 2 * d))
+    for start in range(0, n, _BLOCK_ROWS):
+        rows = X[start:start + _BLOCK_ROWS]
+        m = rows.shape[0]
+        square, centred = buf[:m, :d], buf[:m, d:]
+        np.subtract(rows, shift, out=centred)
+        np.multiply(centred, centred, out=square)
+        np.matmul(AB, buf[:m].T, out=out[:, start:start + m])
+    out += const[:, None]
+    return out.T
+
+
+def one_blas_thread(X):
+    """One BLAS thread while NumPy works on ``X``; no-op for other arrays.
+
+    The products here are thin (a handful of class rows against many data rows) and memory
+    bound: threads add only synchronisation, and stall badly when the cores are busy.
+    """
+    if hasattr(X, "__array_namespace__") and not isinstance(X, np.ndarray):
+        return contextlib.nullcontext()
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(1, user_api="blas")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -135,7 +181,8 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None):
         """Fit the model on ``X``, ``y`` (optionally weighted), forgetting any earlier fit."""
         self._reset()
-        return self._partial_fit(X, y, None, sample_weight, from_fit=True)
+        with one_blas_thread(X):
+            return self._partial_fit(X, y, None, sample_weight, from_fit=True)
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Update the model with one block of rows.
@@ -143,7 +190,8 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         ``classes`` (every label that may appear) is required on the first call, and if given
         later must be the same. Fitting block by block equals one ``fit`` on all the rows.
         """
-        return self._partial_fit(X, y, classes, sample_weight, from_fit=False)
+        with one_blas_thread(X):
+            return self._partial_fit(X, y, classes, sample_weight, from_fit=False)
 
     def _labels(self, X, y, classes, from_fit, xp, device):
         """Set ``classes_`` on the first call; return each row's class index."""
@@ -173,14 +221,14 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         return _rows_like(idx, X) if is_lazy(X) else as_namespace(idx, xp, device)
 
     def _class_matrices(self, X, y, classes, sample_weight, from_fit):
-        """(R, W): the one-hot class matrix and its weighted copy, in X's namespace."""
+        """(y_idx, R, W): class indices, one-hot class matrix, its weighted copy (X's xp)."""
         xp, device = namespace_and_device(X)
         dtype = float_dtype(xp, device)
         y_idx = self._labels(X, y, classes, from_fit, xp, device)
         R = one_hot(y_idx, self.classes_.shape[0], dtype=dtype, xp=xp)
         sw = check_sample_weight(sample_weight, X.shape[0], xp, device, dtype)
         W = R if sw is None else R * _rows_like(sw, X)[:, None]
-        return R, W
+        return y_idx, R, W
 
     def _validated_X(self, X, reset):
         return validate_data(self, X, reset=reset)
@@ -194,7 +242,8 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         """``log P(c) + log P(x | c)`` for every row and class: shape (n_samples, n_classes)."""
         check_is_fitted(self, "classes_")
         X = self._validated_X(X, reset=False)
-        return self._joint_log_likelihood(X)
+        with one_blas_thread(X):
+            return self._joint_log_likelihood(X)
 
     def predict(self, X):
         """The class of highest posterior probability for each row."""
@@ -329,8 +378,8 @@ class GaussianNB(_BaseNB):
         first = not hasattr(self, "theta_")
         X = _to_float(X)
         xp, _ = namespace_and_device(X)
-        R, W = self._class_matrices(X, y, classes, sample_weight, from_fit)
-        stats = class_moments(X, R, W, xp)
+        y_idx, R, W = self._class_matrices(X, y, classes, sample_weight, from_fit)
+        stats = class_moments(X, y_idx, R, W, xp)
         cols = None if sample_weight is None else column_moments(X, xp)
         stats = compute(*stats, *(cols[1:] if cols else ()))
         check_finite_stats(*stats)

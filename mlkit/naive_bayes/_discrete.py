@@ -111,7 +111,7 @@ class _BaseDiscreteNB(_BaseNB):
         X = self._prepared(X)
         low = self._nonnegative_check(X) if self._nonnegative else None
         xp, _ = namespace_and_device(X)
-        _, W = self._class_matrices(X, y, classes, sample_weight, from_fit)
+        _, _, W = self._class_matrices(X, y, classes, sample_weight, from_fit)
         cc, fc, low = compute(xp.sum(W, axis=0), W.T @ X, low)
         self._check_min(low)
         check_finite_stats(fc)
@@ -435,7 +435,7 @@ class CategoricalNB(_BaseDiscreteNB):
         low = self._nonnegative_check(X)
         (low,) = compute(low)
         self._check_min(low)
-        _, W = self._class_matrices(X, y, classes, sample_weight, from_fit)
+        _, _, W = self._class_matrices(X, y, classes, sample_weight, from_fit)
         n_categories = self._n_categories(X, xp)
         tables = category_counts(X, W, n_categories, xp, W.dtype)
         cc, *tables = compute(xp.sum(W, axis=0), *tables)
