@@ -221,14 +221,16 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         return _rows_like(idx, X) if is_lazy(X) else as_namespace(idx, xp, device)
 
     def _class_matrices(self, X, y, classes, sample_weight, from_fit):
-        """(y_idx, R, W): class indices, one-hot class matrix, its weighted copy (X's xp)."""
+        """(y_idx, R, W, sw): class indices, one-hot class matrix, its weighted copy and the
+        sample weights (None when unweighted), in X's namespace."""
         xp, device = namespace_and_device(X)
         dtype = float_dtype(xp, device)
         y_idx = self._labels(X, y, classes, from_fit, xp, device)
         R = one_hot(y_idx, self.classes_.shape[0], dtype=dtype, xp=xp)
         sw = check_sample_weight(sample_weight, X.shape[0], xp, device, dtype)
-        W = R if sw is None else R * _rows_like(sw, X)[:, None]
-        return y_idx, R, W
+        sw = _rows_like(sw, X)
+        W = R if sw is None else R * sw[:, None]
+        return y_idx, R, W, sw
 
     def _validated_X(self, X, reset):
         return validate_data(self, X, reset=reset)
@@ -378,7 +380,7 @@ class GaussianNB(_BaseNB):
         first = not hasattr(self, "theta_")
         X = _to_float(X)
         xp, _ = namespace_and_device(X)
-        y_idx, R, W = self._class_matrices(X, y, classes, sample_weight, from_fit)
+        y_idx, R, W, _ = self._class_matrices(X, y, classes, sample_weight, from_fit)
         stats = class_moments(X, y_idx, R, W, xp)
         cols = None if sample_weight is None else column_moments(X, xp)
         stats = compute(*stats, *(cols[1:] if cols else ()))

@@ -9,6 +9,7 @@ import numpy as np
 
 from .._array import (
     as_namespace,
+    bincount,
     compute,
     float_dtype,
     is_lazy,
@@ -111,7 +112,7 @@ class _BaseDiscreteNB(_BaseNB):
         X = self._prepared(X)
         low = self._nonnegative_check(X) if self._nonnegative else None
         xp, _ = namespace_and_device(X)
-        _, _, W = self._class_matrices(X, y, classes, sample_weight, from_fit)
+        _, _, W, _ = self._class_matrices(X, y, classes, sample_weight, from_fit)
         cc, fc, low = compute(xp.sum(W, axis=0), W.T @ X, low)
         self._check_min(low)
         check_finite_stats(fc)
@@ -299,13 +300,18 @@ class BernoulliNB(_BaseDiscreteNB):
 # ---------------------------------------------------------------------------------------------
 
 
-def category_counts(X, W, n_categories, xp, dtype):
+def category_counts(X, y_idx, sw, n_classes, n_categories, xp, dtype):
     """Per feature, the (n_classes, n_categories[j]) table of weighted category counts.
 
-    One one-hot product per feature: ``W.T @ one_hot(X[:, j])``.
+    One weighted ``bincount`` per feature of the joint index ``class * n_j + category``
+    (a one-hot product where the namespace has no bincount).
     """
-    return [W.T @ one_hot(X[:, j], int(n), dtype=dtype, xp=xp)
-            for j, n in enumerate(n_categories)]
+    tables = []
+    for j, n in enumerate(int(n) for n in n_categories):
+        counts = bincount(y_idx * n + X[:, j], weights=sw, minlength=n_classes * n, xp=xp)
+        counts = counts.astype(dtype) if is_lazy(counts) else xp.astype(counts, dtype)
+        tables.append(xp.reshape(counts[:n_classes * n], (n_classes, n)))
+    return tables
 
 
 def _padded(counts, n, xp, device):
@@ -409,7 +415,8 @@ class CategoricalNB(_BaseDiscreteNB):
 
     def _n_categories(self, X, xp):
         """Categories per feature: the largest code + 1, at least ``min_categories``."""
-        (top,) = compute(xp.max(X, axis=0))
+        top, low = compute(xp.max(X, axis=0), xp.min(X) if is_lazy(X) else None)
+        self._check_min(low)
         n = np.asarray(to_host(top), dtype=np.int64) + 1
         if hasattr(self, "n_categories_"):
             n = np.maximum(n, self.n_categories_)
@@ -432,12 +439,11 @@ class CategoricalNB(_BaseDiscreteNB):
         X, y = self._validated_Xy(X, y, from_fit)
         X = self._prepared(X)
         xp, device = namespace_and_device(X)
-        low = self._nonnegative_check(X)
-        (low,) = compute(low)
-        self._check_min(low)
-        _, _, W = self._class_matrices(X, y, classes, sample_weight, from_fit)
-        n_categories = self._n_categories(X, xp)
-        tables = category_counts(X, W, n_categories, xp, W.dtype)
+        self._nonnegative_check(X)  # concrete X; for Dask, checked with the maximum below
+        y_idx, _, W, sw = self._class_matrices(X, y, classes, sample_weight, from_fit)
+        n_categories = self._n_categories(X, xp)  # for Dask: computes the minimum and maximum
+        k = self.classes_.shape[0]
+        tables = category_counts(X, y_idx, sw, k, n_categories, xp, W.dtype)
         cc, *tables = compute(xp.sum(W, axis=0), *tables)
         sxp, sdev = namespace_and_device(cc)
         if hasattr(self, "class_count_") and not from_fit:
@@ -457,13 +463,24 @@ class CategoricalNB(_BaseDiscreteNB):
         return self
 
     def _log_likelihood(self, X):
-        """Sum over features of ``one_hot(X[:, j]) @ log P(x_j | c).T``; unseen codes add 0."""
+        """Sum over features of ``log P(x_j | c)`` looked up by code; unseen codes add 0.
+
+        A ``take`` from each feature's table with one extra row of zeros, where unseen codes
+        point; for lazy (Dask) rows, the one-hot product ``one_hot(X[:, j]) @ table``.
+        """
         xp, device = namespace_and_device(X)
         dtype = float_dtype(xp, device)
         flp = [_as_data(f, X, dtype) for f in self.feature_log_prob_]
         total = 0
         for j, f in enumerate(flp):
-            total = total + log_matmul(one_hot(X[:, j], f.shape[1], dtype=f.dtype, xp=xp), f, xp)
+            n = f.shape[1]
+            if is_lazy(X):
+                total = total + log_matmul(one_hot(X[:, j], n, dtype=dtype, xp=xp), f, xp)
+                continue
+            zeros = xp.zeros((f.shape[0], 1), dtype=dtype, device=device)
+            table = xp.concat([f, zeros], axis=1).T
+            codes = xp.where(X[:, j] < n, X[:, j], xp.full_like(X[:, j], n))
+            total = total + xp.take(table, codes, axis=0)
         return total
 
     def _joint_log_likelihood(self, X):
