@@ -446,3 +446,30 @@ def test_bad_alpha_and_min_categories():
         CategoricalNB(min_categories=[3, 3]).fit(X, y)
     with pytest.raises(ValueError, match="alpha"):
         MultinomialNB(alpha=-1.0).fit(X, y)
+
+
+@pytest.mark.parametrize("cls, computes", [(GaussianNB, 1), (MultinomialNB, 1),
+                                           (BernoulliNB, 1), (CategoricalNB, 2)])
+def test_dask_fit_is_one_batched_pass(cls, computes):
+    # the row-block reductions of a fit run in one dask.compute (CategoricalNB needs the
+    # number of categories first), and prediction stays lazy
+    da = pytest.importorskip("dask.array")
+    from dask.callbacks import Callback
+
+    class Count(Callback):
+        def __init__(self):
+            super().__init__()
+            self.n = 0
+
+        def _start(self, dsk):
+            self.n += 1
+
+    X, y, sw, _ = DATA[cls]
+    Xd = da.from_array(X, chunks=(30, -1))
+    with Count() as count:
+        model = cls().fit(Xd, y, sample_weight=sw)
+    assert count.n == computes
+    with Count() as count:
+        proba = model.predict_proba(Xd)
+    assert count.n == 0 and is_lazy(proba)
+    _close(proba, cls().fit(X, y, sample_weight=sw).predict_proba(X), "proba", rtol=1e-9)

@@ -227,7 +227,11 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         dtype = float_dtype(xp, device)
         y_idx = self._labels(X, y, classes, from_fit, xp, device)
         R = one_hot(y_idx, self.classes_.shape[0], dtype=dtype, xp=xp)
-        sw = check_sample_weight(sample_weight, X.shape[0], xp, device, dtype)
+        if is_lazy(X) and not is_lazy(sample_weight):  # concrete weights: checked on the host
+            host_xp, _ = namespace_and_device(np.empty(0))
+            sw = check_sample_weight(sample_weight, X.shape[0], host_xp, "cpu", np.float64)
+        else:
+            sw = check_sample_weight(sample_weight, X.shape[0], xp, device, dtype)
         sw = _rows_like(sw, X)
         W = R if sw is None else R * sw[:, None]
         return y_idx, R, W, sw
