@@ -88,22 +88,29 @@ def column_moments(X, xp):
     return n, mean, xp.sum(D * D, axis=0)
 
 
-def gaussian_log_likelihood(X, theta, var, xp):
+def gaussian_log_likelihood(X, theta, var, xp, log_prior=None):
     """``sum_j log N(x_j; theta_cj, var_cj)`` for every row and class, as two matrix products.
 
     Expanding the square, ``-(x - t)**2 / (2 v) = -x**2 / (2 v) + x t / v - t**2 / (2 v)``: the
-    n x k result is ``(x**2) @ A + x @ B + b`` with A, B, b small per-class terms. The data are
-    shifted first by the mean of the class means, which keeps the expansion accurate when the
-    features sit far from the origin.
+    n x k result is ``(x**2) @ A + x @ B + b`` with A, B, b small per-class terms. The expansion
+    loses about ``log10(1 + s**2 / v)`` digits for features at a distance ``s`` from the origin,
+    so where some class mean lies far from it (more than 4 standard deviations) the data are
+    first shifted by the mean of the class means. ``log_prior`` (optional) is added to the
+    constant term, which gives the joint log-likelihood at no extra cost.
     """
-    shift = xp.mean(theta, axis=0)
+    pxp, _ = namespace_and_device(theta)  # the small per-class terms (host NumPy for Dask X)
+    shift = pxp.mean(theta, axis=0)
+    if bool(pxp.all(shift * shift <= 16.0 * pxp.min(var, axis=0))):
+        shift = None  # near the origin already: no shift, no pass over the data for it
     precision = 1.0 / var
-    t = theta - shift
-    const = -0.5 * xp.sum(xp.log(2.0 * np.pi * var) + t * t * precision, axis=1)
+    t = theta if shift is None else theta - shift
+    const = -0.5 * pxp.sum(pxp.log(2.0 * np.pi * var) + t * t * precision, axis=1)
+    if log_prior is not None:
+        const = const + log_prior
     A, B = -0.5 * precision, t * precision
     if is_numpy(xp) and isinstance(X, np.ndarray):
         return _gaussian_products_numpy(X, shift, A, B, const)
-    Xc = X - shift
+    Xc = X if shift is None else X - shift
     # (k x d) @ (d x n), then transposed: the fast orientation for BLAS with a small k
     return (A @ (Xc * Xc).T + B @ Xc.T + const[:, None]).T
 
@@ -114,21 +121,23 @@ _BLOCK_ROWS = 4096
 def _gaussian_products_numpy(X, shift, A, B, const):
     """NumPy fast path of ``(Xc**2) @ A.T + Xc @ B.T + const``, in cache-sized row blocks.
 
-    Each block's square and centred values sit side by side in one reused buffer, and one
-    product with ``[A | B]`` gives its log-likelihoods: the data are read once and no n x d
-    temporary is written.
+    The centred block (when there is a shift) and its square are written into reused buffers:
+    the data are read once and no n x d temporary is made.
     """
     n, d = X.shape
-    AB = np.concatenate([A, B], axis=1)
-    out = np.empty((AB.shape[0], n))
-    buf = np.empty((min(n, _BLOCK_ROWS), 2 * d))
+    out = np.empty((A.shape[0], n))
+    rows_max = min(n, _BLOCK_ROWS)
+    square = np.empty((rows_max, d))
+    centred = np.empty((rows_max, d)) if shift is not None else None
     for start in range(0, n, _BLOCK_ROWS):
         rows = X[start:start + _BLOCK_ROWS]
         m = rows.shape[0]
-        square, centred = buf[:m, :d], buf[:m, d:]
-        np.subtract(rows, shift, out=centred)
-        np.multiply(centred, centred, out=square)
-        np.matmul(AB, buf[:m].T, out=out[:, start:start + m])
+        if shift is not None:
+            rows = np.subtract(rows, shift, out=centred[:m])
+        np.multiply(rows, rows, out=square[:m])
+        block = out[:, start:start + m]
+        np.matmul(A, square[:m].T, out=block)
+        block += B @ rows.T
     out += const[:, None]
     return out.T
 
@@ -149,6 +158,24 @@ def one_blas_thread(X):
 # ---------------------------------------------------------------------------------------------
 # Shared machinery: labels, weights, prediction
 # ---------------------------------------------------------------------------------------------
+
+
+def argmax_rows(S, xp):
+    """``argmax(S, axis=1)``; for a few columns, one comparison per column over all rows.
+
+    A row-wise argmax over rows of length 5 is slow on tall arrays (and needs a contiguous
+    copy of a transposed one); ``k - 1`` vectorized comparisons are not. Ties go to the first
+    column, as with argmax.
+    """
+    n_cols = S.shape[1]
+    if n_cols > 8 or not is_numpy(xp):
+        return xp.argmax(S, axis=1)
+    best, idx = S[:, 0], np.zeros(S.shape[0], dtype=np.intp)
+    for c in range(1, n_cols):
+        better = S[:, c] > best
+        idx[better] = c
+        best = np.maximum(best, S[:, c])
+    return idx
 
 
 def _rows_like(a, X):
@@ -255,7 +282,7 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         """The class of highest posterior probability for each row."""
         jll = self.predict_joint_log_proba(X)
         xp, device = namespace_and_device(jll)
-        return decode_labels(self.classes_, xp.argmax(jll, axis=1), xp, device)
+        return decode_labels(self.classes_, argmax_rows(jll, xp), xp, device)
 
     def predict_log_proba(self, X):
         """``log P(c | x)``: the joint log-likelihood normalized by its log-sum-exp."""
@@ -436,15 +463,19 @@ class GaussianNB(_BaseNB):
             raise ValueError("Priors must be non-negative.")
         self.class_prior_ = priors
 
-    def _log_likelihood(self, X):
-        xp, _ = namespace_and_device(X)
+    def _log_likelihood(self, X, with_prior=False):
         X = _to_float(X)
-        return gaussian_log_likelihood(X, _as_data(self.theta_, X), _as_data(self.var_, X), xp)
+        xp, _ = namespace_and_device(X)
+        log_prior = None
+        if with_prior:
+            prior = _as_data(self.class_prior_, X)
+            pxp, _ = namespace_and_device(prior)
+            with np.errstate(divide="ignore"):
+                log_prior = pxp.log(prior)
+        return gaussian_log_likelihood(X, _as_data(self.theta_, X), _as_data(self.var_, X), xp,
+                                       log_prior)
 
     def _joint_log_likelihood(self, X):
-        xp, _ = namespace_and_device(X)
-        with np.errstate(divide="ignore"):
-            log_prior = xp.log(_as_data(self.class_prior_, _to_float(X)))
-        return self._log_likelihood(X) + log_prior
+        return self._log_likelihood(X, with_prior=True)
 
 
