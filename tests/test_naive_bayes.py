@@ -473,3 +473,22 @@ def test_dask_fit_is_one_batched_pass(cls, computes):
         proba = model.predict_proba(Xd)
     assert count.n == 0 and is_lazy(proba)
     _close(proba, cls().fit(X, y, sample_weight=sw).predict_proba(X), "proba", rtol=1e-9)
+
+
+def test_multinomial_without_smoothing_gives_minus_inf_not_nan():
+    X = np.array([[2.0, 1.0, 0.0], [1.0, 3.0, 0.0], [0.0, 1.0, 4.0], [1.0, 0.0, 2.0]])
+    y = np.array([0, 0, 1, 1])
+    model = MultinomialNB(alpha=0.0).fit(X, y)  # feature 2 never occurs in class 0
+    x = np.array([[1.0, 2.0, 0.0], [0.0, 1.0, 1.0]])
+    # slow, obvious reference: sum over the features that occur of x_j log P(j | c)
+    p = np.array([[3 / 7, 4 / 7, 0.0], [1 / 8, 1 / 8, 6 / 8]])
+    expected = np.full((2, 2), np.log(0.5))
+    for i in range(2):
+        for c in range(2):
+            for j in range(3):
+                if x[i, j] > 0:
+                    expected[i, c] += x[i, j] * np.log(p[c, j]) if p[c, j] > 0 else -np.inf
+    jll = model.predict_joint_log_proba(x)
+    np.testing.assert_allclose(jll, expected, rtol=1e-12)
+    proba = model.predict_proba(x)
+    assert not np.any(np.isnan(proba)) and proba[1, 0] == 0.0

@@ -18,6 +18,7 @@ import contextlib
 import numbers
 import warnings
 
+import array_api_compat as aac
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
@@ -148,7 +149,7 @@ def one_blas_thread(X):
     The products here are thin (a handful of class rows against many data rows) and memory
     bound: threads add only synchronisation, and stall badly when the cores are busy.
     """
-    if hasattr(X, "__array_namespace__") and not isinstance(X, np.ndarray):
+    if aac.is_array_api_obj(X) and not aac.is_numpy_array(X):
         return contextlib.nullcontext()
     from threadpoolctl import threadpool_limits
 

@@ -120,7 +120,9 @@ class _BaseDiscreteNB(_BaseNB):
         if hasattr(self, "class_count_") and not from_fit:
             cc, fc = self.class_count_ + cc, self.feature_count_ + fc
         self.class_count_, self.feature_count_ = cc, fc
-        self.feature_log_prob_ = self._feature_log_prob(self._checked_alpha(), sxp, sdev)
+        alpha = self._checked_alpha()
+        with np.errstate(divide="ignore"):  # alpha = 0 and a zero count: log 0 = -inf
+            self.feature_log_prob_ = self._feature_log_prob(alpha, sxp, sdev)
         self._set_class_log_prior(sxp, sdev)
         return self
 
@@ -165,6 +167,9 @@ class MultinomialNB(_BaseDiscreteNB):
     ``P(j | c) = (N_cj + alpha) / (N_c + alpha * n_features)`` and
     ``log P(x | c) = sum_j x_j log P(j | c)`` (the multinomial coefficient is the same for every
     class and is left out): prediction is one matrix product. Negative values are refused.
+    With ``alpha=0`` a feature never seen in a class has ``log P(j | c) = -inf``: a row where
+    it occurs gets ``-inf`` for that class, a row where it does not is unaffected (``0 * -inf``
+    is taken as 0, where a plain product -- and scikit-learn -- gives NaN).
 
     References
     ----------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numbers
 
+import array_api_compat as aac
 import numpy as np
 import pandas as pd
 
@@ -165,9 +166,9 @@ class MixedNB(_BaseNB):
     def _split(self, X, reset, y="no_validation", classification=False):
         """(numeric float block or None, categorical columns or None, y) of ``X``, ``y``."""
         frame = isinstance(X, pd.DataFrame)
-        if not frame and hasattr(X, "__array_namespace__"):
+        if not frame and aac.is_array_api_obj(X):
             X = to_host(X)
-        if hasattr(y, "__array_namespace__"):
+        if aac.is_array_api_obj(y):
             y = to_host(y)
         if not reset:
             has_cat = self.categorical_features_.size > 0
