@@ -1,8 +1,6 @@
-"""The shared naive Bayes machinery and GaussianNB.
+"""The shared naive Bayes machinery (labels, weights, prediction) and GaussianNB.
 
-Naive Bayes: Gaussian, multinomial, Bernoulli, categorical, and mixed numeric/categorical.
-
-Every model here scores a sample by its joint log-likelihood ``log P(c) + sum_j log P(x_j | c)``
+Every model scores a sample by its joint log-likelihood ``log P(c) + sum_j log P(x_j | c)``
 and fits by per-class sufficient statistics -- counts, sums, squared deviations, category
 counts -- written as one-hot matrix products (``Y.T @ X`` with ``Y`` the n x k one-hot class
 matrix, weighted by ``sample_weight``). Such products reduce over row blocks, so the same code
