@@ -65,9 +65,34 @@ def class_moments(X, y_idx, R, W, xp):
     count = xp.sum(W, axis=0)
     safe = xp.where(count > 0, count, 1.0)[:, None]
     mean = (W.T @ X) / safe
-    D = X - (R @ mean if is_lazy(X) else xp.take(mean, y_idx, axis=0))
-    m2 = W.T @ (D * D) - (W.T @ D) ** 2 / safe
+    if is_numpy(xp) and isinstance(X, np.ndarray):
+        dev2, dev = _deviation_sums_numpy(X, y_idx, W, mean)
+    else:
+        D = X - (R @ mean if is_lazy(X) else xp.take(mean, y_idx, axis=0))
+        dev2, dev = W.T @ (D * D), W.T @ D
+    m2 = dev2 - dev**2 / safe
     return count, mean, xp.where(m2 > 0, m2, 0.0)
+
+
+def _deviation_sums_numpy(X, y_idx, W, mean):
+    """NumPy fast path of ``W.T @ D**2`` and ``W.T @ D``, ``D = X - mean[y]``, by row blocks.
+
+    The deviations and their squares live in two reused cache-sized buffers: the second pass
+    reads the data once and writes no n x d temporary.
+    """
+    n, d = X.shape
+    dev2, dev = np.zeros((W.shape[1], d)), np.zeros((W.shape[1], d))
+    rows_max = min(n, _BLOCK_ROWS)
+    D, D2 = np.empty((rows_max, d)), np.empty((rows_max, d))
+    for start in range(0, n, _BLOCK_ROWS):
+        stop = min(n, start + _BLOCK_ROWS)
+        m = stop - start
+        Wb = W[start:stop].T
+        np.subtract(X[start:stop], mean[y_idx[start:stop]], out=D[:m])
+        np.multiply(D[:m], D[:m], out=D2[:m])
+        dev2 += Wb @ D2[:m]
+        dev += Wb @ D[:m]
+    return dev2, dev
 
 
 def pooled_moments(count, mean, m2, xp):
@@ -175,6 +200,23 @@ def argmax_rows(S, xp):
         idx[better] = c
         best = np.maximum(best, S[:, c])
     return idx
+
+
+def log_normalize(S, xp):
+    """``S - logsumexp(S, axis=1)``: each row of log-scores made log-probabilities.
+
+    NumPy works on the (k, n) transpose, where the reductions over the k classes run along
+    whole rows of memory instead of over n tiny rows.
+    """
+    if not is_numpy(xp) or S.shape[1] > 8:
+        return S - logsumexp(S, axis=1, keepdims=True, xp=xp)
+    T = np.ascontiguousarray(S.T)
+    top = T.max(axis=0)
+    top = np.where(np.isfinite(top), top, 0.0)
+    T -= top
+    lse = np.log(np.exp(T).sum(axis=0))
+    T -= lse
+    return T.T
 
 
 def _rows_like(a, X):
@@ -287,7 +329,7 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         """``log P(c | x)``: the joint log-likelihood normalized by its log-sum-exp."""
         jll = self.predict_joint_log_proba(X)
         xp, _ = namespace_and_device(jll)
-        return jll - logsumexp(jll, axis=1, keepdims=True, xp=xp)
+        return log_normalize(jll, xp)
 
     def predict_proba(self, X):
         """``P(c | x)`` for every row and class."""
