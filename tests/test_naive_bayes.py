@@ -362,6 +362,14 @@ def test_unseen_category_is_left_out_of_the_likelihood():
     assert np.all(np.isfinite(model.predict_proba(x)))
 
 
+def test_unseen_category_on_backend(backend):
+    X, y, _, _ = DATA[CategoricalNB]
+    x = np.array([[1, 9, 2, 0, 3], [0, 0, 0, 0, 0]])
+    reference = CategoricalNB().fit(X, y).predict_joint_log_proba(x)
+    model = CategoricalNB().fit(backend.asarray(X), y)
+    _close(model.predict_joint_log_proba(backend.asarray(x)), reference, "jll")
+
+
 def test_mixed_unseen_or_missing_category_is_left_out():
     df, y = mixed_frame()
     model = MixedNB().fit(df, y)

@@ -32,6 +32,9 @@ _ALPHA_MIN = 1e-10
 
 
 class _BaseDiscreteNB(_BaseNB):
+    """Counts per class and feature, additive smoothing, class priors."""
+
+    _nonnegative = False  # MultinomialNB and CategoricalNB refuse negative values
     _parameter_constraints = {
         "alpha": [Interval(numbers.Real, 0, None, closed="left"), "array-like"],
         "fit_prior": ["boolean"],
@@ -103,8 +106,6 @@ class _BaseDiscreteNB(_BaseNB):
         if self._nonnegative:
             self._nonnegative_check(X)
         return X
-
-    _nonnegative = False
 
     def _partial_fit(self, X, y, classes, sample_weight, from_fit):
         validate_params(self)
