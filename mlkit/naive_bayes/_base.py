@@ -1,0 +1,522 @@
+"""The shared naive Bayes machinery (labels, weights, prediction) and GaussianNB.
+
+Every model scores a sample by its joint log-likelihood ``log P(c) + sum_j log P(x_j | c)``
+and fits by per-class sufficient statistics -- counts, sums, squared deviations, category
+counts -- written as one-hot matrix products (``Y.T @ X`` with ``Y`` the n x k one-hot class
+matrix, weighted by ``sample_weight``). Such products reduce over row blocks, so the same code
+runs on NumPy, CuPy, PyTorch, ``array_api_strict`` and Dask (one batched ``compute`` at the
+end of fit; predictions stay lazy). ``partial_fit`` merges the statistics of each block into
+the running ones -- exactly for counts, by the update of Chan, Golub & LeVeque for the Gaussian
+variances -- so a model fitted block by block equals the one fitted on all the rows at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import numbers
+import warnings
+
+import array_api_compat as aac
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+from .._array import (
+    as_namespace,
+    compute,
+    float_dtype,
+    is_lazy,
+    is_numpy,
+    logsumexp,
+    namespace_and_device,
+    one_hot,
+    to_host,
+)
+from .._discovery import Capabilities
+from .._validation import (
+    Interval,
+    check_finite_stats,
+    check_is_fitted,
+    check_sample_weight,
+    decode_labels,
+    encode_labels,
+    validate_data,
+    validate_params,
+)
+from ..preprocessing import merge_moments
+
+__all__ = ["GaussianNB"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Sufficient statistics (pure functions of arrays, in any namespace)
+# ---------------------------------------------------------------------------------------------
+
+
+def class_moments(X, y_idx, R, W, xp):
+    """Per-class weighted count, mean and sum of squared deviations of each feature.
+
+    ``R`` is the n x k one-hot class matrix of the class indices ``y_idx`` and
+    ``W = R * sample_weight``. The corrected two-pass algorithm as matrix products: means
+    ``W.T @ X / count``, then the deviations of each row from its own class mean,
+    ``D = X - R @ mean`` (a ``take`` where the rows are concrete), give
+    ``m2 = W.T @ D**2`` minus the square of ``W.T @ D`` (zero in exact arithmetic; it removes
+    the first pass's rounding).
+    """
+    count = xp.sum(W, axis=0)
+    safe = xp.where(count > 0, count, 1.0)[:, None]
+    mean = (W.T @ X) / safe
+    if is_numpy(xp) and isinstance(X, np.ndarray):
+        dev2, dev = _deviation_sums_numpy(X, y_idx, W, mean)
+    else:
+        D = X - (R @ mean if is_lazy(X) else xp.take(mean, y_idx, axis=0))
+        dev2, dev = W.T @ (D * D), W.T @ D
+    m2 = dev2 - dev**2 / safe
+    return count, mean, xp.where(m2 > 0, m2, 0.0)
+
+
+def _deviation_sums_numpy(X, y_idx, W, mean):
+    """NumPy fast path of ``W.T @ D**2`` and ``W.T @ D``, ``D = X - mean[y]``, by row blocks.
+
+    The deviations and their squares live in two reused cache-sized buffers: the second pass
+    reads the data once and writes no n x d temporary.
+    """
+    n, d = X.shape
+    dev2, dev = np.zeros((W.shape[1], d)), np.zeros((W.shape[1], d))
+    rows_max = min(n, _BLOCK_ROWS)
+    D, D2 = np.empty((rows_max, d)), np.empty((rows_max, d))
+    for start in range(0, n, _BLOCK_ROWS):
+        stop = min(n, start + _BLOCK_ROWS)
+        m = stop - start
+        Wb = W[start:stop].T
+        np.subtract(X[start:stop], mean[y_idx[start:stop]], out=D[:m])
+        np.multiply(D[:m], D[:m], out=D2[:m])
+        dev2 += Wb @ D2[:m]
+        dev += Wb @ D[:m]
+    return dev2, dev
+
+
+def pooled_moments(count, mean, m2, xp):
+    """Count, mean and m2 of each column over all classes, from the per-class ones."""
+    n = xp.sum(count)
+    safe = n if n > 0 else 1.0
+    grand = xp.sum(count[:, None] * mean, axis=0) / safe
+    m2_all = xp.sum(m2, axis=0) + xp.sum(count[:, None] * (mean - grand) ** 2, axis=0)
+    return xp.reshape(n, (1,)), grand, m2_all
+
+
+def column_moments(X, xp):
+    """Unweighted count, mean and m2 of each column (for ``var_smoothing``)."""
+    n = X.shape[0]
+    mean = xp.sum(X, axis=0) / n
+    D = X - mean
+    return n, mean, xp.sum(D * D, axis=0)
+
+
+def gaussian_log_likelihood(X, theta, var, xp, log_prior=None):
+    """``sum_j log N(x_j; theta_cj, var_cj)`` for every row and class, as two matrix products.
+
+    Expanding the square, ``-(x - t)**2 / (2 v) = -x**2 / (2 v) + x t / v - t**2 / (2 v)``: the
+    n x k result is ``(x**2) @ A + x @ B + b`` with A, B, b small per-class terms. The expansion
+    loses about ``log10(1 + s**2 / v)`` digits for features at a distance ``s`` from the origin,
+    so where some class mean lies far from it (more than 4 standard deviations) the data are
+    first shifted by the mean of the class means. ``log_prior`` (optional) is added to the
+    constant term, which gives the joint log-likelihood at no extra cost.
+    """
+    pxp, _ = namespace_and_device(theta)  # the small per-class terms (host NumPy for Dask X)
+    shift = pxp.mean(theta, axis=0)
+    if bool(pxp.all(shift * shift <= 16.0 * pxp.min(var, axis=0))):
+        shift = None  # near the origin already: no shift, no pass over the data for it
+    precision = 1.0 / var
+    t = theta if shift is None else theta - shift
+    const = -0.5 * pxp.sum(pxp.log(2.0 * np.pi * var) + t * t * precision, axis=1)
+    if log_prior is not None:
+        const = const + log_prior
+    A, B = -0.5 * precision, t * precision
+    if is_numpy(xp) and isinstance(X, np.ndarray):
+        return _gaussian_products_numpy(X, shift, A, B, const)
+    Xc = X if shift is None else X - shift
+    # (k x d) @ (d x n), then transposed: the fast orientation for BLAS with a small k
+    return (A @ (Xc * Xc).T + B @ Xc.T + const[:, None]).T
+
+
+_BLOCK_ROWS = 4096
+
+
+def _gaussian_products_numpy(X, shift, A, B, const):
+    """NumPy fast path of ``(Xc**2) @ A.T + Xc @ B.T + const``, in cache-sized row blocks.
+
+    The centred block (when there is a shift) and its square are written into reused buffers:
+    the data are read once and no n x d temporary is made.
+    """
+    n, d = X.shape
+    out = np.empty((A.shape[0], n))
+    rows_max = min(n, _BLOCK_ROWS)
+    square = np.empty((rows_max, d))
+    centred = np.empty((rows_max, d)) if shift is not None else None
+    for start in range(0, n, _BLOCK_ROWS):
+        rows = X[start:start + _BLOCK_ROWS]
+        m = rows.shape[0]
+        if shift is not None:
+            rows = np.subtract(rows, shift, out=centred[:m])
+        np.multiply(rows, rows, out=square[:m])
+        block = out[:, start:start + m]
+        np.matmul(A, square[:m].T, out=block)
+        block += B @ rows.T
+    out += const[:, None]
+    return out.T
+
+
+def one_blas_thread(X):
+    """One BLAS thread while NumPy works on ``X``; no-op for other arrays.
+
+    The products here are thin (a handful of class rows against many data rows) and memory
+    bound: threads add only synchronisation, and stall badly when the cores are busy.
+    """
+    if aac.is_array_api_obj(X) and not aac.is_numpy_array(X):
+        return contextlib.nullcontext()
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(1, user_api="blas")
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared machinery: labels, weights, prediction
+# ---------------------------------------------------------------------------------------------
+
+
+def argmax_rows(S, xp):
+    """``argmax(S, axis=1)``; for a few columns, one comparison per column over all rows.
+
+    A row-wise argmax over rows of length 5 is slow on tall arrays (and needs a contiguous
+    copy of a transposed one); ``k - 1`` vectorized comparisons are not. Ties go to the first
+    column, as with argmax.
+    """
+    n_cols = S.shape[1]
+    if n_cols > 8 or not is_numpy(xp):
+        return xp.argmax(S, axis=1)
+    best, idx = S[:, 0], np.zeros(S.shape[0], dtype=np.intp)
+    for c in range(1, n_cols):
+        better = S[:, c] > best
+        idx[better] = c
+        best = np.maximum(best, S[:, c])
+    return idx
+
+
+def log_normalize(S, xp):
+    """``S - logsumexp(S, axis=1)``: each row of log-scores made log-probabilities.
+
+    NumPy works on the (k, n) transpose, where the reductions over the k classes run along
+    whole rows of memory instead of over n tiny rows.
+    """
+    if not is_numpy(xp) or S.shape[1] > 8:
+        return S - logsumexp(S, axis=1, keepdims=True, xp=xp)
+    T = np.ascontiguousarray(S.T)
+    top = T.max(axis=0)
+    top = np.where(np.isfinite(top), top, 0.0)
+    T -= top
+    lse = np.log(np.exp(T).sum(axis=0))
+    T -= lse
+    return T.T
+
+
+def _rows_like(a, X):
+    """``a`` (per-row values) chunked as the rows of a Dask ``X``; unchanged otherwise."""
+    if not is_lazy(X) or a is None:
+        return a
+    import dask.array as da
+
+    if not is_lazy(a):
+        return da.from_array(np.asarray(a), chunks=(X.chunks[0],) + np.shape(a)[1:])
+    return a.rechunk({0: X.chunks[0]})
+
+
+def _same_classes(a, b):
+    a, b = np.asarray(to_host(a)), np.asarray(to_host(b))
+    return a.shape == b.shape and bool(np.all(a == b))
+
+
+class _BaseNB(ClassifierMixin, BaseEstimator):
+    """Prediction from ``_joint_log_likelihood`` and the fit / partial_fit protocol."""
+
+    def _state_names(self):
+        return ("classes_",)
+
+    def _reset(self):
+        for name in self._state_names():
+            if hasattr(self, name):
+                delattr(self, name)
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model on ``X``, ``y`` (optionally weighted), forgetting any earlier fit."""
+        self._reset()
+        with one_blas_thread(X):
+            return self._partial_fit(X, y, None, sample_weight, from_fit=True)
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Update the model with one block of rows.
+
+        ``classes`` (every label that may appear) is required on the first call, and if given
+        later must be the same. Fitting block by block equals one ``fit`` on all the rows.
+        """
+        with one_blas_thread(X):
+            return self._partial_fit(X, y, classes, sample_weight, from_fit=False)
+
+    def _labels(self, X, y, classes, from_fit, xp, device):
+        """Set ``classes_`` on the first call; return each row's class index."""
+        first = not hasattr(self, "classes_")
+        if from_fit:
+            self.classes_, y_idx = encode_labels(y, xp, device)
+            return _rows_like(y_idx, X)
+        if first and classes is None:
+            raise ValueError("classes must be passed on the first call to partial_fit.")
+        if classes is not None:
+            given = np.unique(np.asarray(to_host(classes)))
+            if not first and not _same_classes(given, self.classes_):
+                raise ValueError(
+                    f"`classes={classes!r}` is not the same as on the first call to "
+                    f"partial_fit, was: {self.classes_!r}"
+                )
+            if first:
+                self.classes_ = given
+        known = np.asarray(to_host(self.classes_))
+        labels = np.asarray(to_host(y))
+        unseen = np.setdiff1d(labels, known)
+        if unseen.size:
+            raise ValueError(
+                f"The target label(s) {unseen} in y do not exist in the initial classes {known}"
+            )
+        idx = np.searchsorted(known, labels).astype(np.int64)
+        return _rows_like(idx, X) if is_lazy(X) else as_namespace(idx, xp, device)
+
+    def _class_matrices(self, X, y, classes, sample_weight, from_fit):
+        """(y_idx, R, W, sw): class indices, one-hot class matrix, its weighted copy and the
+        sample weights (None when unweighted), in X's namespace."""
+        xp, device = namespace_and_device(X)
+        dtype = float_dtype(xp, device)
+        y_idx = self._labels(X, y, classes, from_fit, xp, device)
+        R = one_hot(y_idx, self.classes_.shape[0], dtype=dtype, xp=xp)
+        if is_lazy(X) and not is_lazy(sample_weight):  # concrete weights: checked on the host
+            host_xp, _ = namespace_and_device(np.empty(0))
+            sw = check_sample_weight(sample_weight, X.shape[0], host_xp, "cpu", np.float64)
+        else:
+            sw = check_sample_weight(sample_weight, X.shape[0], xp, device, dtype)
+        sw = _rows_like(sw, X)
+        W = R if sw is None else R * sw[:, None]
+        return y_idx, R, W, sw
+
+    def _validated_X(self, X, reset):
+        return validate_data(self, X, reset=reset)
+
+    def _validated_Xy(self, X, y, from_fit):
+        first = from_fit or not hasattr(self, "classes_")
+        X, y = validate_data(self, X, y, reset=first, classification=from_fit)
+        return X, y
+
+    def predict_joint_log_proba(self, X):
+        """``log P(c) + log P(x | c)`` for every row and class: shape (n_samples, n_classes)."""
+        check_is_fitted(self, "classes_")
+        X = self._validated_X(X, reset=False)
+        with one_blas_thread(X):
+            return self._joint_log_likelihood(X)
+
+    def predict(self, X):
+        """The class of highest posterior probability for each row."""
+        jll = self.predict_joint_log_proba(X)
+        xp, device = namespace_and_device(jll)
+        return decode_labels(self.classes_, argmax_rows(jll, xp), xp, device)
+
+    def predict_log_proba(self, X):
+        """``log P(c | x)``: the joint log-likelihood normalized by its log-sum-exp."""
+        jll = self.predict_joint_log_proba(X)
+        xp, _ = namespace_and_device(jll)
+        return log_normalize(jll, xp)
+
+    def predict_proba(self, X):
+        """``P(c | x)`` for every row and class."""
+        log_proba = self.predict_log_proba(X)
+        xp, _ = namespace_and_device(log_proba)
+        return xp.exp(log_proba)
+
+
+def log_matmul(A, L, xp):
+    """``A @ L.T`` for non-negative ``A`` and log-probabilities ``L`` that may be ``-inf``.
+
+    A zero entry of ``A`` against ``-inf`` contributes 0 (``p**0 = 1``), a positive one
+    ``-inf`` -- where a plain product would give NaN from ``0 * -inf``.
+    """
+    lxp, _ = namespace_and_device(L)  # L is small and concrete (host NumPy for Dask A)
+    impossible = lxp.isinf(L)
+    if not bool(lxp.any(impossible)):
+        return A @ L.T
+    finite = lxp.where(impossible, 0.0, L)
+    hits = A @ lxp.astype(impossible, L.dtype).T
+    return xp.where(hits > 0, -xp.inf, A @ finite.T)
+
+
+def _as_data(a, X, dtype=None):
+    """A fitted array in the namespace and device of ``X``, in ``dtype`` (X's by default).
+
+    For Dask ``X`` it is a host NumPy array (Dask operations accept those)."""
+    xp, device = namespace_and_device(X)
+    dtype = X.dtype if dtype is None else dtype
+    a = as_namespace(a, xp, device)
+    return a.astype(dtype, copy=False) if isinstance(a, np.ndarray) else xp.astype(a, dtype)
+
+
+def _to_float(X):
+    xp, device = namespace_and_device(X)
+    dtype = float_dtype(xp, device)
+    if X.dtype == dtype:
+        return X
+    return X.astype(dtype) if is_lazy(X) else xp.astype(X, dtype)
+
+
+# ---------------------------------------------------------------------------------------------
+# GaussianNB
+# ---------------------------------------------------------------------------------------------
+
+
+class GaussianNB(_BaseNB):
+    """Gaussian naive Bayes: each feature normal within each class.
+
+    Parameters
+    ----------
+    priors : array-like of shape (n_classes,), default=None
+        Class prior probabilities; by default the (weighted) class frequencies.
+    var_smoothing : float, default=1e-9
+        Added to every variance, as a fraction of the largest feature variance, for stability.
+
+    Attributes
+    ----------
+    class_count_ : array of shape (n_classes,)
+        Number (total weight) of training rows of each class.
+    class_prior_ : array of shape (n_classes,)
+        Probability of each class.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels, sorted.
+    epsilon_ : float
+        The absolute amount added to the variances.
+    theta_ : array of shape (n_classes, n_features)
+        Mean of each feature per class.
+    var_ : array of shape (n_classes, n_features)
+        Variance of each feature per class, plus ``epsilon_``.
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names, when ``X`` was a DataFrame with string column names.
+
+    Notes
+    -----
+    ``log P(x | c) = -1/2 sum_j [log(2 pi s2_cj) + (x_j - m_cj)**2 / s2_cj]``, evaluated for all
+    rows and classes as ``(x**2) @ A + x @ B + b`` (two matrix products). Means and variances are
+    the weighted ones (population variance, ddof 0) and blocks of ``partial_fit`` are merged by
+    Chan, Golub & LeVeque's update. ``epsilon_ = var_smoothing * max_j Var(x_j)`` uses the
+    unweighted variances of all the rows seen so far -- so block-wise fitting equals one fit
+    (scikit-learn takes the variances of the latest block only; one ``fit`` is the same in both).
+
+    Zero variance: a feature constant within a class gets variance ``epsilon_``. When every
+    feature is constant, ``epsilon_ = var_smoothing`` (as if the largest variance were 1); with
+    ``var_smoothing=0`` a zero variance is raised to ``eps * max(1, max variance)`` with a
+    warning, so that predictions stay finite.
+
+    References
+    ----------
+    Chan, Golub & LeVeque (1979), "Updating formulae and a pairwise algorithm for computing
+    sample variances", Stanford CS report STAN-CS-79-773.
+
+    Examples
+    --------
+    >>> from mlkit.naive_bayes import GaussianNB
+    >>> X = [[-1.0, -1.0], [-2.0, -1.0], [1.0, 1.0], [2.0, 1.0]]
+    >>> GaussianNB().fit(X, [1, 1, 2, 2]).predict([[-0.8, -1.0]])
+    array([1])
+    """
+
+    _parameter_constraints = {
+        "priors": ["array-like", None],
+        "var_smoothing": [Interval(numbers.Real, 0, None, closed="left")],
+    }
+    _capabilities = Capabilities()
+
+    def __init__(self, *, priors=None, var_smoothing=1e-9):
+        self.priors = priors
+        self.var_smoothing = var_smoothing
+
+    def _state_names(self):
+        return ("classes_", "theta_", "var_", "class_count_", "class_prior_", "epsilon_",
+                "_m2", "_columns")
+
+    def _partial_fit(self, X, y, classes, sample_weight, from_fit):
+        validate_params(self)
+        X, y = self._validated_Xy(X, y, from_fit)
+        first = not hasattr(self, "theta_")
+        X = _to_float(X)
+        xp, _ = namespace_and_device(X)
+        y_idx, R, W, _ = self._class_matrices(X, y, classes, sample_weight, from_fit)
+        stats = class_moments(X, y_idx, R, W, xp)
+        cols = None if sample_weight is None else column_moments(X, xp)
+        stats = compute(*stats, *(cols[1:] if cols else ()))
+        check_finite_stats(*stats)
+        sxp, sdev = namespace_and_device(stats[0])
+        count, mean, m2 = stats[:3]
+        if cols is None:  # unweighted: the column moments follow from the class moments
+            cols = pooled_moments(count, mean, m2, sxp)
+        else:
+            cols = (sxp.asarray([float(X.shape[0])], device=sdev),) + tuple(stats[3:])
+        if not first:
+            count, mean, m2 = merge_moments(
+                (self.class_count_[:, None], self.theta_, self._m2),
+                (count[:, None], mean, m2), sxp,
+            )
+            count = count[:, 0]
+            cols = merge_moments(self._columns, cols, sxp)
+        self.class_count_, self.theta_, self._m2, self._columns = count, mean, m2, cols
+        self._set_variances(sxp)
+        self._set_priors(sxp, sdev)
+        return self
+
+    def _set_variances(self, xp):
+        n, _, m2_cols = self._columns
+        max_var = float(xp.max(m2_cols)) / float(n[0])
+        self.epsilon_ = self.var_smoothing * (max_var if max_var > 0 else 1.0)
+        count = self.class_count_[:, None]
+        var = self._m2 / xp.where(count > 0, count, 1.0) + self.epsilon_
+        floor = float(np.finfo(np.float64).eps) * max(1.0, max_var)
+        if bool(xp.any((var <= 0) & (count > 0))):
+            warnings.warn(
+                "GaussianNB: some features have zero variance within a class and "
+                f"var_smoothing=0; their variance is set to {floor:.3g}.",
+                UserWarning, stacklevel=3,
+            )
+        self.var_ = xp.where(var > 0, var, floor)  # also for classes not seen yet
+
+    def _set_priors(self, xp, device):
+        k = self.classes_.shape[0]
+        if self.priors is None:
+            self.class_prior_ = self.class_count_ / xp.sum(self.class_count_)
+            return
+        priors = xp.asarray(np.asarray(to_host(self.priors), dtype=np.float64), device=device)
+        if priors.ndim != 1 or priors.shape[0] != k:
+            raise ValueError("Number of priors must match number of classes.")
+        if not np.isclose(float(xp.sum(priors)), 1.0):
+            raise ValueError("The sum of the priors should be 1.")
+        if bool(xp.any(priors < 0)):
+            raise ValueError("Priors must be non-negative.")
+        self.class_prior_ = priors
+
+    def _log_likelihood(self, X, with_prior=False):
+        X = _to_float(X)
+        xp, _ = namespace_and_device(X)
+        log_prior = None
+        if with_prior:
+            prior = _as_data(self.class_prior_, X)
+            pxp, _ = namespace_and_device(prior)
+            with np.errstate(divide="ignore"):
+                log_prior = pxp.log(prior)
+        return gaussian_log_likelihood(X, _as_data(self.theta_, X), _as_data(self.var_, X), xp,
+                                       log_prior)
+
+    def _joint_log_likelihood(self, X):
+        return self._log_likelihood(X, with_prior=True)
+
+
