@@ -1,0 +1,283 @@
+"""Growing a multiway tree breadth-first: every open node of a level at once.
+
+One level costs, per feature, a few array operations over the cases still in open nodes:
+
+- numeric column: the cases are kept sorted by (node, value) -- sorted once at the root, then
+  re-sorted by a stable partition on the child's number as nodes split, so each child's
+  cases stay in value order; one cumulative sum of the class-weight matrix gives the class
+  counts left of every candidate threshold of every node, and every candidate is scored at
+  once;
+- categorical column: one ``bincount`` over (node, category, class).
+
+The criteria are those of ID3 (information gain) or of C4.5 release 8 as Weka's J48 implements
+it (gain ratio among the attributes of at least average gain; the MDL-corrected gain of
+numeric thresholds; the minimum branch weight; split points moved to a training value;
+cases with missing values spread over the branches with fractional weights).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._criteria import EPS, entropy, gain_ratio, information_gain, split_info
+from ._structure import TreeArrays, node_values
+
+
+@dataclass(frozen=True)
+class GrowParams:
+    """How to grow: ``c45`` selects C4.5's rules, else ID3's (information gain, no minimum)."""
+
+    c45: bool
+    min_leaf: float = 2.0
+    mdl: bool = True
+    max_depth: int | None = None
+
+
+def _offsets(counts):
+    return np.cumsum(counts) - counts
+
+
+def _min_split(known_total, n_classes, min_leaf):
+    """J48's minimum weight on each side of a numeric split:
+    0.1 * known weight / n_classes, raised to ``min_leaf`` and capped at 25."""
+    m = 0.1 * known_total / n_classes
+    return np.where(m <= min_leaf + EPS, min_leaf, np.where(m > 25.0 + EPS, 25.0, m))
+
+
+def numeric_scores(order, local, sample, weight, y, column, total, values, n_open, n_classes, p):
+    """Best threshold of one numeric column for every open node.
+
+    Returns gain (MDL-corrected for C4.5), gain ratio, whether a valid split exists, and the
+    threshold, each of shape (n_open,).
+    """
+    gain_out = np.zeros(n_open)
+    ratio_out = np.zeros(n_open)
+    ok = np.zeros(n_open, dtype=bool)
+    thr = np.full(n_open, np.nan)
+    m = order.size
+    if m < 2:
+        return gain_out, ratio_out, ok, thr
+    nd, s = local[order], sample[order]
+    v, w = column[s], weight[order]
+    onehot = np.zeros((m, n_classes))
+    onehot[np.arange(m), y[s]] = w
+    cum = np.zeros((m + 1, n_classes))
+    np.cumsum(onehot, axis=0, out=cum[1:])
+    nodes = np.arange(n_open)
+    starts = np.searchsorted(nd, nodes, "left")
+    ends = np.searchsorted(nd, nodes, "right")
+    known = cum[ends] - cum[starts]
+    known_total = known.sum(axis=1)
+    left = cum[1:] - cum[starts[nd]]
+    right = known[nd] - left
+    lw = left.sum(axis=1)
+    rw = known_total[nd] - lw
+    boundary = np.zeros(m, dtype=bool)
+    tol = 1e-5 if p.c45 else 0.0  # J48 treats values closer than 1e-5 as equal
+    boundary[:-1] = (nd[1:] == nd[:-1]) & (v[:-1] + tol < v[1:])
+    if p.c45:
+        min_split = _min_split(known_total, n_classes, p.min_leaf)
+        valid = boundary & (lw >= min_split[nd] - EPS) & (rw >= min_split[nd] - EPS)
+        enough = known_total >= 2 * min_split - EPS
+    else:
+        valid = boundary
+        enough = known_total > 0
+    nk = known_total[nd]
+    children = (lw * entropy(left) + rw * entropy(right)) / np.where(nk > 0, nk, 1.0)
+    gain = (entropy(known)[nd] - children) * nk / total[nd]
+    n_valid = np.bincount(nd[valid], minlength=n_open)
+    score = np.where(valid & (gain > EPS), gain, -np.inf)
+    has = ends > starts
+    best = np.full(n_open, -np.inf)
+    best[has] = np.maximum.reduceat(score, starts[has])
+    tie = EPS if p.c45 else 1e-12  # J48 keeps the first of gains equal within 1e-6
+    first_of = np.where(np.isfinite(score) & (score >= best[nd] - tie), np.arange(m), m)
+    first = np.full(n_open, m)
+    first[has] = np.minimum.reduceat(first_of, starts[has])
+    found = (first < m) & enough
+    j = np.minimum(first, m - 2)
+    g = np.where(found, gain[j], 0.0)
+    if p.mdl:
+        g = g - np.log2(np.maximum(n_valid, 1)) / total
+    ok = found & (g > EPS)
+    missing = total - known_total
+    si = split_info(np.stack([lw[j], rw[j], missing], axis=1))
+    mid = (v[j] + v[j + 1]) / 2
+    mid = np.where(mid == v[j + 1], v[j], mid)
+    if p.c45:  # the largest training value <= the midpoint (J48's setSplitPoint)
+        mid = values[np.maximum(np.searchsorted(values, mid, "right") - 1, 0)]
+    gain_out = np.where(ok, g, 0.0)
+    ratio_out = np.where(ok, gain_ratio(gain_out, si), 0.0)
+    thr = np.where(ok, mid, np.nan)
+    return gain_out, ratio_out, ok, thr
+
+
+def categorical_scores(local, sample, weight, y, column, n_cats, total, n_open, n_classes, p):
+    """Gain, gain ratio and validity of a multiway split on one categorical column, per node,
+    from one bincount over (node, category, class)."""
+    code = column[sample]
+    known = ~np.isnan(code)
+    idx = (local[known] * n_cats + code[known].astype(np.int64)) * n_classes + y[sample[known]]
+    size = n_open * n_cats * n_classes
+    cnt = np.bincount(idx, weight[known], minlength=size).reshape(n_open, n_cats, n_classes)
+    bag = cnt.sum(axis=2)
+    known_total = bag.sum(axis=1)
+    frac_known = known_total / np.where(total > 0, total, 1.0)
+    gain = frac_known * information_gain(cnt.sum(axis=1), cnt)
+    gain = np.where(gain > EPS, gain, 0.0)
+    if p.c45:  # at least two branches with min_leaf weight (J48's Distribution.check)
+        ok = (bag >= p.min_leaf - EPS).sum(axis=1) >= 2
+    else:
+        ok = ((bag > 0).sum(axis=1) >= 2) & (gain > 0)
+    si = split_info(np.concatenate([bag, (total - known_total)[:, None]], axis=1))
+    ratio = np.where(ok, gain_ratio(gain, si), 0.0)
+    return np.where(ok, gain, 0.0), ratio, ok
+
+
+def choose_attribute(gains, ratios, ok, in_average, p):
+    """The feature each node splits on (-1: none), from per-feature arrays of shape (d, L).
+
+    C4.5: the highest gain ratio among the attributes whose gain is at least the average gain
+    of the valid attributes (minus 1e-3, as J48), the first one winning ties. ID3: the
+    highest information gain.
+    """
+    d, n_open = gains.shape
+    best_f = np.full(n_open, -1)
+    if p.c45:
+        counted = ok & in_average[:, None]
+        n_counted = counted.sum(axis=0)
+        average = (gains * counted).sum(axis=0) / np.maximum(n_counted, 1)
+        best = np.zeros(n_open)
+        for f in range(d):
+            better = ok[f] & (gains[f] >= average - 1e-3) & (ratios[f] > best + EPS)
+            better &= n_counted > 0
+            best_f = np.where(better, f, best_f)
+            best = np.where(better, ratios[f], best)
+        return best_f
+    score = np.where(ok & (gains > EPS), gains, -np.inf)
+    top = score.max(axis=0, initial=-np.inf)
+    winners = np.isfinite(score) & (score >= top - 1e-12)
+    first = np.argmax(winners, axis=0)
+    return np.where(winners.any(axis=0), first, -1)
+
+
+def grow(Z, is_cat, n_cats, y, w, n_classes, p):
+    """Grow the tree on the encoded matrix ``Z`` (see ``_columns.encode``).
+
+    Returns a ``TreeArrays`` (breadth-first numbering) with the training class counts.
+    """
+    n, d = Z.shape
+    C = n_classes
+    sample = np.flatnonzero(w > 0)
+    weight = w[sample].astype(np.float64)
+    local = np.zeros(sample.size, dtype=np.int64)
+    numeric = np.flatnonzero(~is_cat)
+    orders, values = {}, {}
+    for f in numeric:
+        col = Z[sample, f]
+        o = np.argsort(col, kind="stable")
+        orders[f] = o[~np.isnan(col[o])]
+        values[f] = np.unique(col[~np.isnan(col)])
+    many_valued = is_cat & (n_cats >= 0.3 * n)
+    in_average = ~many_valued if not many_valued.all() else np.ones(d, dtype=bool)
+    rec = {k: [] for k in ("feature", "threshold", "child_start", "n_children", "counts")}
+    parent, branch, fraction = np.array([-1]), np.array([-1]), np.array([1.0])
+    par_all, br_all, fr_all, dep_all = [parent], [branch], [fraction], [np.zeros(1, int)]
+    first_id, n_open, depth = 0, 1, 0
+    while n_open:
+        counts = np.bincount(local * C + y[sample], weight, minlength=n_open * C)
+        counts = counts.reshape(n_open, C)
+        total = counts.sum(axis=1)
+        if p.c45:
+            can = (total >= 2 * p.min_leaf - EPS) & (total - counts.max(axis=1) > EPS)
+        else:
+            can = (total > 0) & (total - counts.max(axis=1) > EPS)
+        if p.max_depth is not None and depth >= p.max_depth:
+            can[:] = False
+        gains, ratios = np.zeros((d, n_open)), np.zeros((d, n_open))
+        ok = np.zeros((d, n_open), dtype=bool)
+        thresholds = np.full((d, n_open), np.nan)
+        if can.any():
+            for f in range(d):
+                if is_cat[f]:
+                    gains[f], ratios[f], ok[f] = categorical_scores(
+                        local, sample, weight, y, Z[:, f], int(n_cats[f]), total, n_open, C, p)
+                else:
+                    gains[f], ratios[f], ok[f], thresholds[f] = numeric_scores(
+                        orders[f], local, sample, weight, y, Z[:, f], total, values[f],
+                        n_open, C, p)
+            ok &= can
+        best_f = choose_attribute(gains, ratios, ok, in_average, p)
+        split = best_f >= 0
+        feat_safe = np.maximum(best_f, 0)
+        thr = np.where(split, thresholds[feat_safe, np.arange(n_open)], np.nan)
+        nch = np.where(split, np.where(is_cat[feat_safe], n_cats[feat_safe], 2), 0)
+        next_first = first_id + n_open
+        start_local = _offsets(nch)
+        rec["feature"].append(best_f)
+        rec["threshold"].append(np.where(is_cat[feat_safe], np.nan, thr))
+        rec["child_start"].append(np.where(split, next_first + start_local, 0))
+        rec["n_children"].append(nch)
+        rec["counts"].append(counts)
+        n_next = int(nch.sum())
+        if n_next == 0:
+            break
+        # route the cases of the split nodes to the children
+        f_inst = best_f[local]
+        x = Z[sample, np.maximum(f_inst, 0)]
+        missing = np.isnan(x)
+        b = np.where(is_cat[np.maximum(f_inst, 0)], np.nan_to_num(x), x > thr[local])
+        b = b.astype(np.int64)
+        moving = f_inst >= 0
+        known = moving & ~missing
+        child = start_local[local] + b
+        child_w = np.bincount(child[known], weight[known], minlength=n_next)
+        parent_of_child = np.repeat(np.arange(n_open), nch)
+        branch_of_child = np.arange(n_next) - np.repeat(start_local[split], nch[split])
+        known_par = np.bincount(local[known], weight[known], minlength=n_open)[parent_of_child]
+        frac = np.where(known_par > 0, child_w / np.where(known_par > 0, known_par, 1.0),
+                        1.0 / np.repeat(nch[split], nch[split]))
+        copies = np.where(known, 1, np.where(moving, nch[local], 0))
+        new_at = _offsets(copies)
+        rep = np.repeat(np.arange(sample.size), copies)
+        within = np.arange(rep.size) - new_at[rep]
+        spread = missing[rep]
+        new_local = np.where(spread, start_local[local[rep]] + within, child[rep])
+        new_weight = np.where(spread, weight[rep] * frac[new_local], weight[rep])
+        keep = new_weight > 0
+        renumber = np.cumsum(keep) - 1
+        key_dtype = np.uint16 if n_next < 2**16 else np.int64  # 16-bit keys: radix sort
+        for f in numeric:
+            o = orders[f]
+            c = copies[o]
+            o_rep = np.repeat(o, c)
+            new_ids = new_at[o_rep] + (np.arange(o_rep.size) - np.repeat(_offsets(c), c))
+            new_ids = renumber[new_ids[keep[new_ids]]]
+            new_nodes = new_local[keep][new_ids]
+            orders[f] = new_ids[np.argsort(new_nodes.astype(key_dtype), kind="stable")]
+        sample, local, weight = sample[rep[keep]], new_local[keep], new_weight[keep]
+        par_all.append(first_id + parent_of_child)
+        br_all.append(branch_of_child)
+        fr_all.append(frac)
+        dep_all.append(np.full(n_next, depth + 1))
+        first_id, n_open, depth = next_first, n_next, depth + 1
+    feature = np.concatenate(rec["feature"]).astype(np.int64)
+    inner = feature >= 0
+    counts = np.concatenate(rec["counts"])
+    parent = np.concatenate(par_all)[: feature.size]
+    depth_arr = np.concatenate(dep_all)[: feature.size]
+    return TreeArrays(
+        feature=feature,
+        threshold=np.concatenate(rec["threshold"]),
+        is_categorical=inner & is_cat[np.maximum(feature, 0)],
+        child_start=np.concatenate(rec["child_start"]).astype(np.int64),
+        n_children=np.concatenate(rec["n_children"]).astype(np.int64),
+        parent=parent.astype(np.int64),
+        depth=depth_arr.astype(np.int64),
+        branch=np.concatenate(br_all)[: feature.size].astype(np.int64),
+        fraction=np.concatenate(fr_all)[: feature.size],
+        counts=counts,
+        value=node_values(counts, parent, depth_arr),
+    )
