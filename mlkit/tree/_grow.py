@@ -100,7 +100,7 @@ def numeric_scores(order, local, sample, weight, y, column, total, values, n_ope
     j = np.minimum(first, m - 2)
     g = np.where(found, gain[j], 0.0)
     if p.mdl:
-        g = g - np.log2(np.maximum(n_valid, 1)) / total
+        g = g - np.log2(np.maximum(n_valid, 1)) / np.where(total > 0, total, 1.0)
     ok = found & (g > EPS)
     missing = total - known_total
     si = split_info(np.stack([lw[j], rw[j], missing], axis=1))
