@@ -79,11 +79,6 @@ class _Pruner:
         total = counts.sum(axis=-1)
         return pessimistic_error(total, total - counts.max(axis=-1), self.cf)
 
-    def subtree_errors(self, node):
-        nodes = subtree_nodes(self.tree, node)
-        leaves = nodes[self.tree.feature[nodes] < 0]
-        return float(self.leaf_errors(self.tree.counts[leaves]).sum())
-
     def branch_errors(self, node, samples, weights):
         """Estimated errors of the subtree under ``node`` given other cases (J48's
         getEstimatedErrorsForBranch): they are routed with fractions refitted to them."""
@@ -91,9 +86,9 @@ class _Pruner:
         nodes, s, w, terminal = route(self.tree, self.Z, samples, weights,
                                       np.full(samples.size, node), refit_fractions=True)
         self.tree.fraction = saved
-        leaf_counts = class_counts(nodes[terminal], s[terminal], w[terminal], self.y,
-                                   self.tree.n_nodes, self.C)
-        return float(self.leaf_errors(leaf_counts).sum())
+        leaves, at = np.unique(nodes[terminal], return_inverse=True)
+        counts = class_counts(at, s[terminal], w[terminal], self.y, leaves.size, self.C)
+        return float(self.leaf_errors(counts).sum())
 
     def redistribute(self, node):
         """J48's newDistribution: send the node's cases through its (new) subtree."""
@@ -104,15 +99,16 @@ class _Pruner:
         self.tree.counts[sub] = 0.0
         for k in sub:
             self.data[int(k)] = (np.zeros(0, dtype=np.int64), np.zeros(0))
-        self.tree.counts += class_counts(nodes, s, w, self.y, self.tree.n_nodes, self.C)
+        reached, at = np.unique(nodes, return_inverse=True)
+        self.tree.counts[reached] = class_counts(at, s, w, self.y, reached.size, self.C)
         self._store(nodes, s, w)
 
     def prune(self, node):
+        """Prune the subtree under ``node``; returns its estimated errors."""
         tree = self.tree
         while tree.feature[node] >= 0:
             kids = _children(tree, node)
-            for k in kids:
-                self.prune(int(k))
+            e_tree = sum(self.prune(int(k)) for k in kids)
             sizes = tree.counts[kids].sum(axis=1)
             # J48's maxBag: the last of the (near-)largest branches
             largest = int(kids[np.flatnonzero(sizes >= sizes.max() - EPS)[-1]])
@@ -121,16 +117,16 @@ class _Pruner:
             else:
                 e_branch = np.inf
             e_leaf = float(self.leaf_errors(tree.counts[node]))
-            e_tree = self.subtree_errors(node)
             if e_leaf <= e_tree + TOLERANCE + EPS and e_leaf <= e_branch + TOLERANCE + EPS:
                 tree.feature[node] = -1
-                return
+                return e_leaf
             if not e_branch <= e_tree + TOLERANCE + EPS:
-                return
+                return e_tree
             for name in ("feature", "threshold", "is_categorical", "child_start",
                          "n_children"):
                 getattr(tree, name)[node] = getattr(tree, name)[largest]
             self.redistribute(node)
+        return float(self.leaf_errors(tree.counts[node]))
 
 
 def prune(tree, Z, y, sample_weight, n_classes, confidence_factor=0.25, raising=True):

@@ -135,19 +135,20 @@ def route(tree, Z, samples, weights, start, *, unknown="spread", refit_fractions
 
 
 def _refit_fractions(tree, nodes, child, weights):
-    n = tree.n_nodes
+    """Each visited split's branch shares of the known weight of the cases sent through it
+    (uniform when none is known)."""
+    visited, at = np.unique(nodes, return_inverse=True)
+    width = int(tree.n_children[visited].max())
     known = child >= 0
-    child_w = np.bincount(child[known], weights[known], minlength=n)
-    parent_known = np.bincount(nodes[known], weights[known], minlength=n)
-    visited = np.unique(nodes)
-    reps = tree.n_children[visited]
-    kids = np.repeat(tree.child_start[visited], reps) + (
-        np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
-    )
-    par = np.repeat(visited, reps)
-    tot = parent_known[par]
-    tree.fraction[kids] = np.where(tot > 0, child_w[kids] / np.where(tot > 0, tot, 1.0),
-                                   1.0 / np.repeat(reps, reps))
+    b = child - tree.child_start[nodes]
+    child_w = np.bincount(at[known] * width + b[known], weights[known],
+                          minlength=visited.size * width).reshape(visited.size, width)
+    n_kids = tree.n_children[visited][:, None]
+    real = np.arange(width) < n_kids
+    tot = child_w.sum(axis=1, keepdims=True)
+    frac = np.where(tot > 0, child_w / np.where(tot > 0, tot, 1.0), 1.0 / n_kids)
+    kids = tree.child_start[visited][:, None] + np.arange(width)
+    tree.fraction[kids[real]] = frac[real]
 
 
 def class_counts(nodes, samples, weights, y, n_nodes, n_classes):
