@@ -91,7 +91,7 @@ def numeric_model(cases, X, y, f, C, total, min_leaf, all_values):
         lw = sum(left)
         rw = kt - lw
         if lw >= ms - EPS and rw >= ms - EPS:
-            right = [a - b for a, b in zip(kc, left)]
+            right = [a - b for a, b in zip(kc, left, strict=False)]
             g = (H(kc) - (lw * H(left) + rw * H(right)) / kt) * kt / total
             if g > best + EPS:
                 best, best_j = g, j
@@ -122,7 +122,7 @@ def categorical_model(cases, X, y, f, C, total, min_leaf, k):
     if sum(s >= min_leaf - EPS for s in sizes) < 2:
         return None
     kc = [sum(b[c] for b in bags) for c in range(C)]
-    gain = (H(kc) - sum(s / kt * H(b) for s, b in zip(sizes, bags))) * kt / total
+    gain = (H(kc) - sum(s / kt * H(b) for s, b in zip(sizes, bags, strict=False))) * kt / total
     gain = gain if gain > EPS else 0.0
     si = H(sizes + [total - kt])
     return {"gain": gain, "ratio": gain / si if (si > EPS and gain > 0) else 0.0,
@@ -181,7 +181,7 @@ def redistribute(node, cases, X, y, C):
     node["counts"] = class_counts(cases, y, C)
     node["cases"] = cases
     if node["children"]:
-        for c, bag in zip(node["children"], split_cases(node, cases, X)):
+        for c, bag in zip(node["children"], split_cases(node, cases, X), strict=False):
             redistribute(c, bag, X, y, C)
 
 
@@ -190,7 +190,7 @@ def branch_errors(node, cases, X, y, C, cf):
         counts = class_counts(cases, y, C)
         return errors(counts) + add_errs(sum(counts), errors(counts), cf)
     return sum(branch_errors(c, bag, X, y, C, cf)
-               for c, bag in zip(node["children"], split_cases(node, cases, X)))
+               for c, bag in zip(node["children"], split_cases(node, cases, X), strict=False))
 
 
 def prune(node, X, y, C, cf=0.25):

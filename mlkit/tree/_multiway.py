@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import array_api_compat as aac
 import numpy as np
-import pandas as pd
 from scipy import sparse
-from sklearn.base import BaseEstimator, ClassifierMixin
 
 from .._array import to_host
 from .._validation import check_is_fitted, encode_labels, validate_data

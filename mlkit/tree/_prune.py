@@ -72,7 +72,9 @@ class _Pruner:
         order = np.argsort(nodes, kind="stable")
         nodes, samples, weights = nodes[order], samples[order], weights[order]
         uniq, starts = np.unique(nodes, return_index=True)
-        for node, s, w in zip(uniq, np.split(samples, starts[1:]), np.split(weights, starts[1:])):
+        parts = zip(uniq, np.split(samples, starts[1:]), np.split(weights, starts[1:]),
+                    strict=True)
+        for node, s, w in parts:
             self.data[int(node)] = (s, w)
 
     def leaf_errors(self, counts):
