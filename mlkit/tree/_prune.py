@@ -16,8 +16,10 @@ The node becomes a leaf when that is no worse than both alternatives (with J48's
 0.1 errors); otherwise it is replaced by its largest branch when that is no worse than the
 subtree, the node's cases are redistributed through the raised branch and it is pruned again.
 
-The decisions are per node and depend on the ones below, so this walk is a (short) Python
-recursion over internal nodes; every step in it is an array operation over the node's cases.
+A node's decision depends only on its own subtree, so all the nodes of one depth -- whose
+subtrees are disjoint -- are decided together, bottom-up, each step an array operation over
+the cases of all of them; after subtree raising the raised subtrees are pruned again the same
+way (a recursion over raisings, not over nodes).
 """
 
 from __future__ import annotations
@@ -30,21 +32,20 @@ from ._structure import class_counts, compact, route
 TOLERANCE = 0.1  # J48 prefers the simpler tree unless it costs more than 0.1 estimated errors
 
 
-def _children(tree, node):
-    return np.arange(tree.child_start[node], tree.child_start[node] + tree.n_children[node])
+def _expand(tree, nodes):
+    """The children of ``nodes`` (internal), concatenated, and each one's position."""
+    reps = tree.n_children[nodes]
+    offset = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+    return np.repeat(tree.child_start[nodes], reps) + offset, reps
 
 
-def subtree_nodes(tree, node):
-    """All nodes of the subtree under ``node`` (itself included), level by level."""
-    out, frontier = [np.array([node])], np.array([node])
+def levels_below(tree, roots):
+    """The nodes of the subtrees under ``roots``, one array per depth below them."""
+    out, frontier = [], np.asarray(roots, dtype=np.int64)
     while frontier.size:
-        inner = frontier[tree.feature[frontier] >= 0]
-        reps = tree.n_children[inner]
-        frontier = np.repeat(tree.child_start[inner], reps) + (
-            np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
-        )
         out.append(frontier)
-    return np.concatenate(out)
+        frontier, _ = _expand(tree, frontier[tree.feature[frontier] >= 0])
+    return out
 
 
 def collapse(tree):
@@ -63,12 +64,14 @@ class _Pruner:
     def __init__(self, tree, Z, y, sample_weight, n_classes, confidence_factor, raising):
         self.tree, self.Z, self.y = tree, Z, y
         self.C, self.cf, self.raising = n_classes, confidence_factor, raising
+        self.estimate = np.zeros(tree.n_nodes)  # estimated errors of each pruned subtree
         samples = np.flatnonzero(sample_weight > 0)
         self.data = {}
         self._store(*route(tree, Z, samples, sample_weight[samples],
                            np.zeros(samples.size, dtype=np.int64))[:3])
 
     def _store(self, nodes, samples, weights):
+        """Keep each node's cases (sample ids and weights)."""
         order = np.argsort(nodes, kind="stable")
         nodes, samples, weights = nodes[order], samples[order], weights[order]
         uniq, starts = np.unique(nodes, return_index=True)
@@ -77,58 +80,80 @@ class _Pruner:
         for node, s, w in parts:
             self.data[int(node)] = (s, w)
 
+    def _cases(self, nodes):
+        """The cases of ``nodes``, concatenated, with the position of their node as a tag."""
+        empty = (np.zeros(0, dtype=np.int64), np.zeros(0))
+        parts = [self.data.get(int(k), empty) for k in nodes]
+        tags = np.repeat(np.arange(len(nodes)), [p[0].size for p in parts])
+        return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
+                tags)
+
     def leaf_errors(self, counts):
         total = counts.sum(axis=-1)
         return pessimistic_error(total, total - counts.max(axis=-1), self.cf)
 
-    def branch_errors(self, node, samples, weights):
-        """Estimated errors of the subtree under ``node`` given other cases (J48's
-        getEstimatedErrorsForBranch): they are routed with fractions refitted to them."""
+    def branch_errors(self, nodes, branches):
+        """Estimated errors of the subtree under each ``branches[i]`` if it received all the
+        cases of ``nodes[i]`` (J48's getEstimatedErrorsForBranch): the cases are routed with
+        branch shares refitted to them. The subtrees are disjoint, so it is one routing."""
+        samples, weights, tags = self._cases(nodes)
         saved = self.tree.fraction.copy()
-        nodes, s, w, terminal = route(self.tree, self.Z, samples, weights,
-                                      np.full(samples.size, node), refit_fractions=True)
+        reached, s, w, terminal, tag = route(self.tree, self.Z, samples, weights,
+                                             branches[tags], refit_fractions=True, tags=tags)
         self.tree.fraction = saved
-        leaves, at = np.unique(nodes[terminal], return_inverse=True)
+        leaves, at = np.unique(reached[terminal], return_inverse=True)
         counts = class_counts(at, s[terminal], w[terminal], self.y, leaves.size, self.C)
-        return float(self.leaf_errors(counts).sum())
+        owner = np.zeros(leaves.size, dtype=np.int64)
+        owner[at] = tag[terminal]
+        return np.bincount(owner, self.leaf_errors(counts), minlength=len(nodes))
 
-    def redistribute(self, node):
-        """J48's newDistribution: send the node's cases through its (new) subtree."""
-        samples, weights = self.data[node]
-        sub = subtree_nodes(self.tree, node)
-        nodes, s, w, _ = route(self.tree, self.Z, samples, weights,
-                               np.full(samples.size, node), refit_fractions=True)
+    def redistribute(self, nodes):
+        """J48's newDistribution: send each node's cases through its (new) subtree."""
+        samples, weights, tags = self._cases(nodes)
+        reached, s, w, _ = route(self.tree, self.Z, samples, weights, nodes[tags],
+                                 refit_fractions=True)
+        sub = np.concatenate(levels_below(self.tree, nodes))
         self.tree.counts[sub] = 0.0
         for k in sub:
-            self.data[int(k)] = (np.zeros(0, dtype=np.int64), np.zeros(0))
-        reached, at = np.unique(nodes, return_inverse=True)
-        self.tree.counts[reached] = class_counts(at, s, w, self.y, reached.size, self.C)
-        self._store(nodes, s, w)
+            self.data.pop(int(k), None)
+        uniq, at = np.unique(reached, return_inverse=True)
+        self.tree.counts[uniq] = class_counts(at, s, w, self.y, uniq.size, self.C)
+        self._store(reached, s, w)
 
-    def prune(self, node):
-        """Prune the subtree under ``node``; returns its estimated errors."""
+    def prune(self, roots):
+        """Prune the subtrees under ``roots`` bottom-up, a depth at a time."""
         tree = self.tree
-        while tree.feature[node] >= 0:
-            kids = _children(tree, node)
-            e_tree = sum(self.prune(int(k)) for k in kids)
+        for level in reversed(levels_below(tree, roots)):
+            leaves = level[tree.feature[level] < 0]
+            self.estimate[leaves] = self.leaf_errors(tree.counts[leaves])
+            inner = level[tree.feature[level] >= 0]
+            if inner.size == 0:
+                continue
+            kids, reps = _expand(tree, inner)
+            starts = np.cumsum(reps) - reps
+            e_tree = np.add.reduceat(self.estimate[kids], starts)
             sizes = tree.counts[kids].sum(axis=1)
+            biggest = np.maximum.reduceat(sizes, starts)
             # J48's maxBag: the last of the (near-)largest branches
-            largest = int(kids[np.flatnonzero(sizes >= sizes.max() - EPS)[-1]])
+            near = sizes >= np.repeat(biggest, reps) - EPS
+            largest = kids[np.maximum.reduceat(np.where(near, np.arange(kids.size), -1),
+                                               starts)]
+            e_leaf = self.leaf_errors(tree.counts[inner])
             if self.raising:
-                e_branch = self.branch_errors(largest, *self.data[node])
+                e_branch = self.branch_errors(inner, largest)
             else:
-                e_branch = np.inf
-            e_leaf = float(self.leaf_errors(tree.counts[node]))
-            if e_leaf <= e_tree + TOLERANCE + EPS and e_leaf <= e_branch + TOLERANCE + EPS:
-                tree.feature[node] = -1
-                return e_leaf
-            if not e_branch <= e_tree + TOLERANCE + EPS:
-                return e_tree
-            for name in ("feature", "threshold", "is_categorical", "child_start",
-                         "n_children"):
-                getattr(tree, name)[node] = getattr(tree, name)[largest]
-            self.redistribute(node)
-        return float(self.leaf_errors(tree.counts[node]))
+                e_branch = np.full(inner.size, np.inf)
+            to_leaf = (e_leaf <= e_tree + TOLERANCE + EPS) & (e_leaf <= e_branch + TOLERANCE + EPS)
+            to_raise = ~to_leaf & (e_branch <= e_tree + TOLERANCE + EPS)
+            self.estimate[inner] = np.where(to_leaf, e_leaf, e_tree)
+            tree.feature[inner[to_leaf]] = -1
+            if to_raise.any():
+                raised, source = inner[to_raise], largest[to_raise]
+                for name in ("feature", "threshold", "is_categorical", "child_start",
+                             "n_children"):
+                    getattr(tree, name)[raised] = getattr(tree, name)[source]
+                self.redistribute(raised)
+                self.prune(raised)
 
 
 def prune(tree, Z, y, sample_weight, n_classes, confidence_factor=0.25, raising=True):
@@ -137,5 +162,5 @@ def prune(tree, Z, y, sample_weight, n_classes, confidence_factor=0.25, raising=
     tree.counts = tree.counts.copy()
     tree.feature = tree.feature.copy()
     pruner = _Pruner(tree, Z, y, sample_weight, n_classes, confidence_factor, raising)
-    pruner.prune(0)
+    pruner.prune(np.array([0]))
     return compact(pruner.tree, np.zeros(tree.n_nodes, dtype=bool))

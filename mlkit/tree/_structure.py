@@ -79,7 +79,8 @@ def branch_of(tree, Z, nodes, samples):
     return np.where(bad, -1, b)
 
 
-def route(tree, Z, samples, weights, start, *, unknown="spread", refit_fractions=False):
+def route(tree, Z, samples, weights, start, *, unknown="spread", refit_fractions=False,
+          tags=None):
     """Send weighted cases down the tree from the nodes ``start`` (one per case).
 
     Parameters
@@ -90,13 +91,17 @@ def route(tree, Z, samples, weights, start, *, unknown="spread", refit_fractions
     refit_fractions : bool
         Recompute each visited split's ``fraction`` from the known weight of the cases sent
         through it (C4.5 redistributing a node's cases after subtree raising).
+    tags : int array, optional
+        A label per case carried along (returned as a fifth array).
 
     Returns
     -------
     nodes, samples, weights, terminal : arrays, one row per (case, node) visited with positive
         weight; ``terminal`` marks the rows where the case stops (a leaf, or 'stop').
     """
-    out_n, out_s, out_w, out_t = [], [], [], []
+    out_n, out_s, out_w, out_t, out_g = [], [], [], [], []
+    with_tags = tags is not None
+    tags = np.asarray(tags) if with_tags else np.zeros(np.shape(samples), dtype=np.int64)
     nodes = np.asarray(start, dtype=np.int64)
     samples = np.asarray(samples, dtype=np.int64)
     weights = np.asarray(weights, dtype=np.float64)
@@ -111,6 +116,7 @@ def route(tree, Z, samples, weights, start, *, unknown="spread", refit_fractions
         out_s.append(samples)
         out_w.append(weights)
         out_t.append(stop)
+        out_g.append(tags)
         child = np.where(known, tree.child_start[nodes] + b, -1)
         if refit_fractions and inner.any():
             _refit_fractions(tree, nodes[inner], child[inner], weights[inner])
@@ -124,14 +130,18 @@ def route(tree, Z, samples, weights, start, *, unknown="spread", refit_fractions
         s_weights = weights[rows] * tree.fraction[s_nodes]
         nodes = np.concatenate([k_nodes, s_nodes])
         samples = np.concatenate([k_samples, samples[rows]])
+        tags = np.concatenate([tags[known], tags[rows]])
         weights = np.concatenate([k_weights, s_weights])
         positive = weights > 0
         nodes, samples, weights = nodes[positive], samples[positive], weights[positive]
+        tags = tags[positive]
     if not out_n:
         empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0), np.zeros(0, dtype=bool)
-    return (np.concatenate(out_n), np.concatenate(out_s), np.concatenate(out_w),
-            np.concatenate(out_t))
+        out = (empty, empty, np.zeros(0), np.zeros(0, dtype=bool))
+        return out + (empty,) if with_tags else out
+    out = (np.concatenate(out_n), np.concatenate(out_s), np.concatenate(out_w),
+           np.concatenate(out_t))
+    return out + (np.concatenate(out_g),) if with_tags else out
 
 
 def _refit_fractions(tree, nodes, child, weights):
