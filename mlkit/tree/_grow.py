@@ -71,46 +71,49 @@ def numeric_scores(order, local, sample, weight, y, column, total, values, n_ope
     m = order.size
     if m < 2:
         return gain_out, ratio_out, ok, thr
-    nd, s = local[order], sample[order]
-    v, w = column[s], weight[order]
-    # class-major layout: each class's running weight is one contiguous row
-    cum = np.zeros((n_classes, m + 1))
-    onehot = np.zeros((n_classes, m))
-    onehot[y[s], np.arange(m)] = w
-    np.cumsum(onehot, axis=1, out=cum[:, 1:])
+    nd, s = local.take(order), sample.take(order)
+    v, w, ys = column.take(s), weight.take(order), y.take(s)
     nodes = np.arange(n_open)
     starts = np.searchsorted(nd, nodes, "left")
     ends = np.searchsorted(nd, nodes, "right")
-    known = cum[:, ends] - cum[:, starts]
-    known_total = known.sum(axis=0)
-    kt = known_total[nd]
-    lw = cum[:, 1:].sum(axis=0) - cum[:, starts].sum(axis=0)[nd]
+    # running weight of each class along the sorted cases (one contiguous row per class)
+    cum = np.zeros((n_classes + 1, m + 1))
+    for k in range(n_classes):
+        np.cumsum(np.where(ys == k, w, 0.0), out=cum[k, 1:])
+    np.cumsum(w, out=cum[n_classes, 1:])
+    before = cum[:, starts]  # weight before each node's first case, per class and in all
+    known = cum[:, ends] - before
+    known_total = known[n_classes]
+    lw = cum[n_classes, 1:] - before[n_classes].take(nd)
+    kt = known_total.take(nd)
     rw = kt - lw
     boundary = np.zeros(m, dtype=bool)
     tol = 1e-5 if p.c45 else 0.0  # J48 treats values closer than 1e-5 as equal
     boundary[:-1] = (nd[1:] == nd[:-1]) & (v[:-1] + tol < v[1:])
     if p.c45:
         min_split = _min_split(known_total, n_classes, p.min_leaf)
-        valid = boundary & (lw >= min_split[nd] - EPS) & (rw >= min_split[nd] - EPS)
+        ms = min_split.take(nd)
+        valid = boundary & (lw >= ms - EPS) & (rw >= ms - EPS)
         enough = known_total >= 2 * min_split - EPS
     else:
         valid = boundary
         enough = known_total > 0
-    n_valid = np.bincount(nd[valid], minlength=n_open)
     at = np.flatnonzero(valid)  # score only the valid boundaries
     if at.size == 0:
         return gain_out, ratio_out, ok, thr
-    nd_at = nd[at]
-    left = cum[:, at + 1] - cum[:, starts[nd_at]]
-    right = known[:, nd_at] - left
-    parent_nh = _xlog2x(known_total) - _xlog2x(known).sum(axis=0)
-    children_nh = _xlog2x(lw[at]) + _xlog2x(rw[at])
+    nd_at = nd.take(at)
+    n_valid = np.bincount(nd_at, minlength=n_open)
+    parent_nh = _xlog2x(known_total) - _xlog2x(known[:n_classes]).sum(axis=0)
+    lw_at, rw_at = lw.take(at), rw.take(at)
+    children_nh = _xlog2x(lw_at) + _xlog2x(rw_at)
     for k in range(n_classes):
-        children_nh -= _xlog2x(left[k]) + _xlog2x(right[k])
-    gain = (parent_nh[nd_at] - children_nh) / total[nd_at]
+        left = cum[k].take(at + 1) - before[k].take(nd_at)
+        right = known[k].take(nd_at) - left
+        children_nh -= _xlog2x(left) + _xlog2x(right)
+    gain = (parent_nh.take(nd_at) - children_nh) / total.take(nd_at)
     score = np.where(gain > EPS, gain, -np.inf)
     seg = np.searchsorted(nd_at, nodes, "left")
-    has = np.bincount(nd_at, minlength=n_open) > 0
+    has = n_valid > 0
     best = np.full(n_open, -np.inf)
     best[has] = np.maximum.reduceat(score, seg[has])
     tie = EPS if p.c45 else 1e-12  # J48 keeps the first of gains equal within 1e-6
@@ -193,6 +196,7 @@ def grow(Z, is_cat, n_cats, y, w, n_classes, p):
     """
     n, d = Z.shape
     C = n_classes
+    Z = np.asfortranarray(Z)  # columns contiguous: each feature is gathered once per level
     sample = np.flatnonzero(w > 0)
     weight = w[sample].astype(np.float64)
     local = np.zeros(sample.size, dtype=np.int64)
