@@ -393,3 +393,31 @@ def test_plot_tree_draws_every_node():
     # one box per node and one label per edge
     assert len(ax.texts) == 2 * est.tree_.n_nodes - 1
     plt.close(fig)
+
+
+def test_c45_on_a_dataframe_with_missing_categories_and_numbers():
+    X, y = _mixed_data(7, missing=0.15)
+    names = np.array(["low", "mid", "high"], dtype=object)
+    cat = np.where(np.isnan(X[:, 3]), None, names[np.nan_to_num(X[:, 3]).astype(int)])
+    df = pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "c": X[:, 2],
+                       "d": pd.Categorical(cat, categories=names), "e": X[:, 4]})
+    from_frame = C45Classifier().fit(df, y)
+    from_codes = C45Classifier(categorical_features=[3]).fit(X, y)
+    assert list(from_frame.feature_names_in_) == list("abcde")
+    assert from_frame.is_categorical_.tolist() == [False, False, False, True, False]
+    assert _canonical(from_frame) == _canonical(from_codes)
+    np.testing.assert_allclose(from_frame.predict_proba(df), from_codes.predict_proba(X))
+    assert "d = mid" in export_text(from_frame) or 3 not in from_frame.tree_.feature
+
+
+def test_sparse_categorical_counts_equal_the_dense_table(monkeypatch):
+    from mlkit.tree import _grow
+
+    X, y = _mixed_data(4, missing=0.1)
+    dense = C45Classifier(categorical_features=[2, 3]).fit(X, y)
+    monkeypatch.setattr(_grow, "_DENSE_LIMIT", 0)
+    sparse_ = C45Classifier(categorical_features=[2, 3]).fit(X, y)
+    assert _canonical(dense) == _canonical(sparse_)
+    tennis = load("play_tennis", as_frame=True)
+    a = ID3Classifier().fit(tennis.drop(columns="play"), tennis["play"])
+    assert a.get_n_leaves() == 5

@@ -145,19 +145,56 @@ def categorical_scores(local, sample, weight, y, column, n_cats, total, n_open, 
     from one bincount over (node, category, class)."""
     code = column[sample]
     known = ~np.isnan(code)
-    idx = (local[known] * n_cats + code[known].astype(np.int64)) * n_classes + y[sample[known]]
+    key = local[known] * n_cats + code[known].astype(np.int64)
+    if n_open * n_cats * n_classes > _DENSE_LIMIT:
+        return _sparse_categorical_scores(key, y[sample[known]], weight[known], n_cats, total,
+                                          n_open, n_classes, p)
     size = n_open * n_cats * n_classes
-    cnt = np.bincount(idx, weight[known], minlength=size).reshape(n_open, n_cats, n_classes)
+    cnt = np.bincount(key * n_classes + y[sample[known]], weight[known], minlength=size)
+    cnt = cnt.reshape(n_open, n_cats, n_classes)
     bag = cnt.sum(axis=2)
     known_total = bag.sum(axis=1)
     frac_known = known_total / np.where(total > 0, total, 1.0)
     gain = frac_known * information_gain(cnt.sum(axis=1), cnt)
+    return _categorical_result(gain, bag, total, known_total, p)
+
+
+_DENSE_LIMIT = 2**24  # above this many (node, category, class) cells, count only present bags
+
+
+def _categorical_result(gain, bag, total, known_total, p):
     gain = np.where(gain > EPS, gain, 0.0)
     if p.c45:  # at least two branches with min_leaf weight (J48's Distribution.check)
         ok = (bag >= p.min_leaf - EPS).sum(axis=1) >= 2
     else:
         ok = ((bag > 0).sum(axis=1) >= 2) & (gain > 0)
     si = split_info(np.concatenate([bag, (total - known_total)[:, None]], axis=1))
+    ratio = np.where(ok, gain_ratio(gain, si), 0.0)
+    return np.where(ok, gain, 0.0), ratio, ok
+
+
+def _sparse_categorical_scores(key, ys, w, n_cats, total, n_open, n_classes, p):
+    """The same scores when the dense (node, category, class) table would be too large:
+    only the (node, category) bags that hold cases are counted."""
+    bags, inv = np.unique(key, return_inverse=True)
+    cnt = np.bincount(inv * n_classes + ys, w, minlength=bags.size * n_classes)
+    cnt = cnt.reshape(bags.size, n_classes)
+    size = cnt.sum(axis=1)
+    owner = bags // n_cats
+    known_c = np.stack([np.bincount(owner, cnt[:, k], minlength=n_open)
+                        for k in range(n_classes)], axis=1)
+    known_total = known_c.sum(axis=1)
+    nh_bags = np.bincount(owner, _xlog2x(size) - _xlog2x(cnt).sum(axis=1), minlength=n_open)
+    nh_known = _xlog2x(known_total) - _xlog2x(known_c).sum(axis=1)
+    gain = (nh_known - nh_bags) / np.where(total > 0, total, 1.0)
+    big = np.bincount(owner, size >= p.min_leaf - EPS if p.c45 else size > 0,
+                      minlength=n_open)
+    gain = np.where(gain > EPS, gain, 0.0)
+    ok = (big >= 2) if p.c45 else ((big >= 2) & (gain > 0))
+    missing = total - known_total
+    nh_split = (_xlog2x(total) - np.bincount(owner, _xlog2x(size), minlength=n_open)
+                - _xlog2x(missing))
+    si = nh_split / np.where(total > 0, total, 1.0)
     ratio = np.where(ok, gain_ratio(gain, si), 0.0)
     return np.where(ok, gain, 0.0), ratio, ok
 
