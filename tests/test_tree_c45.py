@@ -421,3 +421,15 @@ def test_sparse_categorical_counts_equal_the_dense_table(monkeypatch):
     tennis = load("play_tennis", as_frame=True)
     a = ID3Classifier().fit(tennis.drop(columns="play"), tennis["play"])
     assert a.get_n_leaves() == 5
+
+
+@pytest.mark.parametrize("cls", [ID3Classifier, C45Classifier])
+def test_device_and_lazy_inputs_are_moved_to_the_host(cls):
+    xp = pytest.importorskip("array_api_strict")
+    da = pytest.importorskip("dask.array")
+    X, y = load("iris")
+    ref = cls().fit(X, y)
+    for Xb in (xp.asarray(X), da.from_array(X, chunks=(40, 4))):
+        est = cls().fit(Xb, y)
+        assert _canonical(est) == _canonical(ref)
+        np.testing.assert_array_equal(est.predict(Xb), ref.predict(X))
