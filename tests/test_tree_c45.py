@@ -433,3 +433,15 @@ def test_device_and_lazy_inputs_are_moved_to_the_host(cls):
         est = cls().fit(Xb, y)
         assert _canonical(est) == _canonical(ref)
         np.testing.assert_array_equal(est.predict(Xb), ref.predict(X))
+
+
+@pytest.mark.parametrize("seed, cf", [(11, 0.25), (15, 0.25), (11, 0.1)])
+def test_c45_subtree_raising_without_missing_values_matches_slow_j48(seed, cf):
+    # these data make J48 raise subtrees (1 to 3 times); without missing values the pruner
+    # routes only the cases of the other branches
+    X, y = _mixed_data(seed, n=300, missing=0.0)
+    is_cat = [False, False, False, True, False]
+    expected = slow.canonical(slow.j48(X.tolist(), y.tolist(), 3, is_cat, [0, 0, 0, 3, 0],
+                                       cf=cf))
+    est = C45Classifier(categorical_features=[3], confidence_factor=cf).fit(X, y)
+    assert _canonical(est) == expected

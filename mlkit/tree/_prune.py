@@ -48,6 +48,19 @@ def levels_below(tree, roots):
     return out
 
 
+def subtree_owners(tree, roots):
+    """The nodes of the subtrees under ``roots`` and, for each, the index of its root."""
+    nodes, owners = [], []
+    frontier, owner = np.asarray(roots, dtype=np.int64), np.arange(len(roots))
+    while frontier.size:
+        nodes.append(frontier)
+        owners.append(owner)
+        inner = tree.feature[frontier] >= 0
+        frontier, reps = _expand(tree, frontier[inner])
+        owner = np.repeat(owner[inner], reps)
+    return np.concatenate(nodes), np.concatenate(owners)
+
+
 def collapse(tree):
     """J48's collapse: a subtree whose leaves' training errors are not below its root's
     (minus 1e-3) becomes a leaf. Returns the compacted tree."""
@@ -65,6 +78,7 @@ class _Pruner:
         self.tree, self.Z, self.y = tree, Z, y
         self.C, self.cf, self.raising = n_classes, confidence_factor, raising
         self.estimate = np.zeros(tree.n_nodes)  # estimated errors of each pruned subtree
+        self.complete = not np.isnan(Z).any()  # no missing values: routing is deterministic
         samples = np.flatnonzero(sample_weight > 0)
         self.data = {}
         self._store(*route(tree, Z, samples, sample_weight[samples],
@@ -107,6 +121,24 @@ class _Pruner:
         owner[at] = tag[terminal]
         return np.bincount(owner, self.leaf_errors(counts), minlength=len(nodes))
 
+    def branch_errors_complete(self, nodes, branches, kids, reps):
+        """``branch_errors`` without missing values: each branch already holds its own cases
+        (its leaves' counts), so only the cases of the node's other branches are routed."""
+        owner_of_kid = np.repeat(np.arange(len(nodes)), reps)
+        other = kids != branches[owner_of_kid]
+        samples, weights, tags = self._cases(kids[other])
+        tags = owner_of_kid[other][tags]
+        reached, s, w, terminal = route(self.tree, self.Z, samples, weights, branches[tags])
+        sub, owner = subtree_owners(self.tree, branches)
+        leaf = self.tree.feature[sub] < 0
+        sub, owner = sub[leaf], owner[leaf]
+        position = np.full(self.tree.n_nodes, -1)
+        position[sub] = np.arange(sub.size)
+        added = class_counts(position[reached[terminal]], s[terminal], w[terminal], self.y,
+                             sub.size, self.C)
+        errors = self.leaf_errors(self.tree.counts[sub] + added)
+        return np.bincount(owner, errors, minlength=len(nodes))
+
     def redistribute(self, nodes):
         """J48's newDistribution: send each node's cases through its (new) subtree."""
         samples, weights, tags = self._cases(nodes)
@@ -139,7 +171,9 @@ class _Pruner:
             largest = kids[np.maximum.reduceat(np.where(near, np.arange(kids.size), -1),
                                                starts)]
             e_leaf = self.leaf_errors(tree.counts[inner])
-            if self.raising:
+            if self.raising and self.complete:
+                e_branch = self.branch_errors_complete(inner, largest, kids, reps)
+            elif self.raising:
                 e_branch = self.branch_errors(inner, largest)
             else:
                 e_branch = np.full(inner.size, np.inf)
