@@ -445,3 +445,40 @@ def test_c45_subtree_raising_without_missing_values_matches_slow_j48(seed, cf):
                                        cf=cf))
     est = C45Classifier(categorical_features=[3], confidence_factor=cf).fit(X, y)
     assert _canonical(est) == expected
+
+
+@pytest.mark.parametrize("name", ["iris", "wine", "breast_cancer"])
+def test_id3_on_numeric_columns_is_sklearns_entropy_tree_up_to_ties(name):
+    # With numeric columns ID3 makes binary midpoint splits by information gain, as
+    # scikit-learn's DecisionTreeClassifier(criterion='entropy') does. The trees are walked
+    # together; where the splits differ, scikit-learn picked another split of exactly equal
+    # gain (it draws the features in a random order, and uses float32 thresholds).
+    from sklearn.tree import DecisionTreeClassifier
+
+    X, y = load(name)
+    _, y_idx = np.unique(y, return_inverse=True)
+    sk = DecisionTreeClassifier(criterion="entropy", random_state=0).fit(X, y).tree_
+    ours = ID3Classifier().fit(X, y).tree_
+
+    def gain(rows, f, t):
+        parent = np.bincount(y_idx[rows], minlength=y_idx.max() + 1)
+        left = np.bincount(y_idx[rows][X[rows, f] <= t], minlength=y_idx.max() + 1)
+        return crit.information_gain(parent, np.stack([left, parent - left]))
+
+    same, ties, stack = 0, 0, [(0, 0, np.arange(len(y)))]
+    while stack:
+        s, o, rows = stack.pop()
+        assert (sk.children_left[s] < 0) == (ours.feature[o] < 0)
+        if ours.feature[o] < 0:
+            continue
+        f, t = int(ours.feature[o]), float(ours.threshold[o])
+        if sk.feature[s] != f or abs(sk.threshold[s] - t) > 1e-5:
+            assert gain(rows, f, t) == pytest.approx(gain(rows, sk.feature[s], sk.threshold[s]),
+                                                     abs=1e-12)
+            ties += 1
+            continue
+        same += 1
+        left = X[rows, f] <= t
+        stack += [(sk.children_left[s], ours.child_start[o], rows[left]),
+                  (sk.children_right[s], ours.child_start[o] + 1, rows[~left])]
+    assert same + ties >= 1 and ties <= 6
