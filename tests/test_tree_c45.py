@@ -484,3 +484,13 @@ def test_id3_on_numeric_columns_is_sklearns_entropy_tree_up_to_ties(name):
         stack += [(sk.children_left[s], ours.child_start[o], rows[left]),
                   (sk.children_right[s], ours.child_start[o] + 1, rows[~left])]
     assert same + ties >= 1 and ties <= 6
+
+
+def test_numeric_features_scored_in_several_passes_give_the_same_tree(monkeypatch):
+    from mlkit.tree import _grow
+
+    X, y = _mixed_data(9, missing=0.1)
+    one = C45Classifier(categorical_features=[3]).fit(X, y)
+    monkeypatch.setattr(_grow, "_ROWS_PER_PASS", 50)
+    many = C45Classifier(categorical_features=[3]).fit(X, y)
+    assert _canonical(one) == _canonical(many)

@@ -52,35 +52,43 @@ def _xlog2x(x):
     return out * x
 
 
-def numeric_scores(order, local, sample, weight, y, column, total, values, n_open, n_classes, p,
-                   table=None):
-    """Best threshold of one numeric column for every open node.
+def numeric_scores(orders, features, local, sample, weight, y, Z, total, values, n_open,
+                   n_classes, p, table=None):
+    """Best threshold of every numeric feature for every open node, all in one pass.
 
-    The cases of each node are contiguous in ``order`` and sorted by value, so one cumulative
-    sum of their class weights gives the class counts left of every boundary of every node.
-    With ``nH(c) = N log2 N - sum_k c_k log2 c_k`` (N times the entropy of counts c), the
-    gain of a boundary is ``(nH(known) - nH(left) - nH(right)) / N_total``: the information
-    gain on the known cases times the known fraction, as C4.5 scores it.
+    ``orders[f]`` lists the cases of the open nodes with a known value of feature f, grouped
+    by node and sorted by value within each node. Concatenated over the features, the
+    (feature, node) segments are contiguous, so one cumulative sum of the class weights gives
+    the class counts left of every boundary of every node and feature. With
+    ``nH(c) = N log2 N - sum_k c_k log2 c_k`` (N times the entropy of counts c), the gain of
+    a boundary is ``(nH(known) - nH(left) - nH(right)) / N_total``: the information gain on
+    the known cases times the known fraction, as C4.5 scores it. With unit weights and no
+    missing values (``table[k] = k log2 k`` given) the counts are integers, looked up.
 
-    With unit weights and no missing values (``table`` given: ``table[k] = k log2 k``) the
-    counts are integers and ``k log2 k`` is looked up instead of computed.
-
-    Returns gain (MDL-corrected for C4.5), gain ratio, whether a valid split exists, and the
-    threshold, each of shape (n_open,).
+    Returns gain (MDL-corrected for C4.5), gain ratio, validity and threshold, each of shape
+    (len(features), n_open).
     """
     xlog2x = _xlog2x if table is None else table.take
-    gain_out = np.zeros(n_open)
-    ratio_out = np.zeros(n_open)
-    ok = np.zeros(n_open, dtype=bool)
-    thr = np.full(n_open, np.nan)
-    m = order.size
+    n_feat = len(features)
+    G = n_feat * n_open  # segments: (feature, node)
+    gain_out, ratio_out = np.zeros(G), np.zeros(G)
+    ok, thr = np.zeros(G, dtype=bool), np.full(G, np.nan)
+    shape = (n_feat, n_open)
+    sizes = [orders[f].size for f in features]
+    m = int(sum(sizes))
     if m < 2:
-        return gain_out, ratio_out, ok, thr
-    nd, s = local.take(order), sample.take(order)
-    v, w, ys = column.take(s), weight.take(order), y.take(s)
-    nodes = np.arange(n_open)
-    starts = np.searchsorted(nd, nodes, "left")
-    ends = np.searchsorted(nd, nodes, "right")
+        return gain_out.reshape(shape), ratio_out.reshape(shape), ok.reshape(shape), thr.reshape(
+            shape)
+    order = np.concatenate([orders[f] for f in features])
+    f_of = np.repeat(np.arange(n_feat), sizes)
+    nd = f_of * n_open + local.take(order)
+    s = sample.take(order)
+    v = Z.ravel(order="F").take(np.asarray(features)[f_of] * Z.shape[0] + s)
+    w, ys = weight.take(order), y.take(s)
+    total = np.tile(total, n_feat)
+    segs = np.arange(G)
+    starts = np.searchsorted(nd, segs, "left")
+    ends = np.searchsorted(nd, segs, "right")
     # running weight of each class along the sorted cases (one contiguous row per class)
     if table is None:
         cum = np.zeros((n_classes + 1, m + 1))
@@ -92,12 +100,11 @@ def numeric_scores(order, local, sample, weight, y, column, total, values, n_ope
         for k in range(n_classes):
             np.cumsum(ys == k, out=cum[k, 1:])
         cum[n_classes, 1:] = np.arange(1, m + 1)
-    before = cum[:, starts]  # weight before each node's first case, per class and in all
+    before = cum[:, starts]  # weight before each segment's first case, per class and in all
     known = cum[:, ends] - before
     known_total = known[n_classes]
     lw = cum[n_classes, 1:] - before[n_classes].take(nd)
-    kt = known_total.take(nd)
-    rw = kt - lw
+    rw = known_total.take(nd) - lw
     boundary = np.zeros(m, dtype=bool)
     tol = 1e-5 if p.c45 else 0.0  # J48 treats values closer than 1e-5 as equal
     boundary[:-1] = (nd[1:] == nd[:-1]) & (v[:-1] + tol < v[1:])
@@ -111,26 +118,26 @@ def numeric_scores(order, local, sample, weight, y, column, total, values, n_ope
         enough = known_total > 0
     at = np.flatnonzero(valid)  # score only the valid boundaries
     if at.size == 0:
-        return gain_out, ratio_out, ok, thr
+        return gain_out.reshape(shape), ratio_out.reshape(shape), ok.reshape(shape), thr.reshape(
+            shape)
     nd_at = nd.take(at)
-    n_valid = np.bincount(nd_at, minlength=n_open)
+    n_valid = np.bincount(nd_at, minlength=G)
     parent_nh = xlog2x(known_total) - xlog2x(known[:n_classes]).sum(axis=0)
-    lw_at, rw_at = lw.take(at), rw.take(at)
-    children_nh = xlog2x(lw_at) + xlog2x(rw_at)
+    children_nh = xlog2x(lw.take(at)) + xlog2x(rw.take(at))
     for k in range(n_classes):
         left = cum[k].take(at + 1) - before[k].take(nd_at)
         right = known[k].take(nd_at) - left
         children_nh -= xlog2x(left) + xlog2x(right)
     gain = (parent_nh.take(nd_at) - children_nh) / total.take(nd_at)
     score = np.where(gain > EPS, gain, -np.inf)
-    seg = np.searchsorted(nd_at, nodes, "left")
+    seg = np.searchsorted(nd_at, segs, "left")
     has = n_valid > 0
-    best = np.full(n_open, -np.inf)
+    best = np.full(G, -np.inf)
     best[has] = np.maximum.reduceat(score, seg[has])
     tie = EPS if p.c45 else 1e-12  # J48 keeps the first of gains equal within 1e-6
     first_of = np.where(np.isfinite(score) & (score >= best[nd_at] - tie),
                         np.arange(at.size), at.size)
-    first = np.full(n_open, at.size)
+    first = np.full(G, at.size)
     first[has] = np.minimum.reduceat(first_of, seg[has])
     found = (first < at.size) & enough
     pick = np.minimum(first, at.size - 1)
@@ -139,16 +146,18 @@ def numeric_scores(order, local, sample, weight, y, column, total, values, n_ope
     if p.mdl:
         g = g - np.log2(np.maximum(n_valid, 1)) / np.where(total > 0, total, 1.0)
     ok = found & (g > EPS)
-    missing = total - known_total
-    si = split_info(np.stack([lw[j], rw[j], missing], axis=1))
+    si = split_info(np.stack([lw[j], rw[j], total - known_total], axis=1))
     mid = (v[j] + v[j + 1]) / 2
-    mid = np.where(mid == v[j + 1], v[j], mid)
+    mid = np.where(mid == v[j + 1], v[j], mid).reshape(shape)
     if p.c45:  # the largest training value <= the midpoint (J48's setSplitPoint)
-        mid = values[np.maximum(np.searchsorted(values, mid, "right") - 1, 0)]
+        for i, f in enumerate(features):
+            vals = values[f]
+            if vals.size:
+                mid[i] = vals[np.maximum(np.searchsorted(vals, mid[i], "right") - 1, 0)]
     gain_out = np.where(ok, g, 0.0)
     ratio_out = np.where(ok, gain_ratio(gain_out, si), 0.0)
-    thr = np.where(ok, mid, np.nan)
-    return gain_out, ratio_out, ok, thr
+    thr = np.where(ok, mid.ravel(), np.nan)
+    return gain_out.reshape(shape), ratio_out.reshape(shape), ok.reshape(shape), thr.reshape(shape)
 
 
 def categorical_scores(local, sample, weight, y, column, n_cats, total, n_open, n_classes, p):
@@ -237,6 +246,23 @@ def choose_attribute(gains, ratios, ok, in_average, p):
     return np.where(winners.any(axis=0), first, -1)
 
 
+_ROWS_PER_PASS = 2**22  # numeric features scored together, up to this many sorted cases
+
+
+def _feature_groups(features, orders):
+    """Consecutive groups of features whose sorted cases fit in one scoring pass."""
+    groups, current, rows = [], [], 0
+    for f in features:
+        if current and rows + orders[f].size > _ROWS_PER_PASS:
+            groups.append(np.array(current))
+            current, rows = [], 0
+        current.append(f)
+        rows += orders[f].size
+    if current:
+        groups.append(np.array(current))
+    return groups
+
+
 def grow(Z, is_cat, n_cats, y, w, n_classes, p):
     """Grow the tree on the encoded matrix ``Z`` (see ``_columns.encode``).
 
@@ -279,14 +305,13 @@ def grow(Z, is_cat, n_cats, y, w, n_classes, p):
         ok = np.zeros((d, n_open), dtype=bool)
         thresholds = np.full((d, n_open), np.nan)
         if can.any():
-            for f in range(d):
-                if is_cat[f]:
-                    gains[f], ratios[f], ok[f] = categorical_scores(
-                        local, sample, weight, y, Z[:, f], int(n_cats[f]), total, n_open, C, p)
-                else:
-                    gains[f], ratios[f], ok[f], thresholds[f] = numeric_scores(
-                        orders[f], local, sample, weight, y, Z[:, f], total, values[f],
-                        n_open, C, p, table)
+            for f in np.flatnonzero(is_cat):
+                gains[f], ratios[f], ok[f] = categorical_scores(
+                    local, sample, weight, y, Z[:, f], int(n_cats[f]), total, n_open, C, p)
+            for group in _feature_groups(numeric, orders):
+                (gains[group], ratios[group], ok[group],
+                 thresholds[group]) = numeric_scores(orders, group, local, sample, weight,
+                                                     y, Z, total, values, n_open, C, p, table)
             ok &= can
         best_f = choose_attribute(gains, ratios, ok, in_average, p)
         split = best_f >= 0
