@@ -52,14 +52,15 @@ def _xlog2x(x):
     return out * x
 
 
-def numeric_scores(orders, features, local, sample, weight, y, Z, total, values, n_open,
+def numeric_scores(order, sizes, features, local, sample, weight, y, Z, total, values, n_open,
                    n_classes, p, table=None):
     """Best threshold of every numeric feature for every open node, all in one pass.
 
-    ``orders[f]`` lists the cases of the open nodes with a known value of feature f, grouped
-    by node and sorted by value within each node. Concatenated over the features, the
-    (feature, node) segments are contiguous, so one cumulative sum of the class weights gives
-    the class counts left of every boundary of every node and feature. With
+    ``order`` lists, feature after feature (``sizes[i]`` cases for ``features[i]``), the
+    cases of the open nodes with a known value of the feature, grouped by node and sorted by
+    value within each node. The (feature, node) segments are thus contiguous, and one
+    cumulative sum of the class weights gives the class counts left of every boundary of
+    every node and feature. With
     ``nH(c) = N log2 N - sum_k c_k log2 c_k`` (N times the entropy of counts c), the gain of
     a boundary is ``(nH(known) - nH(left) - nH(right)) / N_total``: the information gain on
     the known cases times the known fraction, as C4.5 scores it. With unit weights and no
@@ -74,12 +75,10 @@ def numeric_scores(orders, features, local, sample, weight, y, Z, total, values,
     gain_out, ratio_out = np.zeros(G), np.zeros(G)
     ok, thr = np.zeros(G, dtype=bool), np.full(G, np.nan)
     shape = (n_feat, n_open)
-    sizes = [orders[f].size for f in features]
-    m = int(sum(sizes))
+    m = order.size
     if m < 2:
         return gain_out.reshape(shape), ratio_out.reshape(shape), ok.reshape(shape), thr.reshape(
             shape)
-    order = np.concatenate([orders[f] for f in features])
     f_of = np.repeat(np.arange(n_feat), sizes)
     nd = f_of * n_open + local.take(order)
     s = sample.take(order)
@@ -249,18 +248,29 @@ def choose_attribute(gains, ratios, ok, in_average, p):
 _ROWS_PER_PASS = 2**22  # numeric features scored together, up to this many sorted cases
 
 
-def _feature_groups(features, orders):
-    """Consecutive groups of features whose sorted cases fit in one scoring pass."""
-    groups, current, rows = [], [], 0
-    for f in features:
-        if current and rows + orders[f].size > _ROWS_PER_PASS:
-            groups.append(np.array(current))
-            current, rows = [], 0
-        current.append(f)
-        rows += orders[f].size
-    if current:
-        groups.append(np.array(current))
+def _feature_groups(sizes):
+    """Consecutive ranges of features whose sorted cases fit in one scoring pass."""
+    groups, lo, rows = [], 0, 0
+    for i, size in enumerate(sizes):
+        if i > lo and rows + size > _ROWS_PER_PASS:
+            groups.append((lo, i))
+            lo, rows = i, 0
+        rows += int(size)
+    if len(sizes):
+        groups.append((lo, len(sizes)))
     return groups
+
+
+def _stable_argsort(key, bound):
+    """Stable argsort of integer keys in [0, bound): NumPy radix-sorts 16-bit keys, so wider
+    keys are sorted in two 16-bit passes (low half, then high half)."""
+    if bound <= 2**16:
+        return np.argsort(key.astype(np.uint16), kind="stable")
+    if bound <= 2**32:
+        low = np.argsort((key & 0xFFFF).astype(np.uint16), kind="stable")
+        high = np.argsort((key[low] >> 16).astype(np.uint16), kind="stable")
+        return low[high]
+    return np.argsort(key, kind="stable")
 
 
 def grow(Z, is_cat, n_cats, y, w, n_classes, p):
@@ -275,12 +285,15 @@ def grow(Z, is_cat, n_cats, y, w, n_classes, p):
     weight = w[sample].astype(np.float64)
     local = np.zeros(sample.size, dtype=np.int64)
     numeric = np.flatnonzero(~is_cat)
-    orders, values = {}, {}
+    parts, values = [], {}
     for f in numeric:
         col = Z[sample, f]
         o = np.argsort(col, kind="stable")
-        orders[f] = o[~np.isnan(col[o])]
+        parts.append(o[~np.isnan(col[o])])
         values[f] = np.unique(col[~np.isnan(col)])
+    # the cases sorted by (node, value), feature after feature; sizes[i] for numeric[i]
+    order = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    sizes = np.array([part.size for part in parts], dtype=np.int64)
     table = None
     if np.all(weight == 1.0) and not np.isnan(Z[sample]).any():
         counts = np.arange(sample.size + 1, dtype=np.float64)
@@ -308,10 +321,12 @@ def grow(Z, is_cat, n_cats, y, w, n_classes, p):
             for f in np.flatnonzero(is_cat):
                 gains[f], ratios[f], ok[f] = categorical_scores(
                     local, sample, weight, y, Z[:, f], int(n_cats[f]), total, n_open, C, p)
-            for group in _feature_groups(numeric, orders):
-                (gains[group], ratios[group], ok[group],
-                 thresholds[group]) = numeric_scores(orders, group, local, sample, weight,
-                                                     y, Z, total, values, n_open, C, p, table)
+            row = np.concatenate([[0], np.cumsum(sizes)])
+            for lo, hi in _feature_groups(sizes):
+                group = numeric[lo:hi]
+                (gains[group], ratios[group], ok[group], thresholds[group]) = numeric_scores(
+                    order[row[lo]:row[hi]], sizes[lo:hi], group, local, sample, weight, y, Z,
+                    total, values, n_open, C, p, table)
             ok &= can
         best_f = choose_attribute(gains, ratios, ok, in_average, p)
         split = best_f >= 0
@@ -352,15 +367,18 @@ def grow(Z, is_cat, n_cats, y, w, n_classes, p):
         new_weight = np.where(spread, weight[rep] * frac[new_local], weight[rep])
         keep = new_weight > 0
         renumber = np.cumsum(keep) - 1
-        key_dtype = np.uint16 if n_next < 2**16 else np.int64  # 16-bit keys: radix sort
-        for f in numeric:
-            o = orders[f]
-            c = copies[o]
-            o_rep = np.repeat(o, c)
+        # the sorted orders follow the cases into the children: a stable sort on
+        # (feature, child) keeps each child's cases in value order
+        if order.size:
+            c = copies[order]
+            o_rep = np.repeat(order, c)
+            f_rep = np.repeat(np.repeat(np.arange(sizes.size), sizes), c)
             new_ids = new_at[o_rep] + (np.arange(o_rep.size) - np.repeat(_offsets(c), c))
-            new_ids = renumber[new_ids[keep[new_ids]]]
-            new_nodes = new_local[keep][new_ids]
-            orders[f] = new_ids[np.argsort(new_nodes.astype(key_dtype), kind="stable")]
+            kept = keep[new_ids]
+            new_ids, f_rep = renumber[new_ids[kept]], f_rep[kept]
+            key = f_rep * n_next + new_local[keep][new_ids]
+            order = new_ids[_stable_argsort(key, sizes.size * n_next)]
+            sizes = np.bincount(f_rep, minlength=sizes.size)
         sample, local, weight = sample[rep[keep]], new_local[keep], new_weight[keep]
         par_all.append(first_id + parent_of_child)
         br_all.append(branch_of_child)
