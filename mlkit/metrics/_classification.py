@@ -122,6 +122,10 @@ def _confusion_counts(y_true, y_pred, labels, sample_weight, xp, device):
     return xp.reshape(counts[: k * k], (k, k))
 
 
+def _sum(a, xp):
+    return a.sum() if is_lazy(a) else xp.sum(a)
+
+
 def _dask_where(cond, a, b):
     import dask.array as da
 
@@ -210,8 +214,8 @@ def accuracy_score(y_true, y_pred, *, normalize=True, sample_weight=None):
     hit = y_true == y_pred
     hit = hit.astype(np.float64) if is_lazy(hit) else xp.astype(xp.asarray(hit), xp.float64)
     w = _weights(sample_weight, xp, device, y_true.shape[0])
-    total = (hit * w).sum() if w is not None else hit.sum()
-    wsum = w.sum() if w is not None else hit.shape[0]
+    total = _sum(hit * w if w is not None else hit, xp)
+    wsum = _sum(w, xp) if w is not None else hit.shape[0]
     total, wsum = compute(total, wsum)
     if normalize:
         return float(total) / float(wsum)
@@ -420,12 +424,13 @@ def classification_report(y_true, y_pred, *, labels=None, target_names=None,
                   zero_division=zero_division)
     p, r, f, s = _prf(y_true, y_pred, average=None, **common)
     headers = ["precision", "recall", "f1-score", "support"]
-    rows = [(name, p[i], r[i], f[i], int(s[i])) for i, name in enumerate(target_names)]
+    support = (lambda v: int(v)) if sample_weight is None else (lambda v: float(v))
+    rows = [(name, p[i], r[i], f[i], support(s[i])) for i, name in enumerate(target_names)]
     averages = ["accuracy" if micro_is_accuracy else "micro avg", "macro avg", "weighted avg"]
     summary = {}
     for avg in averages:
         kind = "micro" if avg in ("accuracy", "micro avg") else avg.split()[0]
-        summary[avg] = _prf(y_true, y_pred, average=kind, **common)[:3] + (int(np.sum(s)),)
+        summary[avg] = _prf(y_true, y_pred, average=kind, **common)[:3] + (support(np.sum(s)),)
     if output_dict:
         out = {row[0]: dict(zip(headers, [float(v) for v in row[1:4]] + [row[4]], strict=True))
                for row in rows}
@@ -516,9 +521,10 @@ def log_loss(y_true, y_proba=None, *, normalize=True, sample_weight=None, labels
             "The number of classes in labels is different from that in y_prob. Classes found "
             f"in labels: {classes}"
         )
-    eps = float(np.finfo(np.float32 if y_proba.dtype == np.float32 else np.float64).eps)
+    single = str(y_proba.dtype).endswith("float32")
+    eps = float(np.finfo(np.float32 if single else np.float64).eps)
     row_sum = y_proba.sum(axis=1) if is_lazy(y_proba) else xp.sum(y_proba, axis=1)
-    off = (abs(row_sum - 1) > np.sqrt(eps) * 1.0 + 1e-8)
+    off = abs(row_sum - 1) > float(np.sqrt(eps)) + 1e-8
     (any_off,) = compute(off.any() if is_lazy(off) else xp.any(off))
     if bool(any_off):
         warnings.warn("The y_prob values do not sum to one. Make sure to pass probabilities.",
@@ -536,7 +542,7 @@ def log_loss(y_true, y_proba=None, *, normalize=True, sample_weight=None, labels
         onehot = codes[:, None] == xp.arange(k, device=aac.device(y_proba))[None, :]
         loss = -xp.sum(xp.where(onehot, xp.log(clipped), 0.0), axis=1)
     w = _weights(sample_weight, xp, device, y_true.shape[0])
-    total = (loss * w).sum() if w is not None else loss.sum()
-    wsum = w.sum() if w is not None else loss.shape[0]
+    total = _sum(loss * w if w is not None else loss, xp)
+    wsum = _sum(w, xp) if w is not None else loss.shape[0]
     total, wsum = compute(total, wsum)
     return float(total) / float(wsum) if normalize else float(total)
