@@ -17,13 +17,8 @@ from ._classification import (
 )
 from ._delong import delong_test, delong_test_unpaired, roc_auc_ci
 from ._plot import plot_confusion_matrix, plot_precision_recall_curve, plot_roc_curve
-from ._ranking import (
-    auc,
-    average_precision_score,
-    precision_recall_curve,
-    roc_auc_score,
-    roc_curve,
-)
+from ._precision_recall import average_precision_score, precision_recall_curve
+from ._ranking import auc, roc_auc_score, roc_curve
 
 __all__ = [
     "CAPABILITIES",

@@ -9,7 +9,8 @@ from sklearn.utils import check_random_state
 from .._array import to_host
 from ._classification import confusion_matrix
 from ._delong import roc_auc_ci
-from ._ranking import average_precision_score, precision_recall_curve, roc_curve
+from ._precision_recall import average_precision_score, precision_recall_curve
+from ._ranking import roc_curve
 
 __all__ = ["plot_confusion_matrix", "plot_precision_recall_curve", "plot_roc_curve"]
 
