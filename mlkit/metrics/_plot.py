@@ -27,8 +27,8 @@ def roc_band(y_true, y_score, *, confidence=0.95, n_bootstraps=200, grid=None,
              random_state=0):
     """Pointwise bootstrap band of the true positive rate at fixed false positive rates.
 
-    Each resample is stratified by class; its ROC curve is read (as a step function, taking
-    the highest TPR reached at each FPR) on ``grid``. Returns ``grid, lower, upper``.
+    Each resample is stratified by class; its ROC curve (the polyline through its points, as
+    the trapezoidal AUC assumes) is read on ``grid``. Returns ``grid, lower, upper``.
     """
     y, s = np.asarray(to_host(y_true)), np.asarray(to_host(y_score), dtype=np.float64)
     classes = np.unique(y)
@@ -39,7 +39,7 @@ def roc_band(y_true, y_score, *, confidence=0.95, n_bootstraps=200, grid=None,
     for b in range(n_bootstraps):
         idx = np.concatenate([rng.choice(pos_idx, pos_idx.size), rng.choice(neg_idx, neg_idx.size)])
         fpr, tpr, _ = roc_curve(y[idx] == classes[-1], s[idx], drop_intermediate=False)
-        tprs[b] = tpr[np.searchsorted(fpr, grid, side="right") - 1]
+        tprs[b] = np.interp(grid, fpr, tpr)
     alpha = (1 - confidence) / 2
     lower, upper = np.quantile(tprs, [alpha, 1 - alpha], axis=0)
     return grid, lower, upper
@@ -58,11 +58,11 @@ def plot_roc_curve(y_true, y_score, *, ax=None, name=None, confidence=0.95, band
     auc, lo, hi = roc_auc_ci(y_bool, y_score, confidence=confidence)
     label = f"AUC = {auc:.3f} [{lo:.3f}, {hi:.3f}]"
     label = f"{name}: {label}" if name else label
-    (line,) = ax.step(to_host(fpr), to_host(tpr), where="post", label=label, **line_kw)
+    (line,) = ax.plot(to_host(fpr), to_host(tpr), label=label, **line_kw)
     if band:
         grid, lower, upper = roc_band(y_bool, y_score, confidence=confidence,
                                       n_bootstraps=n_bootstraps, random_state=random_state)
-        ax.fill_between(grid, lower, upper, step="post", alpha=0.2, color=line.get_color())
+        ax.fill_between(grid, lower, upper, alpha=0.2, color=line.get_color())
     ax.plot([0, 1], [0, 1], ls=":", color="grey", lw=1)
     ax.set(xlabel="False positive rate (1 - specificity)",
            ylabel="True positive rate (sensitivity)", xlim=(-0.01, 1.01), ylim=(-0.01, 1.01),
