@@ -518,3 +518,37 @@ def test_plots_draw(binary_ties, predictions):
     ax = mm.plot_confusion_matrix(yk, pk)
     assert len(ax.texts) == 16
     plt.close("all")
+
+
+# ---------------------------------------------------------------------------------------------
+# Invariances (hypothesis)
+# ---------------------------------------------------------------------------------------------
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@st.composite
+def labelled_scores(draw):
+    n = draw(st.integers(4, 40))
+    y = np.array(draw(st.lists(st.integers(0, 1), min_size=n, max_size=n)))
+    if y.min() == y.max():
+        y[0] = 1 - y[0]
+    s = np.array(draw(st.lists(st.integers(-5, 5), min_size=n, max_size=n)), dtype=float)
+    return y, s
+
+
+@settings(max_examples=40, deadline=None)
+@given(labelled_scores(), st.randoms(use_true_random=False))
+def test_auc_invariances(data, random):
+    """AUC depends only on the ranks: unchanged by a strictly increasing map and by row order;
+    reversing the scores gives 1 - AUC; it always equals the pairwise definition."""
+    y, s = data
+    auc = mm.roc_auc_score(y, s)
+    assert auc == approx(pairwise_auc(y, s))
+    assert mm.roc_auc_score(y, np.exp(s / 3) + 7) == approx(auc)
+    order = np.array(random.sample(range(len(y)), len(y)))
+    assert mm.roc_auc_score(y[order], s[order]) == approx(auc)
+    assert mm.roc_auc_score(y, -s) == approx(1 - auc)
+    assert mm.roc_auc_score(np.array(["x", "y"])[y], s) == approx(auc)

@@ -29,11 +29,10 @@ from sklearn.utils import check_random_state
 
 from .._array import to_host
 from ._ranking import (
-    _as_array,
     _check_lengths,
     _check_scores,
     _classes,
-    _namespace,
+    _inputs,
     _sort,
     _to_xp,
 )
@@ -54,9 +53,8 @@ def _check_confidence(confidence, owner):
 
 def _binary_scores(y_true, scores, pos_label):
     """Positive mask and the scores as a (k, n_samples) float array, in the scores' namespace."""
-    xp, device = _namespace(*scores, y_true)
-    y_true = _as_array(y_true, xp, device, "y_true")
-    scores = [_to_xp(_as_array(s, xp, device, "y_score"), xp, device) for s in scores]
+    xp, device, (*scores, y_true) = _inputs(*scores, y_true)
+    scores = [_to_xp(s, xp, device) for s in scores]
     _check_lengths(y_true, *scores)
     for s in scores:
         if s.ndim != 1:

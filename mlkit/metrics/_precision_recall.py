@@ -9,15 +9,14 @@ import numpy as np
 
 from .._array import to_host
 from ._ranking import (
-    _as_array,
     _average_binary_score,
     _binary_input,
     _check_lengths,
     _check_scores,
     _classes,
     _clf_curve,
+    _inputs,
     _is_label,
-    _namespace,
     _to_xp,
 )
 
@@ -95,10 +94,7 @@ def average_precision_score(y_true, y_score, *, average="macro", pos_label=1,
     >>> round(average_precision_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]), 4)
     0.8333
     """
-    xp, device = _namespace(y_score, y_true)
-    y_true = _as_array(y_true, xp, device, "y_true")
-    y_score = _to_xp(_as_array(y_score, xp, device, "y_score"), xp, device)
-    weight = _as_array(sample_weight, xp, device, "sample_weight")
+    xp, device, (y_score, y_true, weight) = _inputs(y_score, y_true, sample_weight)
     _check_lengths(y_true, y_score, weight)
     y_score = _check_scores(y_score, xp)
     if weight is not None:

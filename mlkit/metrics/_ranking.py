@@ -1,16 +1,19 @@
-"""ROC and precision-recall curves and the areas under them.
+"""ROC curves and the areas under them.
 
 Everything here is one sort of the scores followed by cumulative sums:
 
-* ``roc_curve`` / ``precision_recall_curve``: sort the scores in decreasing order; the running
-  (weighted) counts of positives and negatives at the last index of every run of tied scores
-  are the true and false positives of the threshold equal to that score (Fawcett 2006, Alg. 1).
+* ``roc_curve``: sort the scores in decreasing order; the running (weighted) counts of
+  positives and negatives at the last index of every run of tied scores are the true and false
+  positives of the threshold equal to that score (Fawcett 2006, Alg. 1).
 * ``roc_auc_score``: the area under the empirical ROC curve equals the Mann-Whitney statistic
-  ``P(score_pos > score_neg) + P(score_pos == score_neg) / 2``. Without weights it is computed
-  from the two classes' sorted scores: each positive's *placement* among the negatives is the
-  number of negatives below it plus half the number tied with it (two ``searchsorted`` calls),
-  and the AUC is their mean. This is the same placement the DeLong variance uses
-  (``_delong.py``).
+  ``P(score_pos > score_neg) + P(score_pos == score_neg) / 2``. Each positive's *placement*
+  among the negatives is the number of negatives below it plus half the number tied with it;
+  the AUC is their mean (the same placements give DeLong's variance, ``_delong.py``).
+
+With NumPy and no weights, the sort is done as two value sorts (one per class, NumPy's
+vectorized sort) and one linear merge of the two sorted runs, which is cheaper than one
+``argsort`` of all the scores. Other namespaces use the standard's ``argsort``/``sort`` and
+``searchsorted``.
 
 Sorting needs the whole array: Dask input is computed and sorted on the host.
 """
@@ -25,7 +28,7 @@ import array_api_compat as aac
 import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 
-from .._array import is_lazy, is_numpy, namespace_and_device, to_host
+from .._array import compute, is_lazy, is_numpy, namespace_and_device, to_host
 
 __all__ = ["auc", "roc_auc_score", "roc_curve"]
 
@@ -35,27 +38,31 @@ __all__ = ["auc", "roc_auc_score", "roc_curve"]
 # ---------------------------------------------------------------------------------------------
 
 
-def _as_array(a, xp, device, name):
+def _as_array(a):
     """``a`` as an array: array-API arrays stay in their namespace, the rest become NumPy."""
     if a is None:
         return None
-    if is_lazy(a):
-        return to_host(a)
     if aac.is_array_api_obj(a) and not aac.is_numpy_array(a):
         return a
     a = np.asarray(a)
-    if a.dtype.kind == "O":
-        try:
-            a = a.astype(str) if all(isinstance(v, str) for v in a.ravel()) else a
-        except TypeError:  # pragma: no cover - unhashable objects
-            pass
+    if a.dtype.kind == "O" and all(isinstance(v, str) for v in a.ravel()):
+        a = a.astype(str)
     return a
 
 
-def _namespace(*arrays):
-    """The namespace of the scores; Dask arrays are computed first (the sort runs on the host)."""
-    arrays = [to_host(a) if is_lazy(a) else a for a in arrays]
-    return namespace_and_device(*arrays)
+def _inputs(primary, *others):
+    """(xp, device, arrays): the namespace of ``primary`` (the scores) and all the arguments as
+    arrays. Dask arrays are computed, together, once: the sort needs the whole array."""
+    arrays = (primary, *others)
+    lazy = [i for i, a in enumerate(arrays) if a is not None and is_lazy(a)]
+    if lazy:
+        values = compute(*(arrays[i] for i in lazy))
+        arrays = list(arrays)
+        for i, v in zip(lazy, values, strict=True):
+            arrays[i] = np.asarray(v)
+    arrays = [_as_array(a) for a in arrays]
+    xp, device = namespace_and_device(arrays[0])
+    return xp, device, arrays
 
 
 def _check_lengths(*arrays):
@@ -134,14 +141,10 @@ def _pos_label(y_true, pos_label, xp):
 
 def _binary_input(y_true, y_score, sample_weight, pos_label):
     """(y_bool, y_score, weight, xp, device) for the binary curves."""
-    xp, device = _namespace(y_score, y_true)
-    y_true = _as_array(y_true, xp, device, "y_true")
-    y_score = _as_array(y_score, xp, device, "y_score")
-    sample_weight = _as_array(sample_weight, xp, device, "sample_weight")
+    xp, device, (y_score, y_true, sample_weight) = _inputs(y_score, y_true, sample_weight)
     _check_lengths(y_true, y_score, sample_weight)
     if y_score.ndim != 1:
         raise ValueError(f"y_score must be 1-D, got shape {tuple(y_score.shape)}.")
-    y_score = xp.asarray(y_score) if not isinstance(y_score, np.ndarray) else y_score
     y_score = _check_scores(y_score, xp)
     pos_label = _pos_label(y_true, pos_label, xp)
     y_bool = _to_xp(y_true == pos_label, xp, device)
@@ -345,9 +348,8 @@ def auc(x, y):
     >>> auc([0.0, 0.5, 1.0], [0.0, 1.0, 1.0])
     0.75
     """
-    xp, _ = _namespace(x, y)
-    x = _to_xp(_as_array(x, xp, None, "x"), xp, None)
-    y = _to_xp(_as_array(y, xp, None, "y"), xp, None)
+    xp, device, (x, y) = _inputs(x, y)
+    y = _to_xp(y, xp, device)
     _check_lengths(x, y)
     if x.shape[0] < 2:
         raise ValueError(
@@ -548,10 +550,7 @@ def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_f
             "The 'max_fpr' parameter of roc_auc_score must be a float in the range (0.0, 1.0] "
             f"or None. Got {max_fpr!r} instead."
         )
-    xp, device = _namespace(y_score, y_true)
-    y_true = _as_array(y_true, xp, device, "y_true")
-    y_score = _to_xp(_as_array(y_score, xp, device, "y_score"), xp, device)
-    weight = _as_array(sample_weight, xp, device, "sample_weight")
+    xp, device, (y_score, y_true, weight) = _inputs(y_score, y_true, sample_weight)
     _check_lengths(y_true, y_score, weight)
     y_score = _check_scores(y_score, xp)
     if weight is not None:
