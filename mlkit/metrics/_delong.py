@@ -28,14 +28,8 @@ from scipy import stats
 from sklearn.utils import check_random_state
 
 from .._array import to_host
-from ._ranking import (
-    _check_lengths,
-    _check_scores,
-    _classes,
-    _inputs,
-    _sort,
-    _to_xp,
-)
+from ._checks import _check_lengths, _check_scores, _classes, _inputs, _to_xp
+from ._ranking import _sort
 
 __all__ = ["delong_test", "delong_test_unpaired", "roc_auc_ci"]
 

@@ -8,17 +8,16 @@ import array_api_compat as aac
 import numpy as np
 
 from .._array import to_host
-from ._ranking import (
-    _average_binary_score,
+from ._checks import (
     _binary_input,
     _check_lengths,
     _check_scores,
     _classes,
-    _clf_curve,
     _inputs,
     _is_label,
     _to_xp,
 )
+from ._ranking import _average_binary_score, _clf_curve
 
 __all__ = ["average_precision_score", "precision_recall_curve"]
 
