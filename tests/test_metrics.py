@@ -168,6 +168,28 @@ def test_multilabel_auc_and_ap_match_sklearn(rng, average):
                                skm.average_precision_score(Y, S, average=average), **TOL)
 
 
+def test_samples_average_matches_sklearn(rng):
+    Y = rng.integers(0, 2, (120, 5))
+    Y[:, 0], Y[:, 1] = 1, 0  # every row has both classes ...
+    S = np.round(rng.random((120, 5)) + 0.3 * Y, 1)
+    w = rng.random(120)
+    for weight in (None, w):
+        kw = dict(average="samples", sample_weight=weight)
+        assert mm.roc_auc_score(Y, S, **kw) == approx(skm.roc_auc_score(Y, S, **kw))
+        assert mm.average_precision_score(Y, S, **kw) == approx(
+            skm.average_precision_score(Y, S, **kw))
+    Y[:3], Y[3:5] = 0, 1  # ... but these: no positive label, no negative one
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert np.isnan(mm.roc_auc_score(Y, S, average="samples"))
+        assert np.isnan(skm.roc_auc_score(Y, S, average="samples"))
+        assert mm.average_precision_score(Y, S, average="samples") == approx(
+            skm.average_precision_score(Y, S, average="samples"))
+    y, P = rng.integers(0, 3, 60), rng.dirichlet(np.ones(3), 60)
+    assert mm.average_precision_score(y, P, average="samples") == approx(
+        skm.average_precision_score(y, P, average="samples"))
+
+
 def test_auc_of_points():
     assert mm.auc([0, 0.5, 1], [0, 1, 1]) == 0.75  # hand: 0.25 + 0.5
     assert mm.auc([1, 0.5, 0], [1, 1, 0]) == 0.75  # decreasing x

@@ -17,7 +17,7 @@ from ._checks import (
     _is_label,
     _to_xp,
 )
-from ._ranking import _average_binary_score, _clf_curve
+from ._ranking import _average_binary_score, _clf_curve, _rowwise_average_precision
 
 __all__ = ["average_precision_score", "precision_recall_curve"]
 
@@ -109,7 +109,8 @@ def average_precision_score(y_true, y_score, *, average="macro", pos_label=1,
                 "pos_label or set pos_label to 1."
             )
         Y = _to_xp(y_true, xp, device) != 0
-        return _average_binary_score(binary, Y, y_score, average, weight, xp)
+        return _average_binary_score(binary, Y, y_score, average, weight, xp,
+                                     per_sample=_rowwise_average_precision)
     classes = to_host(_classes(y_true))
     if classes.shape[0] > 2:
         if pos_label != 1:
@@ -124,7 +125,8 @@ def average_precision_score(y_true, y_score, *, average="macro", pos_label=1,
                 "`y_score` needs to be of shape `(n_samples, n_classes)`, since `y_true` "
                 f"contains multiple classes. Got `y_score.shape={tuple(y_score.shape)}`."
             )
-        return _average_binary_score(binary, Y, y_score, average, weight, xp)
+        return _average_binary_score(binary, Y, y_score, average, weight, xp,
+                                     per_sample=_rowwise_average_precision)
     if classes.shape[0] == 2 and not _is_label(classes, pos_label):
         raise ValueError(
             f"pos_label={pos_label} is not a valid label. It should be one of {classes}"

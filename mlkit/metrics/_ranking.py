@@ -340,26 +340,71 @@ def _mcclish_partial_auc(y_bool, y_score, weight, max_fpr, xp):
     return 0.5 * (1 + (partial - min_area) / (max_area - min_area))
 
 
-def _average_binary_score(metric, Y, S, average, weight, xp):
-    """Apply a binary metric to each column of indicator ``Y`` and scores ``S``, then average."""
+def _average_binary_score(metric, Y, S, average, weight, xp, per_sample=None):
+    """Apply a binary metric to each column of indicator ``Y`` and scores ``S``, then average.
+
+    'samples' applies ``per_sample`` (the metric of every row at once) and averages over the
+    rows, weighted by ``weight``.
+    """
     if average == "micro":
         k = Y.shape[1]
         w = None if weight is None else xp.reshape(xp.tile(weight[:, None], (1, k)), (-1,))
         return metric(xp.reshape(Y, (-1,)), xp.reshape(S, (-1,)), w)
     if average == "samples":
-        raise ValueError("average='samples' is not supported by mlkit's ranking metrics.")
-    k = Y.shape[1]
-    scores = np.asarray([metric(Y[:, c], S[:, c], weight) for c in range(k)], dtype=np.float64)
-    if average is None:
-        return xp.asarray(scores) if not is_numpy(xp) else scores
-    avg_w = None
-    if average == "weighted":
-        Yf = xp.astype(Y, xp.float64)
-        avg_w = to_host(xp.sum(Yf if weight is None else Yf * weight[:, None], axis=0))
-        if np.isclose(avg_w.sum(), 0.0):
-            return 0.0
-        scores[avg_w == 0] = 0
+        scores, avg_w = to_host(per_sample(Y, S, xp)), to_host(weight)
+    else:
+        k = Y.shape[1]
+        scores = np.asarray([metric(Y[:, c], S[:, c], weight) for c in range(k)])
+        if average is None:
+            return scores if is_numpy(xp) else xp.asarray(scores, device=aac.device(S))
+        avg_w = None
+        if average == "weighted":
+            Yf = xp.astype(Y, xp.float64)
+            avg_w = to_host(xp.sum(Yf if weight is None else Yf * weight[:, None], axis=0))
+            if np.isclose(avg_w.sum(), 0.0):
+                return 0.0
+    if avg_w is not None:
+        scores = np.where(avg_w == 0, 0.0, scores)  # a zero weight hides a NaN score
     return float(np.average(scores, weights=avg_w))
+
+
+def _rowwise_roc_auc(Y, S, xp):
+    """The AUC of every row of a label-indicator matrix (labels ranked within a sample).
+
+    One pass per label ``j``: the negatives of each row below ``S[:, j]`` (ties count half)
+    are the placement of label ``j`` when it is a positive.
+    """
+    Yf = xp.astype(Y, xp.float64)
+    neg = 1.0 - Yf
+    total = xp.zeros(Y.shape[0], dtype=xp.float64, device=aac.device(S))
+    for j in range(Y.shape[1]):
+        sj = S[:, j:j + 1]
+        below = xp.astype(S < sj, xp.float64) + 0.5 * xp.astype(S == sj, xp.float64)
+        total = total + Yf[:, j] * xp.sum(below * neg, axis=1)
+    pairs = xp.sum(Yf, axis=1) * xp.sum(neg, axis=1)
+    if bool(xp.any(pairs == 0)):
+        warnings.warn(
+            "Only one class is present in y_true. ROC AUC score is not defined in that case.",
+            UndefinedMetricWarning,
+        )
+    return xp.where(pairs == 0, xp.nan, total / xp.where(pairs == 0, 1.0, pairs))
+
+
+def _rowwise_average_precision(Y, S, xp):
+    """The average precision of every row: the mean over a row's positive labels of the
+    precision at that label's score. Rows with no positive label score 0."""
+    Yf = xp.astype(Y, xp.float64)
+    total = xp.zeros(Y.shape[0], dtype=xp.float64, device=aac.device(S))
+    for j in range(Y.shape[1]):
+        at_least = xp.astype(S >= S[:, j:j + 1], xp.float64)
+        precision = xp.sum(at_least * Yf, axis=1) / xp.sum(at_least, axis=1)
+        total = total + Yf[:, j] * precision
+    m = xp.sum(Yf, axis=1)
+    if bool(xp.any(m == 0)):
+        warnings.warn(
+            "No positive class found in y_true, recall is set to one for all thresholds."
+        )
+    return xp.where(m == 0, 0.0, total / xp.where(m == 0, 1.0, m))
 
 
 def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_fpr=None,
@@ -442,7 +487,10 @@ def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_f
         Y = _to_xp(y_true, xp, device) != 0
         if tuple(Y.shape) != tuple(y_score.shape):
             raise ValueError("y_true and y_score have different shape")
-        return _average_binary_score(binary, Y, y_score, average, weight, xp)
+        if average == "samples" and max_fpr is not None and max_fpr != 1:
+            raise ValueError("max_fpr is not supported with average='samples'.")
+        return _average_binary_score(binary, Y, y_score, average, weight, xp,
+                                     per_sample=_rowwise_roc_auc)
     classes = _classes(y_true)
     n_classes = int(classes.shape[0])
     if n_classes > 2 or (y_score.ndim == 2 and y_score.shape[1] > 2):
@@ -521,8 +569,8 @@ def _multiclass_roc_auc(y_true, y_score, labels, multi_class, average, weight, x
 def _hand_till(Y, S, present, average, xp):
     """Hand & Till (2001): mean over class pairs of (A(a|b) + A(b|a)) / 2.
 
-    Each pair uses only the samples of its two classes: the others get weight zero, which
-    leaves the placements (and so the AUC) of the pair's samples unchanged.
+    Each pair uses only the samples of its two classes; a pair's prevalence (for 'weighted')
+    is the fraction of all samples that belong to it.
     """
     pair_scores, prevalence = [], []
     for a, b in combinations(present.tolist(), 2):
