@@ -34,8 +34,13 @@ __all__ = [
 
 
 def _prepare(*arrays):
-    """The namespace of the arrays, and each as an array of it (lists and strings: NumPy)."""
-    xp, device = namespace_and_device(*arrays)
+    """The namespace of the arrays, and each as an array of it (lists and strings: NumPy).
+
+    The namespace is the one of the arrays that are not NumPy (NumPy when there are none), so
+    that labels given as a list or NumPy strings combine with device predictions.
+    """
+    foreign = [a for a in arrays if aac.is_array_api_obj(a) and not isinstance(a, np.ndarray)]
+    xp, device = namespace_and_device(*foreign)
     out = []
     for a in arrays:
         if a is None:
@@ -94,7 +99,7 @@ def _codes(y, labels, xp, device):
     return xp.where(found, xp.take(o, pos), k)
 
 
-def _weights(sample_weight, xp, device, n):
+def _weights(sample_weight, xp, device):
     if sample_weight is None:
         return None
     if is_lazy(sample_weight):
@@ -132,7 +137,7 @@ def _dask_where(cond, a, b):
     return da.where(cond, a, b)
 
 
-def _check_labels_param(labels, y_true):
+def _check_labels_param(labels):
     labels = np.asarray(to_host(labels))
     if labels.size == 0:
         raise ValueError("'labels' should contains at least one label.")
@@ -178,10 +183,10 @@ def confusion_matrix(y_true, y_pred, *, labels=None, sample_weight=None, normali
     if labels is None:
         labels = _present_labels(y_true, y_pred)
     else:
-        labels = _check_labels_param(labels, y_true)
+        labels = _check_labels_param(labels)
         if not np.any(np.isin(labels, _unique(y_true))):
             raise ValueError("At least one label specified must be in y_true")
-    w = _weights(sample_weight, xp, device, y_true.shape[0])
+    w = _weights(sample_weight, xp, device)
     cm = _confusion_counts(y_true, y_pred, labels, w, xp, device)
     if is_lazy(y_true):
         xp = aac.array_namespace(np.empty(0))
@@ -213,7 +218,7 @@ def accuracy_score(y_true, y_pred, *, normalize=True, sample_weight=None):
         raise ValueError("accuracy_score supports 1-D label arrays only.")
     hit = y_true == y_pred
     hit = hit.astype(np.float64) if is_lazy(hit) else xp.astype(xp.asarray(hit), xp.float64)
-    w = _weights(sample_weight, xp, device, y_true.shape[0])
+    w = _weights(sample_weight, xp, device)
     total = _sum(hit * w if w is not None else hit, xp)
     wsum = _sum(w, xp) if w is not None else hit.shape[0]
     total, wsum = compute(total, wsum)
@@ -282,8 +287,8 @@ def _prf(y_true, y_pred, *, labels, pos_label, average, sample_weight, zero_divi
     elif labels is None:
         labels = present
     else:
-        labels = _check_labels_param(labels, y_true)
-    w = _weights(sample_weight, xp, device, y_true.shape[0])
+        labels = _check_labels_param(labels)
+    w = _weights(sample_weight, xp, device)
     # confusion over the labels asked for plus everything else, so that a prediction of an
     # unlisted label still counts in the listed label's support
     full = np.concatenate([labels, present[~np.isin(present, labels)]])
@@ -541,7 +546,7 @@ def log_loss(y_true, y_proba=None, *, normalize=True, sample_weight=None, labels
         clipped = xp.clip(y_proba, eps, 1 - eps)
         onehot = codes[:, None] == xp.arange(k, device=aac.device(y_proba))[None, :]
         loss = -xp.sum(xp.where(onehot, xp.log(clipped), 0.0), axis=1)
-    w = _weights(sample_weight, xp, device, y_true.shape[0])
+    w = _weights(sample_weight, xp, device)
     total = _sum(loss * w if w is not None else loss, xp)
     wsum = _sum(w, xp) if w is not None else loss.shape[0]
     total, wsum = compute(total, wsum)

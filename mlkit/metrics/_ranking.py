@@ -419,9 +419,10 @@ def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_f
     y_score : array-like of shape (n_samples,) or (n_samples, n_classes)
         Scores of the positive class; for multi-class, probabilities of each class (rows sum
         to one), columns in the order of ``labels`` or of the sorted labels.
-    average : {'micro', 'macro', 'weighted'} or None, default='macro'
+    average : {'micro', 'macro', 'weighted', 'samples'} or None, default='macro'
         How the per-class areas are combined (ignored for binary targets). 'weighted' weighs
-        each class by its prevalence; None returns the per-class areas ('ovr' only).
+        each class by its prevalence; 'samples' (multi-label) averages the AUC of each sample's
+        labels; None returns the per-class areas ('ovr' only).
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights (not with ``multi_class='ovo'``).
     max_fpr : float in (0, 1], default=None
