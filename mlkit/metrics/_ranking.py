@@ -79,8 +79,8 @@ def _merged_descending(y_score, y_bool):
     concatenated sorted runs is then a linear merge (timsort finds the runs), and tells which
     class each sorted score came from. Cheaper than one ``argsort`` of all the scores.
     """
-    neg = np.sort(y_score[~y_bool])
-    z = np.concatenate([neg, np.sort(y_score[y_bool])])
+    neg = np.sort(np.compress(~y_bool, y_score))  # compress: faster than a boolean index
+    z = np.concatenate([neg, np.sort(np.compress(y_bool, y_score))])
     order = np.argsort(z, kind="stable")
     return z[order][::-1], (order >= neg.shape[0])[::-1]
 
@@ -257,9 +257,9 @@ def _sort(a, xp):
 
 def _placements_auc(y_bool, y_score, weight, xp):
     """The Mann-Whitney AUC from the placements of the positives among the negatives."""
-    pos, neg = y_score[y_bool], y_score[~y_bool]
     if weight is None and is_numpy(xp):
-        return _mann_whitney_numpy(pos, neg)
+        return _mann_whitney_numpy(np.compress(y_bool, y_score), np.compress(~y_bool, y_score))
+    pos, neg = y_score[y_bool], y_score[~y_bool]
     if weight is None:
         neg_sorted = _sort(neg, xp)
         pos_sorted = _sort(pos, xp)  # sorted queries make the binary searches cache friendly
