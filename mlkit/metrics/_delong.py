@@ -102,7 +102,7 @@ def _bootstrap_aucs(pos, neg, n_bootstraps, rng):
     A resample is summarized by how often it draws each case. The AUC of the resample is then
     ``sum_i c_i * (C(<X_i) + C(<=X_i)) / 2 / (m n)`` where ``c_i`` counts the draws of positive
     ``i`` and ``C`` is the running count of drawn negatives in sorted order: no sort per
-    resample. Resamples are processed in blocks whose count matrices fit in ~16 MB.
+    resample. Resamples are processed in blocks of about two million drawn cases.
     """
     m, n = pos.shape[0], neg.shape[0]
     order = np.argsort(neg, kind="stable")
