@@ -574,3 +574,19 @@ def test_auc_invariances(data, random):
     assert mm.roc_auc_score(y[order], s[order]) == approx(auc)
     assert mm.roc_auc_score(y, -s) == approx(1 - auc)
     assert mm.roc_auc_score(np.array(["x", "y"])[y], s) == approx(auc)
+
+
+@settings(max_examples=30, deadline=None)
+@given(labelled_scores(), labelled_scores())
+def test_delong_matches_pairwise_on_small_tied_data(a, b):
+    """The sort-based DeLong covariance equals the O(m n) definition on any small tied data."""
+    import array_api_compat.numpy as xp
+
+    y, s1 = a
+    s2 = np.resize(b[1], y.shape[0])
+    if min(y.sum(), (1 - y).sum()) < 2:
+        return
+    aucs, cov, _ = _delong_cov(y.astype(bool), np.stack([s1, s2]), xp)
+    ref_aucs, ref_cov = pairwise_delong(y, [s1, s2])
+    np.testing.assert_allclose(aucs, ref_aucs, **TOL)
+    np.testing.assert_allclose(cov, ref_cov, **TOL)
