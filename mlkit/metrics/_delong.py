@@ -27,7 +27,7 @@ import numpy as np
 from scipy import stats
 from sklearn.utils import check_random_state
 
-from .._array import to_host
+from .._array import is_numpy, to_host
 from ._checks import _check_lengths, _check_scores, _classes, _inputs, _to_xp
 from ._ranking import _sort
 
@@ -69,6 +69,8 @@ def _binary_scores(y_true, scores, pos_label):
 
 def _placements(pos, neg, xp):
     """DeLong's placement values V10 (per positive) and V01 (per negative), via sorting."""
+    if is_numpy(xp):
+        return _placements_numpy(np.asarray(pos), np.asarray(neg))
     neg_sorted, pos_sorted = _sort(neg, xp), _sort(pos, xp)
     m, n = pos.shape[0], neg.shape[0]
     v10 = (xp.astype(xp.searchsorted(neg_sorted, pos, side="left")
@@ -76,6 +78,20 @@ def _placements(pos, neg, xp):
     below = xp.searchsorted(pos_sorted, neg, side="left")
     upto = xp.searchsorted(pos_sorted, neg, side="right")
     v01 = (2.0 * m - xp.astype(below + upto, xp.float64)) / (2.0 * m)
+    return v10, v01
+
+
+def _placements_numpy(pos, neg):
+    """NumPy: the same counts with sorted queries (binary searches that reuse the previous
+    answer, several times faster than random queries), then put back in case order."""
+    m, n = pos.shape[0], neg.shape[0]
+    by_pos, by_neg = np.argsort(pos), np.argsort(neg)
+    pos_sorted, neg_sorted = pos[by_pos], neg[by_neg]
+    v10, v01 = np.empty(m), np.empty(n)
+    v10[by_pos] = (np.searchsorted(neg_sorted, pos_sorted, side="left")
+                   + np.searchsorted(neg_sorted, pos_sorted, side="right")) / (2.0 * n)
+    v01[by_neg] = (2.0 * m - np.searchsorted(pos_sorted, neg_sorted, side="left")
+                   - np.searchsorted(pos_sorted, neg_sorted, side="right")) / (2.0 * m)
     return v10, v01
 
 
