@@ -259,6 +259,11 @@ def _placements_auc(y_bool, y_score, weight, xp):
     """The Mann-Whitney AUC from the placements of the positives among the negatives."""
     if weight is None and is_numpy(xp):
         return _mann_whitney_numpy(np.compress(y_bool, y_score), np.compress(~y_bool, y_score))
+    if is_numpy(xp):  # weighted: the trapezoids under the curve (one argsort)
+        fps, tps, _ = _clf_curve(y_bool, y_score, weight, xp)
+        fpr = np.concatenate([[0.0], fps]) / fps[-1]
+        tpr = np.concatenate([[0.0], tps]) / tps[-1]
+        return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1])) / 2)
     pos, neg = y_score[y_bool], y_score[~y_bool]
     if weight is None:
         neg_sorted = _sort(neg, xp)
