@@ -220,10 +220,27 @@ def delong_test(y_true, score_a, score_b, *, pos_label=None):
 
     ``z = (A_a - A_b) / sqrt(V_a + V_b - 2 C_ab)`` with DeLong's variances and covariance of the
     two correlated AUCs; ``p = 2 (1 - Phi(|z|))``. Identical scores give ``z = 0, p = 1``.
+    This is pROC's ``roc.test(..., method="delong", paired=TRUE)``.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True binary labels of the cases; the larger label is positive unless ``pos_label``.
+    score_a, score_b : array-like of shape (n_samples,)
+        The two models' scores of the same cases.
+    pos_label : label, default=None
+        The positive label.
 
     Returns
     -------
-    z, p_value : float
+    z : float
+        Positive when ``score_a`` has the larger AUC.
+    p_value : float
+        Two-sided.
+
+    References
+    ----------
+    DeLong, E. R., DeLong, D. M. & Clarke-Pearson, D. L. (1988). Biometrics 44, 837-845.
 
     Examples
     --------
@@ -255,9 +272,21 @@ def delong_test_unpaired(y_true_a, score_a, y_true_b, score_b, *, pos_label=None
     ``(S_a + S_b)^2 / (S_a^2 / (N_a - 1) + S_b^2 / (N_b - 1))``, ``N`` the number of cases of
     each sample -- pROC's unpaired DeLong test (Robin et al. 2011).
 
+    Parameters
+    ----------
+    y_true_a, score_a : array-like of shape (n_samples_a,)
+        Labels and scores of the first sample.
+    y_true_b, score_b : array-like of shape (n_samples_b,)
+        Labels and scores of the second, independent sample.
+    pos_label : label, default=None
+        The positive label (the larger label by default).
+
     Returns
     -------
-    d, p_value : float
+    d : float
+        Positive when the first curve has the larger AUC.
+    p_value : float
+        Two-sided, from Student's t with the Welch-Satterthwaite degrees of freedom.
     """
     ya, sa, xpa = _binary_scores(y_true_a, [score_a], pos_label)
     yb, sb, xpb = _binary_scores(y_true_b, [score_b], pos_label)
