@@ -49,7 +49,28 @@ def plot_roc_curve(y_true, y_score, *, ax=None, name=None, confidence=0.95, band
                    n_bootstraps=200, random_state=0, **line_kw):
     """Draw the ROC curve, its AUC with DeLong's confidence interval, and a bootstrap band.
 
-    Returns the matplotlib Axes.
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True binary labels (the larger label is positive).
+    y_score : array-like of shape (n_samples,)
+        Scores, larger meaning more likely positive.
+    ax : matplotlib Axes, default=None
+        Where to draw (a new figure by default).
+    name : str, default=None
+        The curve's name in the legend, before ``AUC = a [lo, hi]``.
+    confidence : float, default=0.95
+        Coverage of the AUC interval (DeLong) and of the band.
+    band : bool, default=True
+        Shade the pointwise bootstrap band of the sensitivity (see ``roc_band``).
+    n_bootstraps, random_state :
+        Resamples (stratified by class) and seed of the band.
+    **line_kw :
+        Passed to ``Axes.plot``.
+
+    Returns
+    -------
+    ax : matplotlib Axes
     """
     ax = _axes(ax)
     classes = np.unique(np.asarray(to_host(y_true)))
