@@ -274,6 +274,16 @@ def test_delong_against_pROC_published_values(asah):
     assert mm.delong_test(outcome, wfns, wfns) == (0.0, 1.0)  # pROC: identical curves
 
 
+def test_degenerate_curves():
+    """Perfect separation: DeLong's variance is 0, the interval a point, equal curves z = 0."""
+    y, s = np.array([0, 0, 0, 1, 1, 1]), np.array([1.0, 2, 3, 4, 5, 6])
+    assert mm.roc_auc_ci(y, s) == (1.0, 1.0, 1.0)
+    assert mm.delong_test(y, s, 2 * s) == (0.0, 1.0)
+    assert mm.delong_test_unpaired(y, s, y, s + 1) == (0.0, 1.0)
+    with pytest.warns(UserWarning, match="zero variance"):
+        assert np.isnan(mm.delong_test_unpaired(y, s, y, -s)[0])
+
+
 def test_bootstrap_matches_reference_loop(binary_ties):
     """The count-based resample AUCs equal the AUCs of the resampled data, draw for draw."""
     y, s, _ = binary_ties

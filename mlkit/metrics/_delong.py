@@ -294,7 +294,13 @@ def delong_test_unpaired(y_true_a, score_a, y_true_b, score_b, *, pos_label=None
     auc_b, cov_b, (mb, nb) = _delong_cov(yb, sb, xpb)
     var_a, var_b = float(cov_a[0, 0]), float(cov_b[0, 0])
     total = var_a + var_b
-    d = float(auc_a[0] - auc_b[0]) / math.sqrt(total)
+    diff = float(auc_a[0] - auc_b[0])
+    if total <= 0 or not math.isfinite(total):
+        if diff == 0:
+            return 0.0, 1.0
+        warnings.warn("Both AUCs have zero variance; the test is undefined.")
+        return float("nan"), float("nan")
+    d = diff / math.sqrt(total)
     df = total**2 / (var_a**2 / (ma + na - 1) + var_b**2 / (mb + nb - 1))
     return d, float(2 * stats.t.sf(abs(d), df))
 
