@@ -289,8 +289,8 @@ def _prf(y_true, y_pred, *, labels, pos_label, average, sample_weight, zero_divi
     else:
         labels = _check_labels_param(labels)
     w = _weights(sample_weight, xp, device)
-    # confusion over the labels asked for plus everything else, so that a prediction of an
-    # unlisted label still counts in the listed label's support
+    # confusion over the labels asked for plus all the others, so that samples labelled or
+    # predicted outside ``labels`` still count in the listed labels' row and column sums
     full = np.concatenate([labels, present[~np.isin(present, labels)]])
     cm = np.asarray(to_host(_confusion_counts(y_true, y_pred, full, w, xp, device)),
                     dtype=np.float64)
