@@ -1,0 +1,553 @@
+"""Scores of hard predictions (from the confusion matrix) and the log loss of probabilities.
+
+Every count here is one ``bincount``: the labels are found once (on the host: there are few),
+each sample gets the index of its true and predicted label, and ``bincount(k * t + p)`` is the
+``k x k`` confusion matrix. Precision, recall and F1 are read off its diagonal and margins.
+That runs in the input's namespace, Dask included (the bincount is lazy; one compute).
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import array_api_compat as aac
+import numpy as np
+from sklearn.exceptions import UndefinedMetricWarning
+
+from .._array import bincount, compute, is_lazy, is_numpy, namespace_and_device, to_host
+
+__all__ = [
+    "accuracy_score",
+    "classification_report",
+    "confusion_matrix",
+    "f1_score",
+    "log_loss",
+    "precision_score",
+    "recall_score",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Labels and codes
+# ---------------------------------------------------------------------------------------------
+
+
+def _prepare(*arrays):
+    """The namespace of the arrays, and each as an array of it (lists and strings: NumPy).
+
+    The namespace is the one of the arrays that are not NumPy (NumPy when there are none), so
+    that labels given as a list or NumPy strings combine with device predictions.
+    """
+    foreign = [a for a in arrays if aac.is_array_api_obj(a) and not isinstance(a, np.ndarray)]
+    xp, device = namespace_and_device(*foreign)
+    out = []
+    for a in arrays:
+        if a is None:
+            out.append(None)
+        elif aac.is_array_api_obj(a):
+            out.append(a)
+        else:
+            a = np.asarray(a)
+            keep = is_numpy(xp) or a.dtype.kind in "OUSb"
+            out.append(a if keep else xp.asarray(a, device=device))
+    lengths = [int(a.shape[0]) for a in out if a is not None]
+    if len(set(lengths)) > 1:
+        raise ValueError(
+            f"Found input variables with inconsistent numbers of samples: {lengths}"
+        )
+    return xp, device, out
+
+
+def _unique(y):
+    """Sorted distinct labels of one array, on the host."""
+    if is_lazy(y):
+        import dask.array as da
+
+        return np.asarray(da.unique(y).compute())
+    return np.unique(to_host(y))
+
+
+def _present_labels(y_true, y_pred):
+    true, pred = _unique(y_true), _unique(y_pred)
+    if (true.dtype.kind in "OUS") != (pred.dtype.kind in "OUS") and true.size and pred.size:
+        raise ValueError("Mix of label input types (string and number)")
+    return np.unique(np.concatenate([true, pred]))
+
+
+def _codes(y, labels, xp, device):
+    """Position of each sample's label in ``labels`` (its length when absent)."""
+    order = np.argsort(labels, kind="stable")
+    sorted_labels = labels[order]
+    k = labels.shape[0]
+
+    def encode(block):
+        pos = np.searchsorted(sorted_labels, block)
+        pos = np.minimum(pos, k - 1)
+        found = sorted_labels[pos] == block
+        return np.where(found, order[pos], k).astype(np.int64)
+
+    if is_lazy(y):
+        return y.map_blocks(encode, dtype=np.int64)
+    if isinstance(y, np.ndarray) or not aac.is_array_api_obj(y):
+        codes = encode(np.asarray(y))
+        return codes if is_numpy(xp) else xp.asarray(codes, device=device)
+    s = xp.asarray(sorted_labels, dtype=y.dtype, device=device)
+    o = xp.asarray(order, dtype=xp.int64, device=device)
+    pos = xp.clip(xp.searchsorted(s, y), 0, k - 1) if k else xp.zeros_like(y, dtype=xp.int64)
+    found = xp.take(s, pos) == y
+    return xp.where(found, xp.take(o, pos), k)
+
+
+def _weights(sample_weight, xp, device):
+    if sample_weight is None:
+        return None
+    if is_lazy(sample_weight):
+        return sample_weight.astype(np.float64)
+    if aac.is_array_api_obj(sample_weight) and not isinstance(sample_weight, np.ndarray):
+        return xp.astype(sample_weight, xp.float64)
+    w = np.asarray(sample_weight, dtype=np.float64)
+    return w if is_numpy(xp) else xp.asarray(w, device=device)
+
+
+def _confusion_counts(y_true, y_pred, labels, sample_weight, xp, device):
+    """The (k, k) confusion matrix over ``labels`` (rows: true, columns: predicted)."""
+    k = labels.shape[0]
+    t, p = _codes(y_true, labels, xp, device), _codes(y_pred, labels, xp, device)
+    valid = (t < k) & (p < k)
+    where = _dask_where if is_lazy(t) else xp.where
+    flat = where(valid, t * k + p, k * k)
+    if sample_weight is None:
+        counts = bincount(flat, minlength=k * k + 1, xp=xp)
+    else:
+        counts = bincount(flat, weights=sample_weight, minlength=k * k + 1, xp=xp)
+    (counts,) = compute(counts)
+    if is_lazy(t):
+        return np.reshape(counts[: k * k], (k, k))
+    return xp.reshape(counts[: k * k], (k, k))
+
+
+def _sum(a, xp):
+    return a.sum() if is_lazy(a) else xp.sum(a)
+
+
+def _dask_where(cond, a, b):
+    import dask.array as da
+
+    return da.where(cond, a, b)
+
+
+def _check_labels_param(labels):
+    labels = np.asarray(to_host(labels))
+    if labels.size == 0:
+        raise ValueError("'labels' should contains at least one label.")
+    return labels
+
+
+# ---------------------------------------------------------------------------------------------
+# Confusion matrix and accuracy
+# ---------------------------------------------------------------------------------------------
+
+
+def confusion_matrix(y_true, y_pred, *, labels=None, sample_weight=None, normalize=None):
+    """Confusion matrix ``C[i, j]``: samples of true label ``i`` predicted as label ``j``.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,)
+        True and predicted labels.
+    labels : array-like of shape (n_classes,), default=None
+        The labels (and their order) indexing the matrix; samples with other labels are left
+        out. By default the sorted labels present in either array.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Sample weights (the matrix is then float).
+    normalize : {'true', 'pred', 'all'}, default=None
+        Divide by the row sums, the column sums or the total.
+
+    Returns
+    -------
+    C : array of shape (n_classes, n_classes), in the input's namespace (NumPy for Dask).
+
+    Examples
+    --------
+    >>> from mlkit.metrics import confusion_matrix
+    >>> confusion_matrix(["a", "b", "a", "c"], ["a", "a", "a", "c"]).tolist()
+    [[2, 0, 0], [1, 0, 0], [0, 0, 1]]
+    """
+    if normalize not in ("true", "pred", "all", None):
+        raise ValueError(
+            "The 'normalize' parameter of confusion_matrix must be a str among {'all', 'pred', "
+            f"'true'}} or None. Got {normalize!r} instead."
+        )
+    xp, device, (y_true, y_pred, sample_weight) = _prepare(y_true, y_pred, sample_weight)
+    if labels is None:
+        labels = _present_labels(y_true, y_pred)
+    else:
+        labels = _check_labels_param(labels)
+        if not np.any(np.isin(labels, _unique(y_true))):
+            raise ValueError("At least one label specified must be in y_true")
+    w = _weights(sample_weight, xp, device)
+    cm = _confusion_counts(y_true, y_pred, labels, w, xp, device)
+    if is_lazy(y_true):
+        xp = aac.array_namespace(np.empty(0))
+    if w is None:
+        cm = xp.astype(cm, xp.int64)
+    if normalize is not None:
+        cm = xp.astype(cm, xp.float64)
+        if normalize == "true":
+            div = xp.sum(cm, axis=1, keepdims=True)
+        elif normalize == "pred":
+            div = xp.sum(cm, axis=0, keepdims=True)
+        else:
+            div = xp.sum(cm)
+        cm = xp.where(div != 0, cm / xp.where(div != 0, div, 1.0), 0.0)
+    return cm
+
+
+def accuracy_score(y_true, y_pred, *, normalize=True, sample_weight=None):
+    """Fraction (or, with ``normalize=False``, weighted number) of correct predictions.
+
+    Examples
+    --------
+    >>> from mlkit.metrics import accuracy_score
+    >>> accuracy_score([0, 1, 2, 3], [0, 2, 1, 3])
+    0.5
+    """
+    xp, device, (y_true, y_pred, sample_weight) = _prepare(y_true, y_pred, sample_weight)
+    if y_true.ndim != 1 or y_pred.ndim != 1:
+        raise ValueError("accuracy_score supports 1-D label arrays only.")
+    hit = y_true == y_pred
+    hit = hit.astype(np.float64) if is_lazy(hit) else xp.astype(xp.asarray(hit), xp.float64)
+    w = _weights(sample_weight, xp, device)
+    total = _sum(hit * w if w is not None else hit, xp)
+    wsum = _sum(w, xp) if w is not None else hit.shape[0]
+    total, wsum = compute(total, wsum)
+    if normalize:
+        return float(total) / float(wsum)
+    return float(total)
+
+
+# ---------------------------------------------------------------------------------------------
+# Precision, recall, F1
+# ---------------------------------------------------------------------------------------------
+
+
+def _check_zero_division(zero_division):
+    if isinstance(zero_division, str) and zero_division == "warn":
+        return
+    if isinstance(zero_division, numbers.Real) and not isinstance(zero_division, bool) and (
+        zero_division in (0, 1) or np.isnan(zero_division)
+    ):
+        return
+    raise ValueError(
+        "The 'zero_division' parameter must be a float among {0.0, 1.0, nan} or a str among "
+        f"{{'warn'}}. Got {zero_division!r} instead."
+    )
+
+
+def _divide(num, den, zero_division, metric, modifier, warn_for):
+    """num / den; where den is 0 the ``zero_division`` value, with a warning for 'warn'."""
+    zero = den == 0
+    value = 0.0 if zero_division == "warn" else float(zero_division)
+    out = np.where(zero, value, num / np.where(zero, 1.0, den))
+    if zero_division == "warn" and np.any(zero) and metric in warn_for:
+        warnings.warn(
+            f"{metric.capitalize()} is ill-defined and being set to 0.0 in labels with no "
+            f"{modifier} samples. Use `zero_division` parameter to control this behavior.",
+            UndefinedMetricWarning,
+        )
+    return out
+
+
+def _prf(y_true, y_pred, *, labels, pos_label, average, sample_weight, zero_division,
+         warn_for=("precision", "recall", "f-score")):
+    """Per-label (or averaged) precision, recall, F1 and support."""
+    averages = ("micro", "macro", "weighted", "binary", "samples", None)
+    if average not in averages:
+        raise ValueError("average has to be one of " + str(averages))
+    _check_zero_division(zero_division)
+    xp, device, (y_true, y_pred, sample_weight) = _prepare(y_true, y_pred, sample_weight)
+    present = _present_labels(y_true, y_pred)
+    if average == "samples":
+        raise ValueError(
+            "Samplewise metrics are not available outside of multilabel classification."
+        )
+    if average == "binary":
+        if present.shape[0] > 2:
+            raise ValueError(
+                "Target is multiclass but average='binary'. Please choose another average "
+                "setting, one of [None, 'micro', 'macro', 'weighted']."
+            )
+        if pos_label not in present.tolist():
+            if present.shape[0] >= 2:
+                raise ValueError(
+                    f"pos_label={pos_label} is not a valid label. It should be one of {present}"
+                )
+        labels = np.asarray([pos_label])
+    elif labels is None:
+        labels = present
+    else:
+        labels = _check_labels_param(labels)
+    w = _weights(sample_weight, xp, device)
+    # confusion over the labels asked for plus all the others, so that samples labelled or
+    # predicted outside ``labels`` still count in the listed labels' row and column sums
+    full = np.concatenate([labels, present[~np.isin(present, labels)]])
+    cm = np.asarray(to_host(_confusion_counts(y_true, y_pred, full, w, xp, device)),
+                    dtype=np.float64)
+    k = labels.shape[0]
+    tp = np.diagonal(cm)[:k]
+    pred = cm.sum(axis=0)[:k]
+    true = cm.sum(axis=1)[:k]
+    if average == "micro":
+        tp, pred, true = np.array([tp.sum()]), np.array([pred.sum()]), np.array([true.sum()])
+    precision = _divide(tp, pred, zero_division, "precision", "predicted", warn_for)
+    recall = _divide(tp, true, zero_division, "recall", "true", warn_for)
+    f1 = _divide(2 * tp, pred + true, zero_division, "f-score", "true nor predicted", warn_for)
+    if average == "weighted":
+        weights = true
+        if weights.sum() == 0:
+            zd = 0.0 if zero_division == "warn" else float(zero_division)
+            return zd, zd, zd, None
+    elif average == "micro" or average == "binary" or average == "macro":
+        weights = None
+    else:
+        return precision, recall, f1, true
+    if average in ("micro", "binary"):
+        return float(precision[0]), float(recall[0]), float(f1[0]), None
+
+    def mean(v):
+        ok = ~np.isnan(v)
+        if not np.any(ok):
+            return float("nan")
+        return float(np.average(v[ok], weights=None if weights is None else weights[ok]))
+
+    return mean(precision), mean(recall), mean(f1), None
+
+
+_PRF_DOC = """
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,)
+        True and predicted labels.
+    labels : array-like, default=None
+        The labels to score (and their order, for ``average=None``).
+    pos_label : int, float, bool or str, default=1
+        The label scored when ``average='binary'``.
+    average : {'binary', 'micro', 'macro', 'weighted'} or None, default='binary'
+        'binary': the positive label only. 'micro': from the total counts. 'macro': the mean
+        over labels. 'weighted': the mean weighted by each label's support. None: per label.
+    sample_weight : array-like of shape (n_samples,), default=None
+    zero_division : {'warn', 0.0, 1.0, nan}, default='warn'
+        The value of an undefined ratio (0/0); 'warn' means 0 with a warning.
+"""
+
+
+def precision_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary",
+                    sample_weight=None, zero_division="warn"):
+    """Precision ``tp / (tp + fp)``.
+    {doc}
+    Examples
+    --------
+    >>> from mlkit.metrics import precision_score
+    >>> precision_score([0, 1, 1, 0], [1, 1, 1, 0])
+    0.6666666666666666
+    """
+    return _prf(y_true, y_pred, labels=labels, pos_label=pos_label, average=average,
+                sample_weight=sample_weight, zero_division=zero_division,
+                warn_for=("precision",))[0]
+
+
+def recall_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary",
+                 sample_weight=None, zero_division="warn"):
+    """Recall (sensitivity) ``tp / (tp + fn)``.
+    {doc}
+    Examples
+    --------
+    >>> from mlkit.metrics import recall_score
+    >>> recall_score([0, 1, 1, 0], [1, 1, 0, 0])
+    0.5
+    """
+    return _prf(y_true, y_pred, labels=labels, pos_label=pos_label, average=average,
+                sample_weight=sample_weight, zero_division=zero_division,
+                warn_for=("recall",))[1]
+
+
+def f1_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary",
+             sample_weight=None, zero_division="warn"):
+    """F1, the harmonic mean of precision and recall: ``2 tp / (2 tp + fp + fn)``.
+    {doc}
+    Examples
+    --------
+    >>> from mlkit.metrics import f1_score
+    >>> f1_score([0, 1, 1, 0], [1, 1, 0, 0])
+    0.5
+    """
+    return _prf(y_true, y_pred, labels=labels, pos_label=pos_label, average=average,
+                sample_weight=sample_weight, zero_division=zero_division,
+                warn_for=("f-score",))[2]
+
+
+for _f in (precision_score, recall_score, f1_score):
+    _f.__doc__ = _f.__doc__.replace("{doc}", _PRF_DOC)
+
+
+def classification_report(y_true, y_pred, *, labels=None, target_names=None,
+                          sample_weight=None, digits=2, output_dict=False,
+                          zero_division="warn"):
+    """Precision, recall, F1 and support per label, with the accuracy and the averages.
+
+    Returns the same text (or, with ``output_dict=True``, the same dict) as scikit-learn's.
+
+    Examples
+    --------
+    >>> from mlkit.metrics import classification_report
+    >>> print(classification_report([0, 1, 1, 0], [1, 1, 0, 0]))
+                  precision    recall  f1-score   support
+    <BLANKLINE>
+               0       0.50      0.50      0.50         2
+               1       0.50      0.50      0.50         2
+    <BLANKLINE>
+        accuracy                           0.50         4
+       macro avg       0.50      0.50      0.50         4
+    weighted avg       0.50      0.50      0.50         4
+    <BLANKLINE>
+    """
+    present = _present_labels(*_prepare(y_true, y_pred)[2])
+    if labels is None:
+        labels, micro_is_accuracy = present, True
+    else:
+        labels = np.asarray(to_host(labels))
+        micro_is_accuracy = set(labels.tolist()) >= set(present.tolist())
+    if target_names is None:
+        target_names = [str(lab) for lab in labels.tolist()]
+    elif len(target_names) != len(labels):
+        raise ValueError(
+            f"Number of classes, {len(labels)}, does not match size of target_names, "
+            f"{len(target_names)}. Try specifying the labels parameter"
+        )
+    common = dict(labels=labels, pos_label=1, sample_weight=sample_weight,
+                  zero_division=zero_division)
+    p, r, f, s = _prf(y_true, y_pred, average=None, **common)
+    headers = ["precision", "recall", "f1-score", "support"]
+    support = (lambda v: int(v)) if sample_weight is None else (lambda v: float(v))
+    rows = [(name, p[i], r[i], f[i], support(s[i])) for i, name in enumerate(target_names)]
+    averages = ["accuracy" if micro_is_accuracy else "micro avg", "macro avg", "weighted avg"]
+    summary = {}
+    for avg in averages:
+        kind = "micro" if avg in ("accuracy", "micro avg") else avg.split()[0]
+        summary[avg] = _prf(y_true, y_pred, average=kind, **common)[:3] + (support(np.sum(s)),)
+    if output_dict:
+        out = {row[0]: dict(zip(headers, [float(v) for v in row[1:4]] + [row[4]], strict=True))
+               for row in rows}
+        for avg, vals in summary.items():
+            if avg == "accuracy":
+                out["accuracy"] = float(vals[2])
+            else:
+                out[avg] = dict(zip(headers, [float(v) for v in vals[:3]] + [vals[3]], strict=True))
+        return out
+    width = max(max(len(n) for n in target_names), len("weighted avg"), digits)
+    text = f"{'':>{width}s} " + "".join(f" {h:>9}" for h in headers) + "\n\n"
+    for name, *vals, sup in rows:
+        text += f"{name:>{width}s} " + "".join(f" {v:>9.{digits}f}" for v in vals)
+        text += f" {sup:>9}\n"
+    text += "\n"
+    for avg, (pa, ra, fa, sup) in summary.items():
+        if avg == "accuracy":
+            text += f"{avg:>{width}s} " + f" {'':>9}" * 2 + f" {fa:>9.{digits}f} {sup:>9}\n"
+        else:
+            text += f"{avg:>{width}s} " + "".join(
+                f" {v:>9.{digits}f}" for v in (pa, ra, fa)) + f" {sup:>9}\n"
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Log loss
+# ---------------------------------------------------------------------------------------------
+
+
+def log_loss(y_true, y_proba=None, *, normalize=True, sample_weight=None, labels=None):
+    """Cross-entropy ``-(1/n) sum_i log p_i(y_i)`` of predicted probabilities.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels.
+    y_proba : array-like of shape (n_samples,) or (n_samples, n_classes)
+        Probabilities of each class (columns in the order of the sorted labels); a 1-D array is
+        the probability of the larger label. Clipped to ``[eps, 1 - eps]``.
+    normalize : bool, default=True
+        Mean (True) or sum (False) of the per-sample losses.
+    sample_weight : array-like of shape (n_samples,), default=None
+    labels : array-like, default=None
+        The labels, when ``y_true`` does not contain all of them.
+
+    Examples
+    --------
+    >>> from mlkit.metrics import log_loss
+    >>> round(log_loss(["spam", "ham", "ham", "spam"],
+    ...                [[.1, .9], [.9, .1], [.8, .2], [.35, .65]]), 4)
+    0.2162
+    """
+    xp, device, (y_true, y_proba, sample_weight) = _prepare(y_true, y_proba, sample_weight)
+    if not (xp.isdtype(y_proba.dtype, "real floating") if not is_lazy(y_proba) else
+            y_proba.dtype.kind == "f"):
+        y_proba = y_proba.astype(np.float64) if is_lazy(y_proba) else xp.astype(y_proba,
+                                                                               xp.float64)
+    hi, lo = compute(y_proba.max(), y_proba.min()) if is_lazy(y_proba) else (
+        xp.max(y_proba), xp.min(y_proba))
+    if float(hi) > 1:
+        raise ValueError(f"y_prob contains values greater than 1: {float(hi)}")
+    if float(lo) < 0:
+        raise ValueError(f"y_prob contains values lower than 0: {float(lo)}")
+    classes = _unique(y_true) if labels is None else np.unique(np.asarray(to_host(labels)))
+    if classes.shape[0] == 1:
+        raise ValueError(
+            f"y_true contains only one label ({classes[0]}). Please provide the true labels "
+            "explicitly through the labels argument."
+        )
+    if y_proba.ndim == 1:
+        y_proba = y_proba[:, None]
+    if y_proba.shape[1] == 1:
+        if is_lazy(y_proba):
+            import dask.array as da
+
+            y_proba = da.concatenate([1 - y_proba, y_proba], axis=1)
+        else:
+            y_proba = xp.concat([1 - y_proba, y_proba], axis=1)
+    if classes.shape[0] != y_proba.shape[1]:
+        if labels is None:
+            raise ValueError(
+                "y_true and y_prob contain different number of classes: "
+                f"{classes.shape[0]} vs {y_proba.shape[1]}. Please provide the true labels "
+                "explicitly through the labels argument. Classes found in y_true: "
+                f"{classes}"
+            )
+        raise ValueError(
+            "The number of classes in labels is different from that in y_prob. Classes found "
+            f"in labels: {classes}"
+        )
+    single = str(y_proba.dtype).endswith("float32")
+    eps = float(np.finfo(np.float32 if single else np.float64).eps)
+    row_sum = y_proba.sum(axis=1) if is_lazy(y_proba) else xp.sum(y_proba, axis=1)
+    off = abs(row_sum - 1) > float(np.sqrt(eps)) + 1e-8
+    (any_off,) = compute(off.any() if is_lazy(off) else xp.any(off))
+    if bool(any_off):
+        warnings.warn("The y_prob values do not sum to one. Make sure to pass probabilities.",
+                      UserWarning)
+    codes = _codes(y_true, classes, xp, device)
+    k = classes.shape[0]
+    if is_lazy(y_proba):
+        import dask.array as da
+
+        clipped = da.clip(y_proba, eps, 1 - eps)
+        onehot = codes[:, None] == np.arange(k)[None, :]
+        loss = -(da.log(clipped) * onehot).sum(axis=1)
+    else:
+        clipped = xp.clip(y_proba, eps, 1 - eps)
+        onehot = codes[:, None] == xp.arange(k, device=aac.device(y_proba))[None, :]
+        loss = -xp.sum(xp.where(onehot, xp.log(clipped), 0.0), axis=1)
+    w = _weights(sample_weight, xp, device)
+    total = _sum(loss * w if w is not None else loss, xp)
+    wsum = _sum(w, xp) if w is not None else loss.shape[0]
+    total, wsum = compute(total, wsum)
+    return float(total) / float(wsum) if normalize else float(total)
