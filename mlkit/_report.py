@@ -119,7 +119,9 @@ def _classifiers():
     if importlib.util.find_spec("mlkit.tree"):
         from . import tree
 
-        found.append(("CART", lambda: tree.DecisionTreeClassifier(max_depth=4, random_state=0)))
+        if hasattr(tree, "DecisionTreeClassifier"):
+            found.append(("CART", lambda: tree.DecisionTreeClassifier(max_depth=4,
+                                                                      random_state=0)))
         if hasattr(tree, "C45Classifier"):
             found.append(("C4.5", tree.C45Classifier))
     return found
