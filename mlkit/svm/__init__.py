@@ -1,0 +1,5 @@
+"""Support vector machines: SVC (dual QP in cvxpy, or SMO) and LinearSVC (primal QP / LP)."""
+
+from ._classes import SVC
+
+__all__ = ["SVC"]
