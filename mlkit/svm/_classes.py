@@ -163,8 +163,9 @@ class SVC(ClassifierMixin, BaseEstimator):
         one-vs-one; one row per class for ``multi_class='ovr'``.
     intercept_ : array of shape (n_machines,)
         ``-ρ`` of each machine.
-    coef_ : array of shape (n_machines, n_features)
-        The primal weights; set only for the linear kernel.
+    coef_ : array of shape (n_machines, n_features) or None
+        The primal weights ``Σ α_i y_i x_i`` for the linear kernel; None for other kernels
+        (scikit-learn raises AttributeError there instead).
     certificate_ : list of Certificate
         One per machine: primal and dual objectives, duality gap, largest KKT violation,
         solver status.
@@ -227,6 +228,10 @@ class SVC(ClassifierMixin, BaseEstimator):
         predict=("numpy", "array_api_strict", "cupy", "torch", "dask"),
         host="the dual QP / SMO iterations (the kernel matrix is formed in the input's "
              "namespace; SMO on large n computes kernel rows on the host); Dask fit",
+        xfail_checks={
+            "check_sample_weight_equivalence_on_dense_data":
+                "gamma='scale' uses the unweighted X.var(), which repeating rows changes",
+        },
     )
 
     def __init__(self, *, C=1.0, kernel="rbf", degree=3, gamma="scale", coef0=0.0, tol=1e-3,
@@ -380,8 +385,8 @@ class SVC(ClassifierMixin, BaseEstimator):
                 if not isinstance(X, np.ndarray) else X[support]
         if self.kernel == "linear":
             self.coef_ = as_namespace(pair_coef.T @ Xh[support], xp, device)
-        elif hasattr(self, "coef_"):
-            del self.coef_
+        else:
+            self.coef_ = None
         self._sv_host = Xh[support]
         self._gamma = self._kernel_params(X, xp)["gamma"]
         self.certificate_ = certs
