@@ -45,8 +45,8 @@ def _assert_same_as_libsvm(ours, sk, X, C_min, sample_weight=None):
         # scikit-learn drops samples of weight zero before libsvm and reports support_ as
         # indices into the rows it kept; ours index the rows given to fit
         sk_support = np.flatnonzero(sample_weight > 0)[sk_support]
-    sk_alpha = dict(zip(sk_support.tolist(), np.abs(sk.dual_coef_).max(axis=0)))
-    ours_alpha = dict(zip(ours.support_.tolist(), np.abs(ours.dual_coef_).max(axis=0)))
+    sk_alpha = dict(zip(sk_support.tolist(), np.abs(sk.dual_coef_).max(axis=0), strict=True))
+    ours_alpha = dict(zip(ours.support_.tolist(), np.abs(ours.dual_coef_).max(axis=0), strict=True))
     tiny = {i for i, a in {**sk_alpha, **ours_alpha}.items()
             if max(sk_alpha.get(i, 0), ours_alpha.get(i, 0)) < 1e-4 * C_min}
     differ = _canonical(X, ours.support_) ^ _canonical(X, sk_support)
@@ -100,7 +100,7 @@ def test_cvxpy_equal_to_libsvm_and_to_smo(kernel):
     sm = SVC(solver="smo", **kw).fit(X, y)
     sk = SkSVC(**kw).fit(X, y)
     _assert_same_as_libsvm(qp, sk, X, 1.0)
-    for a, b in zip(qp.certificate_, sm.certificate_):
+    for a, b in zip(qp.certificate_, sm.certificate_, strict=True):
         assert a.solver == "cvxpy" and b.solver == "smo"
         assert a.dual_objective == pytest.approx(b.dual_objective, rel=1e-6)
         assert a.relative_gap <= 1e-6 and b.relative_gap <= 1e-6
@@ -110,7 +110,7 @@ def test_cvxpy_factor_form_equals_quad_form():
     X, y = _standardized(load_wine)
     a = SVC(solver="cvxpy", qp_form="factor", tol=TIGHT).fit(X, y)
     b = SVC(solver="cvxpy", qp_form="quad_form", tol=TIGHT).fit(X, y)
-    for ca, cb in zip(a.certificate_, b.certificate_):
+    for ca, cb in zip(a.certificate_, b.certificate_, strict=True):
         assert ca.dual_objective == pytest.approx(cb.dual_objective, rel=1e-6)
 
 
