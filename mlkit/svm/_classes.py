@@ -39,7 +39,7 @@ from ._smo import KernelColumns, smo
 __all__ = ["SVC"]
 
 # the whole kernel matrix is formed for SMO up to this many megabytes; columns on demand above
-FULL_KERNEL_MB = 256
+FULL_KERNEL_MB = 32
 
 
 # ---------------------------------------------------------------------------------------------
@@ -52,8 +52,16 @@ def _kernel_source(Xh, K, kernel, params, cache_size):
     if K is not None:
         return KernelColumns(full=K)
 
-    def rows(i):
-        return kernel_matrix(Xh[i:i + 1], Xh, kernel, xp=np, **params)[0]
+    if kernel == "rbf":  # exp(−γ(‖x_i‖² + ‖x‖² − 2 xᵀx_i)), the norms computed once
+        sq = np.einsum("ij,ij->i", Xh, Xh)
+        gamma = params["gamma"]
+
+        def rows(i):
+            d2 = sq + sq[i] - 2.0 * (Xh @ Xh[i])
+            return np.exp(-gamma * np.maximum(d2, 0.0))
+    else:
+        def rows(i):
+            return kernel_matrix(Xh[i:i + 1], Xh, kernel, xp=np, **params)[0]
 
     return KernelColumns(compute=rows, diag=kernel_diagonal(Xh, kernel, **params),
                          n=Xh.shape[0], cache_size=cache_size)
@@ -322,11 +330,12 @@ class SVC(ClassifierMixin, BaseEstimator):
             rows = np.flatnonzero(((yh == p) | (yh == q) if q is not None else yh >= 0)
                                   & (Cs > 0))
             ys = np.where(yh[rows] == p, 1.0, -1.0)
-            Kp = None if K is None else K[np.ix_(rows, rows)]
-            Xp = None if Xlin is None else Xlin[rows]
+            whole = rows.shape[0] == n
+            Kp = None if K is None else K if whole else K[np.ix_(rows, rows)]
+            Xp = None if Xlin is None else Xlin if whole else Xlin[rows]
             columns = None
             if solver == "smo" and Kp is None and Xp is None:
-                columns = _kernel_source(Xh[rows], None, self.kernel, params, self.cache_size)
+                columns = _kernel_source(Xh if whole else Xh[rows], None, self.kernel, params, self.cache_size)
             alpha, rho, cert = fit_binary(
                 ys, Cs[rows], solver=solver, K=Kp, X=Xp, columns=columns, tol=float(self.tol),
                 max_iter=int(self.max_iter), qp_solver=self.qp_solver.upper(),

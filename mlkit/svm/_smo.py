@@ -103,25 +103,22 @@ def smo(columns, y, C, *, tol=1e-3, max_iter=-1, alpha0=None):
     low = np.where(pos, alpha > 0, alpha < C)
     limit = np.inf if max_iter is None or max_iter < 0 else max_iter
     n_iter = 0
-    violation = np.inf
-    neg_inf = -np.inf
+    inf = np.inf
     while True:
-        m_up = np.where(up, m, neg_inf)
-        i = int(np.argmax(m_up))
+        m_up = np.where(up, m, -inf)
+        i = int(m_up.argmax())
         m_max = m_up[i]
-        b = m_max - m  # > 0 where j would decrease f
-        cand = low & (b > 0)
-        if not cand.any():
-            violation = max(m_max - np.min(np.where(low, m, np.inf)), 0.0) if low.any() else 0
-            break
-        violation = float(np.max(np.where(low, b, neg_inf)))
+        m_low = np.where(low, m, inf)
+        violation = m_max - m_low.min()  # the largest KKT violation (−inf if a side is empty)
         if violation <= tol or n_iter >= limit:
             break
+        b = m_max - m_low  # > 0 where moving j down decreases f; −inf off I_low
         Ki = columns.column(i)
-        a = diag[i] + diag - 2.0 * Ki
-        a = np.where(a > 0, a, TAU)
-        gain = np.where(cand, b * b / a, neg_inf)
-        j = int(np.argmax(gain))
+        a = (diag[i] + diag) - 2.0 * Ki  # the curvature a_ij along the pair's direction
+        np.maximum(a, TAU, out=a)
+        gain = b * np.abs(b)
+        gain /= a  # (m_i − m_j)² / a_ij where b > 0; ≤ 0 (or −inf) elsewhere
+        j = int(gain.argmax())
         Kj = columns.column(j)
         t = b[j] / a[j]
         # the box: α_i + y_i t ∈ [0, C_i] and α_j − y_j t ∈ [0, C_j], t > 0
@@ -138,7 +135,10 @@ def smo(columns, y, C, *, tol=1e-3, max_iter=-1, alpha0=None):
             up[k] = alpha[k] < C[k] if pos[k] else alpha[k] > 0
             low[k] = alpha[k] > 0 if pos[k] else alpha[k] < C[k]
         # ∇f += t y ∘ (K_i − K_j)  ⇒  m −= t (K_i − K_j)
-        m -= t * (Ki - Kj)
+        dK = Ki - Kj
+        dK *= t
+        m -= dK
         n_iter += 1
+    violation = max(float(violation), 0.0)
     grad = -y * m
-    return alpha, grad, n_iter, float(violation)
+    return alpha, grad, n_iter, violation
