@@ -247,3 +247,87 @@ def test_solver_stopped_early_warns_with_certificate():
     assert clf.fit_status_ == 1 and clf.certificate_[0].status == "max_iter"
     with pytest.warns(ConvergenceWarning, match="duality_gap"):
         SVC(solver="cvxpy", max_iter=2).fit(X, y)
+
+
+# --- LinearSVC --------------------------------------------------------------------------------
+
+
+def test_linear_svc_l2_hinge_is_the_linear_svc_of_libsvm():
+    from mlkit.svm import LinearSVC
+
+    X, y = _standardized(load_breast_cancer)
+    ours = LinearSVC(penalty="l2", loss="hinge", C=0.5).fit(X, y)
+    sk = SkSVC(kernel="linear", C=0.5, tol=TIGHT).fit(X, y)  # the same problem, in the dual
+    np.testing.assert_allclose(ours.coef_, sk.coef_, atol=1e-4)
+    np.testing.assert_allclose(ours.intercept_, sk.intercept_, atol=1e-4)
+    np.testing.assert_array_equal(ours.predict(X), sk.predict(X))
+
+
+def test_linear_svc_one_vs_rest_rows_are_binary_machines():
+    from mlkit.svm import LinearSVC
+
+    X, y = _standardized(load_iris)
+    ours = LinearSVC(loss="hinge", class_weight={0: 2.0}).fit(X, y)
+    for c in range(3):
+        yc = (y == c).astype(int)
+        sw = np.where(y == 0, 2.0, 1.0)  # class 0's weight, in every machine
+        sk = SkSVC(kernel="linear", tol=TIGHT).fit(X, yc, sample_weight=sw)
+        np.testing.assert_allclose(ours.coef_[c], sk.coef_[0], atol=1e-4)
+        np.testing.assert_allclose(ours.intercept_[c], sk.intercept_[0], atol=1e-4)
+
+
+def test_linear_svc_l1_is_the_lp_solved_by_scipy():
+    from scipy.optimize import linprog
+
+    from mlkit.svm import LinearSVC
+
+    X, y = _standardized(load_breast_cancer)
+    C = 0.05
+    ours = LinearSVC(penalty="l1", loss="hinge", C=C).fit(X, y)
+    # the LP in standard form: w = u − v (u, v ≥ 0), b free, ξ ≥ 0:
+    #   min 1ᵀu + 1ᵀv + C 1ᵀξ   s.t.  −y_i(x_iᵀ(u − v) + b) − ξ_i ≤ −1
+    n, d = X.shape
+    s = np.where(y == 1, 1.0, -1.0)
+    cost = np.r_[np.ones(2 * d), 0.0, C * np.ones(n)]
+    A = np.hstack([-s[:, None] * X, s[:, None] * X, -s[:, None], -np.eye(n)])
+    bounds = [(0, None)] * (2 * d) + [(None, None)] + [(0, None)] * n
+    res = linprog(cost, A_ub=A, b_ub=-np.ones(n), bounds=bounds, method="highs")
+    w = res.x[:d] - res.x[d:2 * d]
+    np.testing.assert_allclose(ours.objective_, res.fun, rtol=1e-6)
+    np.testing.assert_allclose(ours.coef_[0], w, atol=1e-5)
+    assert np.sum(np.abs(ours.coef_) > 1e-6) < d // 2  # sparse weights
+
+
+def test_linear_svc_squared_hinge_is_the_smooth_minimum():
+    from scipy.optimize import minimize
+
+    from mlkit.svm import LinearSVC
+
+    X, y = _standardized(load_wine)
+    yb = (y == 1).astype(int)
+    s = np.where(yb == 1, 1.0, -1.0)
+    C = 0.3
+
+    def objective(v):  # ½‖w‖² + C Σ max(0, 1 − y(wᵀx + b))², differentiable
+        w, b = v[:-1], v[-1]
+        r = np.maximum(0.0, 1.0 - s * (X @ w + b))
+        grad_r = -2.0 * C * r * s
+        return 0.5 * w @ w + C * r @ r, np.r_[w + X.T @ grad_r, grad_r.sum()]
+
+    ref = minimize(objective, np.zeros(X.shape[1] + 1), jac=True, method="L-BFGS-B",
+                   options={"gtol": 1e-10, "ftol": 1e-15, "maxiter": 10000})
+    ours = LinearSVC(loss="squared_hinge", C=C).fit(X, yb)
+    np.testing.assert_allclose(ours.coef_[0], ref.x[:-1], atol=1e-5)
+    np.testing.assert_allclose(ours.intercept_[0], ref.x[-1], atol=1e-5)
+
+
+def test_linear_svc_bad_input():
+    from mlkit.svm import LinearSVC
+
+    X, y = _random_data()
+    with pytest.raises(ValueError, match="'C' parameter"):
+        LinearSVC(C=0).fit(X, y)
+    with pytest.raises(ValueError, match="not installed"):
+        LinearSVC(qp_solver="NOT_A_SOLVER").fit(X, y)
+    with pytest.raises(ValueError, match="one class"):
+        LinearSVC().fit(X, np.ones_like(y))

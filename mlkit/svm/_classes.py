@@ -335,7 +335,8 @@ class SVC(ClassifierMixin, BaseEstimator):
             Xp = None if Xlin is None else Xlin if whole else Xlin[rows]
             columns = None
             if solver == "smo" and Kp is None and Xp is None:
-                columns = _kernel_source(Xh if whole else Xh[rows], None, self.kernel, params, self.cache_size)
+                Xr = Xh if whole else Xh[rows]
+                columns = _kernel_source(Xr, None, self.kernel, params, self.cache_size)
             alpha, rho, cert = fit_binary(
                 ys, Cs[rows], solver=solver, K=Kp, X=Xp, columns=columns, tol=float(self.tol),
                 max_iter=int(self.max_iter), qp_solver=self.qp_solver.upper(),
