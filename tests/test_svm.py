@@ -207,6 +207,24 @@ def test_smo_on_demand_kernel_rows_equal_whole_matrix(monkeypatch):
                                atol=1e-10)
 
 
+@pytest.mark.parametrize("rows_on_demand", [False, True])
+def test_shrinking_reaches_the_libsvm_solution(monkeypatch, rows_on_demand):
+    import mlkit.svm._classes as classes
+
+    # enough samples and iterations for several shrinking rounds and a gradient rebuild
+    X, y = make_classification(n_samples=2500, n_features=10, flip_y=0.1, random_state=1)
+    if rows_on_demand:
+        monkeypatch.setattr(classes, "FULL_KERNEL_MB", 0)
+    shrunk = SVC(tol=1e-6, shrinking=True).fit(X, y)
+    assert shrunk.n_iter_[0] > 2500
+    plain = SVC(tol=1e-6, shrinking=False).fit(X, y)
+    sk = SkSVC(tol=1e-6).fit(X, y)
+    _assert_same_as_libsvm(shrunk, sk, X, 1.0)
+    np.testing.assert_allclose(shrunk.decision_function(X), plain.decision_function(X),
+                               atol=1e-5)
+    assert shrunk.certificate_[0].kkt_violation <= 1e-6
+
+
 # --- bad input and solver trouble -------------------------------------------------------------
 
 

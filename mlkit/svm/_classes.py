@@ -47,24 +47,29 @@ FULL_KERNEL_MB = 32
 # ---------------------------------------------------------------------------------------------
 
 
+def _rbf_block(gamma):
+    def kern(Xr, sqr, Xc, sqc):  # exp(−γ(‖x‖² + ‖z‖² − 2 xᵀz)), the norms computed once
+        d2 = Xr @ Xc.T
+        d2 *= -2.0
+        d2 += sqr[:, None]
+        d2 += sqc[None, :]
+        np.maximum(d2, 0.0, out=d2)
+        d2 *= -gamma
+        return np.exp(d2, out=d2)
+    return kern
+
+
 def _kernel_source(Xh, K, kernel, params, cache_size):
     """Kernel columns for SMO: the whole host matrix ``K`` if given, else rows on demand."""
     if K is not None:
         return KernelColumns(full=K)
-
-    if kernel == "rbf":  # exp(−γ(‖x_i‖² + ‖x‖² − 2 xᵀx_i)), the norms computed once
-        sq = np.einsum("ij,ij->i", Xh, Xh)
-        gamma = params["gamma"]
-
-        def rows(i):
-            d2 = sq + sq[i] - 2.0 * (Xh @ Xh[i])
-            return np.exp(-gamma * np.maximum(d2, 0.0))
+    if kernel == "rbf":
+        kern = _rbf_block(params["gamma"])
     else:
-        def rows(i):
-            return kernel_matrix(Xh[i:i + 1], Xh, kernel, xp=np, **params)[0]
-
-    return KernelColumns(compute=rows, diag=kernel_diagonal(Xh, kernel, **params),
-                         n=Xh.shape[0], cache_size=cache_size)
+        def kern(Xr, sqr, Xc, sqc):
+            return kernel_matrix(Xr, Xc, kernel, xp=np, **params)
+    return KernelColumns(kern=kern, X=Xh, diag=kernel_diagonal(Xh, kernel, **params),
+                         cache_size=cache_size)
 
 
 def _gradient(alpha, y, K=None, X=None):
@@ -75,7 +80,7 @@ def _gradient(alpha, y, K=None, X=None):
 
 
 def fit_binary(y, C, *, solver, K=None, X=None, columns=None, tol, max_iter, qp_solver,
-               qp_form):
+               qp_form, shrinking=True):
     """Solve one binary dual; return ``(α, ρ, certificate)``.
 
     ``y`` is ±1, ``C`` the per-sample bounds; the kernel is ``K`` (host matrix), ``X`` (linear
@@ -90,7 +95,8 @@ def fit_binary(y, C, *, solver, K=None, X=None, columns=None, tol, max_iter, qp_
     else:
         if columns is None:
             columns = KernelColumns(full=K if K is not None else X @ X.T)
-        alpha, grad, n_iter, violation = smo(columns, y, C, tol=tol, max_iter=max_iter)
+        alpha, grad, n_iter, violation = smo(columns, y, C, tol=tol, max_iter=max_iter,
+                                             shrinking=shrinking)
         status = "optimal" if violation <= tol else "max_iter"
     rho = intercept_rho(alpha, grad, y, C)
     cert = certificate(alpha, grad, y, C, rho, status=status, solver=solver, n_iter=n_iter)
@@ -126,6 +132,8 @@ class SVC(ClassifierMixin, BaseEstimator):
         'auto' is 1 / n_features; a float must be > 0.
     coef0 : float, default=0.0
         Independent term of 'poly' and 'sigmoid'.
+    shrinking : bool, default=True
+        Let SMO set aside the multipliers stuck at a bound (then check them at the end).
     tol : float, default=1e-3
         SMO stops when the largest KKT violation is at most ``tol`` (libsvm's rule).
     cache_size : float, default=200
@@ -219,6 +227,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         "gamma": [StrOptions({"scale", "auto"}), Interval(numbers.Real, 0, None,
                                                           closed="neither")],
         "coef0": [Interval(numbers.Real, None, None, closed="neither")],
+        "shrinking": ["boolean"],
         "tol": [Interval(numbers.Real, 0, None, closed="neither")],
         "cache_size": [Interval(numbers.Real, 0, None, closed="neither")],
         "class_weight": [StrOptions({"balanced"}), dict, None],
@@ -242,15 +251,16 @@ class SVC(ClassifierMixin, BaseEstimator):
         },
     )
 
-    def __init__(self, *, C=1.0, kernel="rbf", degree=3, gamma="scale", coef0=0.0, tol=1e-3,
-                 cache_size=200, class_weight=None, max_iter=-1, decision_function_shape="ovr",
-                 break_ties=False, random_state=None, solver="auto", qp_solver="CLARABEL",
-                 qp_form="quad_form", multi_class="ovo"):
+    def __init__(self, *, C=1.0, kernel="rbf", degree=3, gamma="scale", coef0=0.0,
+                 shrinking=True, tol=1e-3, cache_size=200, class_weight=None, max_iter=-1,
+                 decision_function_shape="ovr", break_ties=False, random_state=None,
+                 solver="auto", qp_solver="CLARABEL", qp_form="quad_form", multi_class="ovo"):
         self.C = C
         self.kernel = kernel
         self.degree = degree
         self.gamma = gamma
         self.coef0 = coef0
+        self.shrinking = shrinking
         self.tol = tol
         self.cache_size = cache_size
         self.class_weight = class_weight
@@ -340,7 +350,7 @@ class SVC(ClassifierMixin, BaseEstimator):
             alpha, rho, cert = fit_binary(
                 ys, Cs[rows], solver=solver, K=Kp, X=Xp, columns=columns, tol=float(self.tol),
                 max_iter=int(self.max_iter), qp_solver=self.qp_solver.upper(),
-                qp_form=self.qp_form)
+                qp_form=self.qp_form, shrinking=self.shrinking)
             full = np.zeros(n)
             full[rows] = alpha * ys
             alphas.append(full)
