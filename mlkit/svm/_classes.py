@@ -20,7 +20,14 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.class_weight import compute_class_weight
 
-from .._array import as_namespace, float_dtype, is_lazy, namespace_and_device, to_host
+from .._array import (
+    as_namespace,
+    float_dtype,
+    is_lazy,
+    is_numpy,
+    namespace_and_device,
+    to_host,
+)
 from .._discovery import Capabilities
 from .._validation import (
     Interval,
@@ -87,11 +94,20 @@ def fit_binary(y, C, *, solver, K=None, X=None, columns=None, tol, max_iter, qp_
     kernel for cvxpy) or ``columns`` (SMO's on-demand source).
     """
     if solver == "cvxpy":
-        alpha, status, n_iter = solve_dual_cvxpy(
+        alpha, nu, status, n_iter = solve_dual_cvxpy(
             y, C, K=K, X=X, form=qp_form, qp_solver=qp_solver, max_iter=max_iter, tol=tol
         )
         alpha = clean_alpha(alpha, C)
         grad = _gradient(alpha, y, K=K, X=X)
+        free = (alpha > 0) & (alpha < C)
+        if nu is not None and free.any() and status == "optimal":
+            # with free support vectors ρ is unique, and the solver's multiplier of yᵀα = 0
+            # is it to the solver's accuracy (the mean over the free set is as good only as
+            # the smallest free α); with none free, libsvm's midpoint rule below
+            rho = -nu
+            cert = certificate(alpha, grad, y, C, rho, status=status, solver=solver,
+                               n_iter=n_iter)
+            return alpha, rho, cert
     else:
         if columns is None:
             columns = KernelColumns(full=K if K is not None else X @ X.T)
@@ -367,6 +383,9 @@ class SVC(ClassifierMixin, BaseEstimator):
             return None, Xh
         fits = 8 * n * n / 2**20 <= FULL_KERNEL_MB
         if solver == "cvxpy" or fits or callable(self.kernel) or self.kernel == "precomputed":
+            if self.kernel == "rbf" and is_numpy(xp):  # in place: no n×n temporaries
+                sq = np.einsum("ij,ij->i", Xh, Xh)
+                return _rbf_block(params["gamma"])(Xh, sq, Xh, sq), None
             K = kernel_matrix(X, X, self.kernel, xp=xp, **params)
             return np.asarray(to_host(K), dtype=np.float64), None
         return None, None

@@ -138,7 +138,11 @@ _ACCURACY = {
 
 def solve_dual_cvxpy(y, C, *, K=None, X=None, form="quad_form", qp_solver="CLARABEL",
                      max_iter=-1, tol=1e-3):
-    """Solve the dual with cvxpy; return ``(α, status, n_iter)``.
+    """Solve the dual with cvxpy; return ``(α, ν, status, n_iter)``.
+
+    ``ν`` is the multiplier of ``yᵀα = 0``: at the optimum ``y_i ∇_i = −ν`` on every free
+    support vector, so ``ρ = −ν`` is libsvm's intercept, computed by the solver to its own
+    accuracy (None when the solver gives none).
 
     Pass ``X`` (the linear kernel, ``K = XXᵀ``) or the kernel matrix ``K``.
     """
@@ -153,17 +157,18 @@ def solve_dual_cvxpy(y, C, *, K=None, X=None, form="quad_form", qp_solver="CLARA
         quad = cp.quad_form(ay, cp.psd_wrap((K + K.T) / 2))
     else:
         quad = cp.sum_squares(psd_factor(K).T @ ay)
-    problem = cp.Problem(cp.Minimize(0.5 * quad - cp.sum(a)),
-                         [a >= 0, a <= C, y @ a == 0])
+    balance = y @ a == 0
+    problem = cp.Problem(cp.Minimize(0.5 * quad - cp.sum(a)), [a >= 0, a <= C, balance])
     options = dict(_ACCURACY.get(qp_solver, {}))
     if max_iter is not None and max_iter > 0:
         options["max_iter"] = int(max_iter)
     try:
         problem.solve(solver=qp_solver, **options)
     except cp.error.SolverError as exc:
-        return np.zeros(n), f"solver_error: {exc}", 0
+        return np.zeros(n), None, f"solver_error: {exc}", 0
     stats = problem.solver_stats
     n_iter = getattr(stats, "num_iters", None) or 0
     if a.value is None:
-        return np.zeros(n), str(problem.status), n_iter
-    return np.asarray(a.value, dtype=np.float64), str(problem.status), n_iter
+        return np.zeros(n), None, str(problem.status), n_iter
+    nu = None if balance.dual_value is None else float(np.ravel(balance.dual_value)[0])
+    return np.asarray(a.value, dtype=np.float64), nu, str(problem.status), n_iter
