@@ -349,3 +349,13 @@ def test_linear_svc_bad_input():
         LinearSVC(qp_solver="NOT_A_SOLVER").fit(X, y)
     with pytest.raises(ValueError, match="one class"):
         LinearSVC().fit(X, np.ones_like(y))
+
+
+def test_auto_solver_choice():
+    X, y = make_classification(n_samples=2000, n_features=8, random_state=2)
+    lin = SVC(kernel="linear").fit(X, y)
+    assert lin.solver_ == "cvxpy" and lin.certificate_[0].relative_gap <= 1e-6
+    sk = SkSVC(kernel="linear", tol=1e-5).fit(X, y)
+    np.testing.assert_allclose(lin.decision_function(X), sk.decision_function(X), atol=1e-3)
+    assert SVC(kernel="linear").fit(X[:500], y[:500]).solver_ == "smo"
+    assert SVC(kernel="rbf").fit(X, y).solver_ == "smo"
