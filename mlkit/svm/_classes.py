@@ -47,6 +47,8 @@ __all__ = ["SVC"]
 
 # the whole kernel matrix is formed for SMO up to this many megabytes; columns on demand above
 FULL_KERNEL_MB = 32
+# a machine whose relative duality gap exceeds this is reported with a ConvergenceWarning
+GAP_WARN = 1e-2
 # solver='auto' solves the linear kernel's QP with cvxpy from this many samples on
 AUTO_LINEAR_QP_N = 2000
 
@@ -189,7 +191,8 @@ class SVC(ClassifierMixin, BaseEstimator):
     class_weight_ : array of shape (n_classes,)
         The multiplier of C for each class.
     support_ : ndarray of shape (n_SV,)
-        Indices of the support vectors (α > 1e-6 · C_i in some machine), grouped by class.
+        Indices of the support vectors (α_i > 0 in some machine; cvxpy's multipliers below
+        1e-6 · C_i count as zero), grouped by class, in order within a class.
     support_vectors_ : array of shape (n_SV, n_features)
         The support vectors (empty for a precomputed kernel).
     n_support_ : ndarray of shape (n_classes,)
@@ -382,8 +385,8 @@ class SVC(ClassifierMixin, BaseEstimator):
             alphas.append(full)
             rhos.append(rho)
             certs.append(cert)
-        self._store(np.array(alphas), np.array(rhos), certs, yh, k, problems, Cs, X, Xh, xp,
-                    device, dtype, cw)
+        self._store(np.array(alphas), np.array(rhos), certs, yh, k, problems, X, Xh, xp,
+                    device, cw)
         return self
 
     def _training_kernel(self, X, Xh, xp, solver, params):
@@ -400,7 +403,7 @@ class SVC(ClassifierMixin, BaseEstimator):
             return np.asarray(to_host(K), dtype=np.float64), None
         return None, None
 
-    def _store(self, coefs, rhos, certs, yh, k, problems, Cs, X, Xh, xp, device, dtype, cw):
+    def _store(self, coefs, rhos, certs, yh, k, problems, X, Xh, xp, device, cw):
         """Fitted attributes in libsvm's layout (support vectors grouped by class)."""
         # coefs: (n_machines, n) of α_i y_i (zero off the machine)
         is_sv = np.any(np.abs(coefs) > 0, axis=0)
@@ -440,12 +443,13 @@ class SVC(ClassifierMixin, BaseEstimator):
         self._gamma = self._kernel_params(X, xp)["gamma"]
         self.certificate_ = certs
         self.n_iter_ = np.array([c.n_iter for c in certs], dtype=np.int32)
-        failed = [c for c in certs if c.status != "optimal"]
+        failed = [c for c in certs if c.status != "optimal" or c.relative_gap > GAP_WARN]
         self.fit_status_ = int(bool(failed))
         for c in failed:
             warnings.warn(
                 f"The {c.solver} solver did not reach an optimal solution (status "
-                f"{c.status!r}); the model may be inaccurate. Certificate: {c.as_dict()}",
+                f"{c.status!r}, relative duality gap {c.relative_gap:.2g}); the model may be "
+                f"inaccurate. Certificate: {c.as_dict()}",
                 ConvergenceWarning, stacklevel=3)
 
     # --- prediction ---------------------------------------------------------------------------
