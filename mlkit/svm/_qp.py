@@ -136,7 +136,7 @@ _ACCURACY = {
 }
 
 
-def solve_dual_cvxpy(y, C, *, K=None, X=None, form="quad_form", qp_solver="CLARABEL",
+def solve_dual_cvxpy(y, C, *, K=None, X=None, form="quad_form", qp_solver="SCS",
                      max_iter=-1, tol=1e-3):
     """Solve the dual with cvxpy; return ``(α, ν, status, n_iter)``.
 
@@ -161,7 +161,7 @@ def solve_dual_cvxpy(y, C, *, K=None, X=None, form="quad_form", qp_solver="CLARA
     problem = cp.Problem(cp.Minimize(0.5 * quad - cp.sum(a)), [a >= 0, a <= C, balance])
     options = dict(_ACCURACY.get(qp_solver, {}))
     if max_iter is not None and max_iter > 0:
-        options["max_iter"] = int(max_iter)
+        options["max_iters" if qp_solver == "SCS" else "max_iter"] = int(max_iter)
     try:
         problem.solve(solver=qp_solver, **options)
     except cp.error.SolverError as exc:
