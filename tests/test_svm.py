@@ -200,9 +200,9 @@ def test_smo_on_demand_kernel_rows_equal_whole_matrix(monkeypatch):
     import mlkit.svm._classes as classes
 
     X, y = _random_data()
+    rows = SVC(tol=TIGHT, cache_size=0.001).fit(X, y)  # a cache of two rows
+    monkeypatch.setattr(classes, "FULL_KERNEL_MB", 1000)  # force the whole matrix
     whole = SVC(tol=TIGHT).fit(X, y)
-    monkeypatch.setattr(classes, "FULL_KERNEL_MB", 0)  # force rows computed on demand
-    rows = SVC(tol=TIGHT, cache_size=0.001).fit(X, y)
     np.testing.assert_allclose(rows.decision_function(X), whole.decision_function(X),
                                atol=1e-10)
 
@@ -213,8 +213,8 @@ def test_shrinking_reaches_the_libsvm_solution(monkeypatch, rows_on_demand):
 
     # enough samples and iterations for several shrinking rounds and a gradient rebuild
     X, y = make_classification(n_samples=2500, n_features=10, flip_y=0.1, random_state=1)
-    if rows_on_demand:
-        monkeypatch.setattr(classes, "FULL_KERNEL_MB", 0)
+    if not rows_on_demand:
+        monkeypatch.setattr(classes, "FULL_KERNEL_MB", 1000)
     shrunk = SVC(tol=1e-6, shrinking=True).fit(X, y)
     assert shrunk.n_iter_[0] > 2500
     plain = SVC(tol=1e-6, shrinking=False).fit(X, y)
