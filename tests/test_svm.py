@@ -359,3 +359,14 @@ def test_auto_solver_choice():
     np.testing.assert_allclose(lin.decision_function(X), sk.decision_function(X), atol=1e-3)
     assert SVC(kernel="linear").fit(X[:500], y[:500]).solver_ == "smo"
     assert SVC(kernel="rbf").fit(X, y).solver_ == "smo"
+
+
+def test_row_order_and_label_names_do_not_matter():
+    X, y = _random_data()
+    perm = np.random.default_rng(5).permutation(y.shape[0])
+    names = np.array(["setosa", "versicolor", "virginica"])
+    a = SVC(tol=TIGHT).fit(X, y)
+    b = SVC(tol=TIGHT).fit(X[perm], names[y[perm]])
+    np.testing.assert_allclose(a.decision_function(X), b.decision_function(X), atol=1e-6)
+    np.testing.assert_array_equal(names[a.predict(X)], b.predict(X))
+    np.testing.assert_array_equal(np.sort(perm[b.support_]), np.sort(a.support_))

@@ -38,7 +38,7 @@ from .._validation import (
     validate_data,
     validate_params,
 )
-from ._kernels import KERNELS, kernel_diagonal, kernel_matrix, resolve_gamma
+from ._kernels import KERNELS, kernel_diagonal, kernel_matrix, rbf_block_host, resolve_gamma
 from ._qp import certificate, clean_alpha, intercept_rho, solve_dual_cvxpy
 from ._smo import KernelColumns, smo
 
@@ -60,24 +60,12 @@ AUTO_LINEAR_QP_N = 2000
 # ---------------------------------------------------------------------------------------------
 
 
-def _rbf_block(gamma):
-    def kern(Xr, sqr, Xc, sqc):  # exp(−γ(‖x‖² + ‖z‖² − 2 xᵀz)), the norms computed once
-        d2 = Xr @ Xc.T
-        d2 *= -2.0
-        d2 += sqr[:, None]
-        d2 += sqc[None, :]
-        np.maximum(d2, 0.0, out=d2)
-        d2 *= -gamma
-        return np.exp(d2, out=d2)
-    return kern
-
-
 def _kernel_source(Xh, K, kernel, params, cache_size):
     """Kernel columns for SMO: the whole host matrix ``K`` if given, else rows on demand."""
     if K is not None:
         return KernelColumns(full=K)
     if kernel == "rbf":
-        kern = _rbf_block(params["gamma"])
+        kern = rbf_block_host(params["gamma"])
     else:
         def kern(Xr, sqr, Xc, sqc):
             return kernel_matrix(Xr, Xc, kernel, xp=np, **params)
@@ -413,7 +401,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         if solver == "cvxpy" or fits or callable(self.kernel) or self.kernel == "precomputed":
             if self.kernel == "rbf" and is_numpy(xp):  # in place: no n×n temporaries
                 sq = np.einsum("ij,ij->i", Xh, Xh)
-                return _rbf_block(params["gamma"])(Xh, sq, Xh, sq), None
+                return rbf_block_host(params["gamma"])(Xh, sq, Xh, sq), None
             K = kernel_matrix(X, X, self.kernel, xp=xp, **params)
             return np.asarray(to_host(K), dtype=np.float64), None
         return None, None

@@ -32,6 +32,24 @@ def rbf_kernel(X, Y, xp, *, gamma):
     return xp.exp(-gamma * xp.maximum(d2, 0.0))
 
 
+def rbf_block_host(gamma):
+    """The rbf kernel on host arrays, given the rows' squared norms: ``k(Xr, sqr, Xc, sqc)``.
+
+    SMO calls it for one row at a time with the norms computed once; it works in place, with
+    no n×n temporaries when it forms a whole matrix.
+    """
+    def kern(Xr, sqr, Xc, sqc):
+        d2 = Xr @ Xc.T
+        d2 *= -2.0
+        d2 += sqr[:, None]
+        d2 += sqc[None, :]
+        np.maximum(d2, 0.0, out=d2)
+        d2 *= -gamma
+        return np.exp(d2, out=d2)
+
+    return kern
+
+
 def sigmoid_kernel(X, Y, xp, *, gamma, coef0):
     """``K = tanh(γ X Yᵀ + r)`` (not positive semidefinite in general)."""
     return xp.tanh(gamma * (X @ Y.T) + coef0)
