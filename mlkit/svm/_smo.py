@@ -94,6 +94,7 @@ def _iterate(src, y, C, alpha, m, up, low, *, tol, budget):
     pos = y > 0
     diag = src.diag[src.active]
     glob = src.active
+    cache = src._cache  # hits skip the LRU bookkeeping: eviction is then oldest-computed
     inf = np.inf
     violation = inf
     for n_iter in range(budget + 1):
@@ -104,14 +105,23 @@ def _iterate(src, y, C, alpha, m, up, low, *, tol, budget):
         violation = m_max - m_low.min()  # the largest KKT violation (−inf if a side is empty)
         if violation <= tol or n_iter == budget:
             break
-        b = m_max - m_low  # > 0 where moving j down decreases f; −inf off I_low
-        Ki = src.column(int(glob[i]))
-        a = (diag[i] + diag) - 2.0 * Ki  # the curvature a_ij along the pair's direction
+        b = np.subtract(m_max, m_low, out=m_low)  # > 0 where j may go down; −inf off I_low
+        gi = int(glob[i])
+        Ki = cache.get(gi)
+        if Ki is None:
+            Ki = src.column(gi)
+        a = Ki * -2.0
+        a += diag
+        a += diag[i]  # the curvature a_ij = K_ii + K_jj − 2 K_ij along the pair's direction
         np.maximum(a, TAU, out=a)
-        gain = b * np.abs(b)
+        gain = np.abs(b)
+        gain *= b
         gain /= a  # (m_i − m_j)² / a_ij where b > 0; ≤ 0 (or −inf) elsewhere
         j = int(gain.argmax())
-        Kj = src.column(int(glob[j]))
+        gj = int(glob[j])
+        Kj = cache.get(gj)
+        if Kj is None:
+            Kj = src.column(gj)
         # the box: α_i + y_i t ∈ [0, C_i] and α_j − y_j t ∈ [0, C_j], t > 0
         room_i = C[i] - alpha[i] if pos[i] else alpha[i]
         room_j = alpha[j] if pos[j] else C[j] - alpha[j]
