@@ -65,8 +65,9 @@ def run_rbf(sizes):
     cols = ["n", "libsvm s", "auto solver", "auto s", "auto / libsvm", "SMO rel. gap", "cvxpy s",
             "cvxpy / libsvm", "cvxpy rel. gap", "dual: cvxpy vs SMO(tol 1e-8)"]
     return ("SVC(kernel='rbf'), default C = 1 and tol = 1e-3 on both sides; best of 3 (one run "
-            "at n = 20000). 'auto' chose SMO (with shrinking); 'cvxpy' = SCS (qp_solver='auto') on "
-            "quad_form(α∘y, psd_wrap(K)), one run, skipped above n = 4000. Relative gap = "
+            "at n = 20000). 'auto' chose SMO (with shrinking); 'cvxpy' = qp_solver='auto' (SCS "
+            "to n = 2000, Clarabel above) on quad_form(α∘y, psd_wrap(K)), one run, skipped "
+            "above n = 4000. Relative gap = "
             "(primal − dual) / max(1, |dual|) from the certificate.\n\n" + table(rows, cols))
 
 

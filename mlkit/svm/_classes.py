@@ -51,6 +51,8 @@ __all__ = ["SVC"]
 FULL_KERNEL_MB = 0
 # a cvxpy solution whose relative duality gap exceeds this is reported (ConvergenceWarning)
 GAP_WARN = 1e-2
+# qp_solver='auto' uses SCS on dense kernel matrices up to this n, Clarabel above
+AUTO_SCS_MAX_N = 2000
 # solver='auto' solves the linear kernel's QP with cvxpy from this many samples on
 AUTO_LINEAR_QP_N = 2000
 
@@ -168,10 +170,11 @@ class SVC(ClassifierMixin, BaseEstimator):
         ``solver_`` records the choice.
     qp_solver : str, default='auto'
         The cvxpy solver for ``solver='cvxpy'`` (any installed QP or conic solver). 'auto' is
-        Clarabel (interior point) for the linear kernel and SCS (at tolerance 1e-9) for a dense
-        kernel matrix: measured here, SCS took 0.4x to 0.7x Clarabel's time on the dense
-        duals and reached smaller duality gaps; on the linear kernel's QP Clarabel was 2.5x
-        faster, and OSQP stopped at its iteration limit.
+        SCS (at tolerance 1e-9) for a dense kernel matrix up to n = 2000 and Clarabel
+        (interior point) above and for the linear kernel. Measured here (rbf, d = 20): SCS
+        took 0.4x to 0.85x Clarabel's time up to n = 2000 with smaller duality gaps (1e-11
+        against 1e-8 to 1e-6), but 1.6x at n = 4000; on the linear kernel's QP Clarabel was
+        2.5x faster than SCS, and OSQP stopped at its iteration limit.
     qp_form : {'factor', 'quad_form'}, default='quad_form'
         How cvxpy gets a non-linear kernel: ``‖Φᵀ(α∘y)‖²`` with ``ΦΦᵀ = K`` from a truncated
         eigendecomposition, or ``quad_form(α∘y, psd_wrap(K))``.
@@ -312,17 +315,17 @@ class SVC(ClassifierMixin, BaseEstimator):
             raise ValueError("solver='cvxpy' needs the cvxpy package, which is not "
                              "installed; use solver='smo'.") from exc
         installed = cp.installed_solvers()
-        if self._qp_solver() not in installed:
-            raise ValueError(f"The cvxpy solver qp_solver={self._qp_solver()!r} is not "
+        if self._qp_solver(n) not in installed:
+            raise ValueError(f"The cvxpy solver qp_solver={self._qp_solver(n)!r} is not "
                              f"installed; installed solvers: {sorted(installed)}.")
         return "cvxpy"
 
-    def _qp_solver(self):
-        """'auto': Clarabel for the linear kernel's d-term QP, SCS for a dense kernel matrix
-        (both measured fastest and most accurate there; benchmarks/RESULTS.md)."""
+    def _qp_solver(self, n):
+        """'auto': SCS for a dense kernel matrix up to n = 2000, Clarabel for larger ones and
+        for the linear kernel's d-term QP (as measured; see the class docstring)."""
         if self.qp_solver != "auto":
             return self.qp_solver.upper()
-        return "CLARABEL" if self.kernel == "linear" else "SCS"
+        return "CLARABEL" if self.kernel == "linear" or n > AUTO_SCS_MAX_N else "SCS"
 
     def _class_weights(self, classes, yh, k):
         """The multiplier of C per class index."""
@@ -381,7 +384,7 @@ class SVC(ClassifierMixin, BaseEstimator):
                 columns = _kernel_source(Xr, None, self.kernel, params, self.cache_size)
             alpha, rho, cert = fit_binary(
                 ys, Cs[rows], solver=solver, K=Kp, X=Xp, columns=columns, tol=float(self.tol),
-                max_iter=int(self.max_iter), qp_solver=self._qp_solver(),
+                max_iter=int(self.max_iter), qp_solver=self._qp_solver(n),
                 qp_form=self.qp_form, shrinking=self.shrinking)
             full = np.zeros(n)
             full[rows] = alpha * ys
