@@ -250,6 +250,8 @@ def test_one_class_and_wrong_precomputed_shape():
         SVC().fit(X, np.zeros_like(y))
     with pytest.raises(ValueError, match="square"):
         SVC(kernel="precomputed").fit(X @ X[:10].T, y)
+    with pytest.raises(ValueError, match="positive weight"):
+        SVC().fit(X, y, sample_weight=(y == 0).astype(float))
     K = X @ X.T
     clf = SVC(kernel="precomputed").fit(K, y)
     with pytest.raises(ValueError, match="precomputed kernel"):

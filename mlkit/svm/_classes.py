@@ -362,6 +362,9 @@ class SVC(ClassifierMixin, BaseEstimator):
         sw = np.ones(n) if sw is None else np.asarray(to_host(sw), dtype=np.float64)
         cw = self._class_weights(classes, yh, k)
         Cs = float(self.C) * cw[yh] * sw
+        if np.unique(yh[Cs > 0]).shape[0] < 2:
+            raise ValueError("All samples with a positive weight (sample_weight times "
+                             "class_weight) belong to one class; at least 2 are required.")
 
         params = self._kernel_params(X, xp)
         Xh = np.asarray(to_host(X), dtype=np.float64)
