@@ -220,8 +220,10 @@ class SVC(ClassifierMixin, BaseEstimator):
     -----
     The dual is ``max 1ᵀα − ½(α∘y)ᵀK(α∘y)`` s.t. ``0 ≤ α ≤ C``, ``yᵀα = 0``. The intercept is
     ``b = −ρ``, ρ the mean of ``y_i ∇_i`` over free support vectors (0 < α_i < C_i), or the
-    midpoint of its feasible interval when none is free. The kernel matrix and
-    ``decision_function`` run in the input's array namespace; the QP and SMO run on the host.
+    midpoint of its feasible interval when none is free (with cvxpy and free support vectors,
+    ρ is the solver's multiplier of ``yᵀα = 0``, the same number to the solver's accuracy).
+    ``decision_function`` and the kernel matrix handed to cvxpy are computed in the input's
+    array namespace (GPU-capable); the QP and SMO's iterations and kernel rows run on the host.
 
     References
     ----------
@@ -263,8 +265,9 @@ class SVC(ClassifierMixin, BaseEstimator):
     _capabilities = Capabilities(
         fit=("numpy", "array_api_strict", "cupy", "torch"),
         predict=("numpy", "array_api_strict", "cupy", "torch", "dask"),
-        host="the dual QP / SMO iterations (the kernel matrix is formed in the input's "
-             "namespace; SMO on large n computes kernel rows on the host); Dask fit",
+        host="the dual QP (cvxpy) and SMO: the kernel matrix for cvxpy is formed in the "
+             "input's namespace, SMO's kernel rows on the host; Dask fit on the host; "
+             "decision_function and predict run in the input's namespace",
         xfail_checks={
             "check_sample_weight_equivalence_on_dense_data":
                 "gamma='scale' uses the unweighted X.var(), which repeating rows changes",
