@@ -1,0 +1,209 @@
+"""LinearSVC: the primal linear SVM in cvxpy -- a QP with the L2 penalty, an LP with L1.
+
+    minimize  R(w) + C Σ_i c_i ℓ(y_i (wᵀx_i + b))
+
+with ``R = ½‖w‖²`` ('l2') or ``‖w‖₁`` ('l1', sparse weights), the hinge ``ℓ(z) = max(0, 1 − z)``
+or its square, and ``c_i = class_weight[y_i] · sample_weight_i``; ``b`` is not penalized.
+Several classes: one-vs-rest, all k machines in one cvxpy problem (they are separable, so one
+solve gives each its own optimum).
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import array_api_compat as aac
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.class_weight import compute_class_weight
+
+from .._array import as_namespace, float_dtype, namespace_and_device, to_host
+from .._discovery import Capabilities
+from .._validation import (
+    Interval,
+    StrOptions,
+    check_is_fitted,
+    check_sample_weight,
+    decode_labels,
+    encode_labels,
+    validate_data,
+    validate_params,
+)
+
+__all__ = ["LinearSVC"]
+
+
+def _host(a):
+    """Array-API arrays (GPU, Dask, ...) as NumPy; anything else as it is, for validation."""
+    return to_host(a) if aac.is_array_api_obj(a) else a
+
+
+def primal_problem(X, Y, c, *, C, penalty, loss, fit_intercept):
+    """The cvxpy problem for ``k`` one-vs-rest machines; returns ``(problem, W, b)``.
+
+    ``Y`` is (n, k) of ±1, ``c`` the per-sample weights.
+    """
+    import cvxpy as cp
+
+    n, d = X.shape
+    k = Y.shape[1]
+    W = cp.Variable((d, k))
+    b = cp.Variable(k) if fit_intercept else np.zeros(k)
+    margins = cp.multiply(Y, X @ W + (cp.reshape(b, (1, k), order="C") if fit_intercept
+                                      else 0.0))
+    slack = cp.pos(1 - margins)
+    data_term = c @ (slack if loss == "hinge" else cp.square(slack))
+    reg = 0.5 * cp.sum_squares(W) if penalty == "l2" else cp.sum(cp.abs(W))
+    problem = cp.Problem(cp.Minimize(reg + C * cp.sum(data_term)))
+    return problem, W, b
+
+
+class LinearSVC(ClassifierMixin, BaseEstimator):
+    """Linear support vector classification, solved in the primal with cvxpy.
+
+    Parameters
+    ----------
+    penalty : {'l2', 'l1'}, default='l2'
+        ``½‖w‖²`` (a QP) or ``‖w‖₁`` (with the hinge loss a linear program; sparse weights).
+    loss : {'hinge', 'squared_hinge'}, default='squared_hinge'
+        The loss of each sample's margin.
+    C : float, default=1.0
+        Weight of the loss (> 0).
+    fit_intercept : bool, default=True
+        Learn an unpenalized intercept.
+    class_weight : dict, 'balanced' or None, default=None
+        Multiplies each sample's loss by its class's weight.
+    tol : float, default=1e-4
+        Accepted for scikit-learn compatibility; the QP solver's own tolerances apply.
+    max_iter : int, default=1000
+        Iteration limit of the QP solver.
+    qp_solver : str, default='CLARABEL'
+        The cvxpy solver (any installed QP/LP/conic solver).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The class labels.
+    coef_ : array of shape (1, n_features) or (n_classes, n_features)
+        The weights, one row per one-vs-rest machine (one row for two classes).
+    intercept_ : array of shape (1,) or (n_classes,)
+        The intercepts.
+    objective_ : float
+        The optimal value of the primal problem (all machines together).
+    status_ : str
+        The solver's status.
+    n_iter_ : int
+        The solver's iterations.
+    n_features_in_ : int
+        Number of columns seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names, when ``X`` was a DataFrame with string column names.
+
+    Notes
+    -----
+    Unlike liblinear (scikit-learn's LinearSVC) the intercept is not penalized, so with
+    ``penalty='l2', loss='hinge'`` the solution equals ``SVC(kernel='linear')``. The problem is
+    solved on the host; ``decision_function`` and ``predict`` run in the input's namespace.
+
+    References
+    ----------
+    Cortes & Vapnik (1995), "Support-vector networks", Machine Learning 20.
+    Zhu, Rosset, Hastie & Tibshirani (2003), "1-norm support vector machines", NIPS.
+
+    Examples
+    --------
+    >>> from mlkit.svm import LinearSVC
+    >>> X = [[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]]
+    >>> LinearSVC(loss="hinge").fit(X, [0, 1, 1, 0]).predict([[0.9, 0.9]]).tolist()
+    [1]
+    """
+
+    _parameter_constraints = {
+        "penalty": [StrOptions({"l1", "l2"})],
+        "loss": [StrOptions({"hinge", "squared_hinge"})],
+        "C": [Interval(numbers.Real, 0, None, closed="neither")],
+        "fit_intercept": ["boolean"],
+        "class_weight": [StrOptions({"balanced"}), dict, None],
+        "tol": [Interval(numbers.Real, 0, None, closed="neither")],
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "qp_solver": [str],
+    }
+    _capabilities = Capabilities(
+        fit=("numpy",),
+        host="fit (the primal QP/LP in cvxpy); decision_function and predict run natively",
+    )
+
+    def __init__(self, *, penalty="l2", loss="squared_hinge", C=1.0, fit_intercept=True,
+                 class_weight=None, tol=1e-4, max_iter=1000, qp_solver="CLARABEL"):
+        self.penalty = penalty
+        self.loss = loss
+        self.C = C
+        self.fit_intercept = fit_intercept
+        self.class_weight = class_weight
+        self.tol = tol
+        self.max_iter = max_iter
+        self.qp_solver = qp_solver
+
+    def fit(self, X, y, sample_weight=None):
+        """Solve the primal problem of every one-vs-rest machine (one cvxpy solve)."""
+        import cvxpy as cp
+
+        validate_params(self)
+        if self.qp_solver.upper() not in cp.installed_solvers():
+            raise ValueError(f"The cvxpy solver qp_solver={self.qp_solver!r} is not installed; "
+                             f"installed solvers: {sorted(cp.installed_solvers())}.")
+        X, y = validate_data(self, _host(X), _host(y), classification=True)
+        X = np.asarray(X, dtype=np.float64)
+        classes, yh = encode_labels(y, np, "cpu")
+        yh = np.asarray(yh)
+        k = classes.shape[0]
+        sw = check_sample_weight(sample_weight, X.shape[0], np, "cpu", np.float64)
+        sw = np.ones(X.shape[0]) if sw is None else np.asarray(sw)
+        if isinstance(self.class_weight, dict):
+            cw = np.array([float(self.class_weight.get(c, 1.0)) for c in classes.tolist()])
+        else:
+            cw = compute_class_weight(self.class_weight, classes=np.arange(k), y=yh)
+        c = cw[yh] * sw
+        if k == 2:
+            Y = np.where(yh == 1, 1.0, -1.0)[:, None]
+        else:
+            Y = np.where(yh[:, None] == np.arange(k)[None, :], 1.0, -1.0)
+        problem, W, b = primal_problem(X, Y, c, C=float(self.C), penalty=self.penalty,
+                                       loss=self.loss, fit_intercept=self.fit_intercept)
+        try:
+            problem.solve(solver=self.qp_solver.upper(), max_iter=int(self.max_iter))
+        except cp.error.SolverError as exc:
+            raise ValueError(f"The cvxpy solver {self.qp_solver!r} failed: {exc}") from exc
+        self.status_ = str(problem.status)
+        if W.value is None:
+            raise ValueError(f"The cvxpy solver {self.qp_solver!r} returned no solution "
+                             f"(status {self.status_!r}).")
+        if self.status_ != "optimal":
+            warnings.warn(f"LinearSVC: the solver stopped with status {self.status_!r}; the "
+                          f"model may be inaccurate (objective {problem.value!r}).",
+                          ConvergenceWarning, stacklevel=2)
+        self.classes_ = classes
+        self.coef_ = np.asarray(W.value).T.copy()
+        self.intercept_ = np.asarray(b.value if self.fit_intercept else b, dtype=np.float64)
+        self.objective_ = float(problem.value)
+        self.n_iter_ = int(getattr(problem.solver_stats, "num_iters", 0) or 0)
+        return self
+
+    def decision_function(self, X):
+        """``X wᵀ + b``: (n,) for two classes, (n, k) otherwise."""
+        check_is_fitted(self, "coef_")
+        X = validate_data(self, X, reset=False)
+        xp, device = namespace_and_device(X)
+        X = xp.astype(X, float_dtype(xp, device))
+        dec = X @ as_namespace(self.coef_.T, xp, device) + as_namespace(self.intercept_, xp,
+                                                                          device)
+        return dec[:, 0] if self.coef_.shape[0] == 1 else dec
+
+    def predict(self, X):
+        """The class of largest decision value (the sign for two classes)."""
+        dec = self.decision_function(X)
+        xp, device = namespace_and_device(dec)
+        idx = xp.astype(dec > 0, xp.int64) if dec.ndim == 1 else xp.argmax(dec, axis=1)
+        return decode_labels(self.classes_, idx, xp, device)
