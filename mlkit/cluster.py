@@ -315,6 +315,11 @@ default='k-means++'
     }
     _capabilities = Capabilities(
         test_params={"n_clusters": 3, "random_state": 0},
+        xfail_checks={
+            "check_sample_weight_equivalence_on_dense_data": (
+                "the k-means++ draws differ when rows are repeated (n changes), so the seeds "
+                "differ; equivalence given the same init array is tested in test_cluster.py"),
+        },
     )
 
     def __init__(self, n_clusters=8, *, init="k-means++", n_init="auto", max_iter=300,
