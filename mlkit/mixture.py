@@ -24,6 +24,7 @@ from ._array import (
     as_namespace,
     compute,
     is_lazy,
+    is_numpy,
     logsumexp,
     namespace_and_device,
     one_hot,
@@ -74,11 +75,13 @@ def estimate_log_gaussian_prob(X, means, prec_chol, covariance_type, xp):
         shift = pxp.reshape(means[:, None, :] @ prec_chol, (k * n_features,))
         Y = X @ U_all
         Y -= shift
-        Y *= Y
-        maha = xp.sum(xp.reshape(Y, (-1, k, n_features)), axis=2)
+        Y = xp.reshape(Y, (-1, k, n_features))
+        maha = np.einsum("nkd,nkd->nk", Y, Y) if is_numpy(xp) else xp.sum(Y * Y, axis=2)
     elif covariance_type == "tied":
-        Y = (X @ prec_chol)[:, None, :] - (means @ prec_chol)[None, :, :]
-        maha = xp.sum(Y * Y, axis=2)
+        # ‖y − b_k‖² = ‖y‖² − 2 y·b_k + ‖b_k‖² with y = x U, b_k = μ_k U (one product)
+        Y = X @ prec_chol
+        B = means @ prec_chol
+        maha = xp.sum(Y * Y, axis=1)[:, None] - 2.0 * (Y @ B.T) + xp.sum(B * B, axis=1)
     elif covariance_type == "diag":
         P = prec_chol * prec_chol
         maha = xp.sum(means * means * P, axis=1) - 2.0 * (X @ (means * P).T) + (X * X) @ P.T
@@ -95,6 +98,12 @@ def e_step(X, weights, means, prec_chol, covariance_type, xp):
     weighted = weighted + namespace_and_device(weights)[0].log(weights)
     log_norm = logsumexp(weighted, axis=1, xp=xp)
     return log_norm, weighted - log_norm[:, None]
+
+
+def responsibilities(log_resp, xp):
+    """``exp(log r)``, with the values below ~1e-300 flushed to zero: subnormal numbers would
+    slow the M-step's matrix products many times over, and change no sum."""
+    return xp.where(log_resp > -690.0, xp.exp(log_resp), 0.0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -468,7 +477,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         weights, means, _, prec_chol = (as_namespace(p, xp, device) for p in params)
         log_norm, log_resp = e_step(X, weights, means, prec_chol, self.covariance_type, xp)
         total = xp.sum(log_norm if sw is None else log_norm * sw)
-        stats = sufficient_statistics(X, xp.exp(log_resp), sw, self.covariance_type, xp)
+        stats = sufficient_statistics(X, responsibilities(log_resp, xp), sw,
+                                      self.covariance_type, xp)
         total, *stats = compute(total, *stats)
         check_finite_stats(total)
         return float(total) / total_w, self._solve(*stats)

@@ -193,7 +193,8 @@ def test_integer_weights_equal_repeated_rows(ctype):
 def test_collapsed_component_names_it_and_what_to_do(ctype):
     rng = np.random.default_rng(0)
     X = np.concatenate([rng.normal(size=(50, 2)), np.full((5, 2), 10.0)])
-    init = {"means_init": np.array([[0.0, 0.0], [10.0, 10.0]])}
+    init = explicit_init(X, ctype, k=2)
+    init["means_init"] = np.array([[0.0, 0.0], [10.0, 10.0]])
     gm = GaussianMixture(2, covariance_type=ctype, reg_covar=0.0, **init)
     if ctype == "tied":  # a shared covariance cannot collapse here: the blob keeps it positive
         gm.fit(X)
