@@ -24,10 +24,10 @@ from sklearn.mixture import GaussianMixture as SkGaussianMixture
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import table, time_it, write_section  # noqa: E402
+from _harness import table, time_it, write_section
 
-from mlkit.cluster import KMeans  # noqa: E402
-from mlkit.mixture import GaussianMixture  # noqa: E402
+from mlkit.cluster import KMeans
+from mlkit.mixture import GaussianMixture
 
 
 def mixture_data(n, d, k, seed=0):

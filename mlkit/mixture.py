@@ -419,7 +419,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         sw = None if sw is None else _rows_like(sw, X)
         self._state_xp, self._state_device = _state_namespace(X)
         try:
-            return self._run_em(X, sw)
+            self._run_em(X, sw)
+            return X
         finally:
             del self._state_xp, self._state_device  # modules do not pickle
 
@@ -469,7 +470,6 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 f"tol={self.tol}). Increase max_iter or tol, try other init_params, or check "
                 "for degenerate data.", ConvergenceWarning, stacklevel=3)
         self._set_parameters(params, offset)
-        return X + offset
 
     def _em_iteration(self, X, sw, total_w, params):
         """One E-step and one M-step; on Dask, one ``compute`` of the statistics."""

@@ -274,9 +274,10 @@ def test_select_by_bic_skips_collapsed_fits_with_a_warning():
 @pytest.mark.parametrize("ctype", TYPES)
 def test_every_covariance_type_on_backend(backend, ctype):
     X = blobs(n=120)
+    sw = np.random.default_rng(1).uniform(0.5, 2.0, size=X.shape[0])
     params = dict(n_components=3, covariance_type=ctype, random_state=0)
-    ref = GaussianMixture(**params).fit(X)
-    est = GaussianMixture(**params).fit(backend.asarray(X))
+    ref = GaussianMixture(**params).fit(X, sample_weight=sw)
+    est = GaussianMixture(**params).fit(backend.asarray(X), sample_weight=backend.asarray(sw))
     expected = "numpy" if backend.name == "dask" else backend.name
     for name in ATTRS:
         assert_allclose_xp(getattr(est, name), getattr(ref, name), namespace=expected,
