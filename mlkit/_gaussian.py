@@ -79,19 +79,23 @@ def responsibilities(log_resp, xp):
 
 def sufficient_statistics(X, resp, sample_weight, covariance_type, xp):
     """``(N_k, Σ r x, S2)`` with weights ``r_ik w_i``; S2 is ``Σ r x xᵀ`` per component ('full'),
-    ``Σ w x xᵀ`` ('tied') or ``Σ r x²`` ('diag', 'spherical')."""
+    ``Σ w x xᵀ`` ('tied') or ``Σ r x²`` ('diag', 'spherical').
+
+    The products are written ``Xᵀ R`` (long inner dimension, data on the left), the form BLAS
+    runs fastest for a few outputs and many rows.
+    """
     R = resp if sample_weight is None else resp * sample_weight[:, None]
     k, d = resp.shape[1], X.shape[1]
     nk = xp.sum(R, axis=0)
-    sx = R.T @ X
+    sx = (X.T @ R).T
     if covariance_type == "full":
         RX = xp.reshape(R[:, :, None] * X[:, None, :], (-1, k * d))
-        s2 = xp.reshape(RX.T @ X, (k, d, d))
+        s2 = xp.permute_dims(xp.reshape(X.T @ RX, (d, k, d)), (1, 0, 2))
     elif covariance_type == "tied":
         Xw = X if sample_weight is None else X * sample_weight[:, None]
         s2 = Xw.T @ X
     else:
-        s2 = R.T @ (X * X)
+        s2 = ((X * X).T @ R).T
     return nk, sx, s2
 
 

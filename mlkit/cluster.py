@@ -23,7 +23,15 @@ from sklearn.base import (
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
-from ._array import as_namespace, compute, is_lazy, namespace_and_device, one_hot, to_host
+from ._array import (
+    as_namespace,
+    bincount,
+    compute,
+    is_lazy,
+    namespace_and_device,
+    one_hot,
+    to_host,
+)
 from ._discovery import Capabilities
 from ._validation import (
     Interval,
@@ -62,10 +70,16 @@ def assign(X, centers, xp):
     return xp.argmin(squared_distances(X, centers, xp), axis=1)
 
 
-def cluster_sums(X, sample_weight, labels, n_clusters, xp):
-    """The update step's statistics: per-cluster weight ``Σ w`` and weighted sum ``Σ w x``."""
-    H = one_hot(labels, n_clusters, dtype=X.dtype, xp=xp) * sample_weight[:, None]
-    return xp.sum(H, axis=0), H.T @ X
+def cluster_sums(Xw, sample_weight, labels, n_clusters, xp):
+    """The update step's statistics: per-cluster weight ``Σ w`` and weighted sum ``Σ w x``.
+
+    ``Xw`` is the rows already multiplied by their weights (once per fit, not per iteration);
+    the sums are ``(Xwᵀ H)ᵀ`` with ``H`` the one-hot matrix of the labels -- the form BLAS runs
+    fastest for a few outputs and many rows.
+    """
+    H = one_hot(labels, n_clusters, dtype=Xw.dtype, xp=xp)
+    weights = bincount(labels, weights=sample_weight, minlength=n_clusters, xp=xp)
+    return xp.astype(weights, Xw.dtype), (Xw.T @ H).T
 
 
 def inertia(X, sample_weight, centers, labels, xp):
@@ -129,12 +143,12 @@ def lloyd(X, sample_weight, centers, *, max_iter, tol, verbose=False):
     """
     xp, _ = namespace_and_device(X)
     k = centers.shape[0]
+    Xw = X * sample_weight[:, None]
     labels_old, strict = None, False
     for i in range(max_iter):
         labels = assign(X, centers, xp)
-        weights, sums = cluster_sums(X, sample_weight, labels, k, xp)
-        changed = (xp.sum(xp.astype(labels != labels_old, xp.int64)) if labels_old is not None
-                   else None)
+        weights, sums = cluster_sums(Xw, sample_weight, labels, k, xp)
+        changed = xp.any(labels != labels_old) if labels_old is not None else None
         weights, sums, changed = compute(weights, sums, changed)
         sums, weights = relocate_empty_clusters(X, sample_weight, centers, sums, weights,
                                                 labels, xp)
@@ -144,7 +158,7 @@ def lloyd(X, sample_weight, centers, *, max_iter, tol, verbose=False):
         centers = new
         if verbose:
             print(f"Iteration {i}: center shift {shift:.6g}")
-        if changed is not None and int(changed) == 0:
+        if changed is not None and not bool(changed):
             strict = True
             break
         if shift <= tol:
@@ -391,7 +405,9 @@ default='k-means++'
                 f"Number of distinct clusters ({n_found}) found smaller than n_clusters "
                 f"({self.n_clusters}). Possibly due to duplicate points in X.",
                 ConvergenceWarning, stacklevel=2)
-        self.cluster_centers_ = centers + mean
+        centers = centers + mean
+        self.cluster_centers_ = (np.ascontiguousarray(centers) if isinstance(centers, np.ndarray)
+                                 else centers)
         self.labels_ = labels
         self.inertia_ = total
         self.n_iter_ = n_iter

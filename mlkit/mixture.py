@@ -23,6 +23,7 @@ from sklearn.utils import check_random_state
 from ._array import (
     as_namespace,
     compute,
+    float_dtype,
     is_lazy,
     logsumexp,
     namespace_and_device,
@@ -250,8 +251,13 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             del self._state_xp, self._state_device  # modules do not pickle
 
     def _run_em(self, X, sw):
-        xp, _ = namespace_and_device(X)
+        xp, device = namespace_and_device(X)
         n = X.shape[0]
+        # float32 data are fitted in float64 (where the device has it): the statistics
+        # Σ r x xᵀ / N − μ μᵀ would otherwise lose the small variances to rounding
+        in_dtype, work = X.dtype, float_dtype(xp, device)
+        if in_dtype != work:
+            X = xp.astype(X, work)
         inits = self._checked_inits(X)
         # EM runs on X centred on its column means: the sufficient statistics Σ r x xᵀ then
         # lose no digits to cancellation when the data sit far from the origin
@@ -295,6 +301,11 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 f"tol={self.tol}). Increase max_iter or tol, try other init_params, or check "
                 "for degenerate data.", ConvergenceWarning, stacklevel=3)
         self._set_parameters(params, offset)
+        if in_dtype != work:  # fitted attributes in the input's precision, as scikit-learn
+            sxp = self._state_xp
+            for name in ("weights_", "means_", "covariances_", "precisions_cholesky_",
+                         "precisions_"):
+                setattr(self, name, sxp.astype(getattr(self, name), sxp.float32))
 
     def _em_iteration(self, X, sw, total_w, params):
         """One E-step and one M-step; on Dask, one ``compute`` of the statistics."""
@@ -403,10 +414,11 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         return self.weights_, self.means_ + shift, self.covariances_, self.precisions_cholesky_
 
     def _set_parameters(self, params, shift):
-        self.weights_, means, self.covariances_, self.precisions_cholesky_ = params
-        self.means_ = means + shift
-        self.precisions_ = precisions_from_cholesky(
-            self.precisions_cholesky_, self.covariance_type, namespace_and_device(params[0])[0])
+        weights, means, cov, prec_chol = (_contiguous(p) for p in params)
+        self.weights_, self.means_, self.covariances_ = weights, means + shift, cov
+        self.precisions_cholesky_ = prec_chol
+        self.precisions_ = _contiguous(precisions_from_cholesky(
+            prec_chol, self.covariance_type, namespace_and_device(weights)[0]))
 
     # --- after fitting -----------------------------------------------------------------------
 
@@ -497,6 +509,11 @@ def _tied_stats_about_origin(X, sw, total_w, stats, offset):
     s2 = (s2 + offset[:, None] * sxw[None, :] + sxw[:, None] * offset[None, :]
           + total_w * offset[:, None] * offset[None, :])
     return nk, sx + nk[:, None] * offset[None, :], s2
+
+
+def _contiguous(a):
+    """NumPy arrays in C order: a pickled copy then computes bit for bit the same."""
+    return np.ascontiguousarray(a) if isinstance(a, np.ndarray) else a
 
 
 def _np_dtype(X):

@@ -315,3 +315,14 @@ def test_translation_far_from_the_origin_changes_only_the_means(ctype):
     for name in ("weights_", "covariances_", "precisions_"):
         np.testing.assert_allclose(getattr(far, name), getattr(near, name), rtol=1e-6,
                                    atol=1e-9, err_msg=name)
+
+
+def test_float32_input_keeps_float32_attributes_and_float64_accuracy():
+    # one-point components have covariance reg_covar exactly: float32 sums would bury it
+    X = blobs(n=60)
+    a = GaussianMixture(3, init_params="k-means++", random_state=0).fit(X.astype(np.float32))
+    b = GaussianMixture(3, init_params="k-means++", random_state=0).fit(
+        X.astype(np.float32).astype(np.float64))
+    for name in ATTRS:
+        assert getattr(a, name).dtype == np.float32, name
+        np.testing.assert_allclose(getattr(a, name), getattr(b, name), rtol=1e-5, err_msg=name)
