@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from ._array import is_numpy, logsumexp, namespace_and_device, to_host
+from ._array import is_numpy, namespace_and_device, to_host
 
 # ---------------------------------------------------------------------------------------------
 # E-step (pure functions of arrays, in any namespace)
@@ -62,8 +62,19 @@ def e_step(X, weights, means, prec_chol, covariance_type, xp):
     """The E-step: ``(log p(x_i), log r_ik)``, the responsibilities in log space."""
     weighted = estimate_log_gaussian_prob(X, means, prec_chol, covariance_type, xp)
     weighted = weighted + namespace_and_device(weights)[0].log(weights)
-    log_norm = logsumexp(weighted, axis=1, xp=xp)
+    log_norm = logsumexp_rows(weighted, xp)
     return log_norm, weighted - log_norm[:, None]
+
+
+def logsumexp_rows(a, xp):
+    """``log Σ_k exp(a_ik)`` per row, the row maximum taken out first (no overflow).
+
+    The few lines of the textbook, in ``xp``: for an (n, k) array with small k this is several
+    times faster than a general-purpose logsumexp, and it is called once per EM iteration.
+    """
+    m = xp.max(a, axis=1)
+    m = xp.where(xp.isfinite(m), m, 0.0)
+    return xp.log(xp.sum(xp.exp(a - m[:, None]), axis=1)) + m
 
 
 def responsibilities(log_resp, xp):
