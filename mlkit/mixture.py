@@ -147,8 +147,14 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     weights ``w_i``: ``N_k = Σ w r``, ``π_k = N_k / Σ N``, ``μ_k = Σ w r x / N_k``,
     ``Σ_k = Σ w r x xᵀ / N_k − μ_k μ_kᵀ + reg_covar·I``. EM never decreases the weighted
     log-likelihood (Dempster, Laird & Rubin 1977). Given the same initialization the fit
-    equals scikit-learn's (which has no ``sample_weight``); the 'kmeans' and 'k-means++'
-    initializations draw from ``random_state`` in scikit-learn's order.
+    equals scikit-learn's (which has no ``sample_weight``); all four ``init_params`` draw
+    from ``random_state`` in scikit-learn's order, so the same seed gives the same model.
+
+    The statistics are taken about the column means of X (no cancellation for data far from
+    the origin), float32 data are fitted in float64 and the attributes returned in float32,
+    and a component whose covariance falls to the rounding noise of its statistics raises
+    ``CollapsedComponentError`` (a ``ValueError``) naming it. On Dask, each EM iteration is
+    one ``dask.compute`` of ``(Σ w log p, N_k, Σ r x, S2)``; the parameters are NumPy.
 
     References
     ----------
