@@ -28,6 +28,7 @@ from ._array import (
     bincount,
     compute,
     is_lazy,
+    is_numpy,
     namespace_and_device,
     one_hot,
     to_host,
@@ -59,7 +60,7 @@ def squared_distances(X, centers, xp, x_squared_norms=None):
     Without ``x_squared_norms`` the ``‖x‖²`` term is left out: it does not change which center
     is nearest, and the assignment step does not need it.
     """
-    D = xp.sum(centers * centers, axis=1) - 2.0 * (X @ centers.T)
+    D = X @ (-2.0 * centers).T + xp.sum(centers * centers, axis=1)  # one product, one add
     if x_squared_norms is not None:
         D = xp.maximum(D + x_squared_norms[:, None], 0.0)
     return D
@@ -86,6 +87,8 @@ def inertia(X, sample_weight, centers, labels, xp):
     """``Σ w ‖x − c_label‖²``, from the differences themselves (not the expanded form)."""
     H = one_hot(labels, centers.shape[0], dtype=X.dtype, xp=xp)
     diff = X - H @ as_namespace(centers, xp, None if is_lazy(X) else _device(X))
+    if is_numpy(xp):
+        return np.einsum("ij,ij->i", diff, diff) @ sample_weight
     return xp.sum(sample_weight * xp.sum(diff * diff, axis=1))
 
 
@@ -135,15 +138,16 @@ def average_centers(sums, weights, xp):
     return xp.where((weights > 0)[:, None], centers, heaviest[None, :])
 
 
-def lloyd(X, sample_weight, centers, *, max_iter, tol, verbose=False):
+def lloyd(X, sample_weight, centers, *, max_iter, tol, verbose=False, Xw=None):
     """Lloyd's iterations from ``centers`` until the labels stop changing or the centers move
     less than ``tol`` (sum of squared shifts), as scikit-learn's ``algorithm='lloyd'``.
 
-    Returns ``(labels, inertia, centers, n_iter)``; on Dask, ``labels`` is concrete too.
+    ``Xw`` is ``X * sample_weight[:, None]`` when the caller has it (X itself for unit
+    weights). Returns ``(labels, inertia, centers, n_iter)``; on Dask, ``labels`` is concrete.
     """
     xp, _ = namespace_and_device(X)
     k = centers.shape[0]
-    Xw = X * sample_weight[:, None]
+    Xw = X * sample_weight[:, None] if Xw is None else Xw
     labels_old, strict = None, False
     for i in range(max_iter):
         labels = assign(X, centers, xp)
@@ -390,16 +394,17 @@ default='k-means++'
         sxp, sdev = namespace_and_device(mean)
         tol = float(sxp.mean(var)) * self.tol
         Xc = X - mean
+        Xw = Xc if sample_weight is None else Xc * sw[:, None]
         rs = check_random_state(self.random_state)
         best = None
         for _ in range(n_init):
             centers = self._seed(Xc, init, sw, rs, sxp, sdev, mean)
             labels, total, centers, n_iter = lloyd(
-                Xc, sw, centers, max_iter=self.max_iter, tol=tol, verbose=self.verbose)
+                Xc, sw, centers, max_iter=self.max_iter, tol=tol, verbose=self.verbose, Xw=Xw)
             if best is None or (total < best[1] and not _same_clustering(labels, best[0])):
                 best = labels, total, centers, n_iter
         labels, total, centers, n_iter = best
-        n_found = np.unique(to_host(labels)).size
+        n_found = int(np.count_nonzero(np.bincount(to_host(labels), minlength=self.n_clusters)))
         if n_found < self.n_clusters:
             warnings.warn(
                 f"Number of distinct clusters ({n_found}) found smaller than n_clusters "
