@@ -88,9 +88,32 @@ def responsibilities(log_resp, xp):
 # ---------------------------------------------------------------------------------------------
 
 
-def sufficient_statistics(X, resp, sample_weight, covariance_type, xp):
+PAIR_CACHE_ELEMENTS = 2**25  # 256 MB of float64: the most pair_products keeps for a fit
+
+
+def pair_products(X):
+    """The ``d(d+1)/2`` products ``x_a x_b`` (a ≤ b) of every row (NumPy).
+
+    Then ``Σ_i r_ik x_i x_iᵀ`` is one product ``Rᵀ P`` of half the work of ``Σ r x xᵀ`` taken
+    whole; ``X`` does not change during EM, so ``P`` is computed once per fit.
+    """
+    a, b = np.triu_indices(X.shape[1])
+    return X[:, a] * X[:, b]
+
+
+def _unpack_symmetric(packed, d):
+    """(k, d(d+1)/2) upper triangles -> (k, d, d) symmetric matrices."""
+    a, b = np.triu_indices(d)
+    full = np.empty((packed.shape[0], d, d), dtype=packed.dtype)
+    full[:, a, b] = packed
+    full[:, b, a] = packed
+    return full
+
+
+def sufficient_statistics(X, resp, sample_weight, covariance_type, xp, pairs=None):
     """``(N_k, Σ r x, S2)`` with weights ``r_ik w_i``; S2 is ``Σ r x xᵀ`` per component ('full'),
-    ``Σ w x xᵀ`` ('tied') or ``Σ r x²`` ('diag', 'spherical').
+    ``Σ w x xᵀ`` ('tied') or ``Σ r x²`` ('diag', 'spherical'). ``pairs`` (NumPy, optional)
+    is ``pair_products(X)``, for the 'full' statistics at half the work.
 
     The products are written ``Xᵀ R`` (long inner dimension, data on the left), the form BLAS
     runs fastest for a few outputs and many rows.
@@ -99,7 +122,9 @@ def sufficient_statistics(X, resp, sample_weight, covariance_type, xp):
     k, d = resp.shape[1], X.shape[1]
     nk = xp.sum(R, axis=0)
     sx = (X.T @ R).T
-    if covariance_type == "full":
+    if covariance_type == "full" and pairs is not None:
+        s2 = _unpack_symmetric(R.T @ pairs, d)
+    elif covariance_type == "full":
         RX = xp.reshape(R[:, :, None] * X[:, None, :], (-1, k * d))
         s2 = xp.permute_dims(xp.reshape(X.T @ RX, (d, k, d)), (1, 0, 2))
     elif covariance_type == "tied":

@@ -25,6 +25,7 @@ from ._array import (
     compute,
     float_dtype,
     is_lazy,
+    is_numpy,
     logsumexp,
     namespace_and_device,
     one_hot,
@@ -32,6 +33,7 @@ from ._array import (
 )
 from ._discovery import Capabilities
 from ._gaussian import (
+    PAIR_CACHE_ELEMENTS,
     CollapsedComponentError,
     covariances_from_precisions,
     e_step,
@@ -40,6 +42,7 @@ from ._gaussian import (
     m_step,
     n_parameters,
     noise_floor,
+    pair_products,
     precision_cholesky,
     precision_cholesky_from_precisions,
     precisions_from_cholesky,
@@ -254,7 +257,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             self._run_em(X, sw)
             return X
         finally:
-            del self._state_xp, self._state_device  # modules do not pickle
+            for name in ("_state_xp", "_state_device", "_pairs"):  # modules do not pickle;
+                self.__dict__.pop(name, None)  # the pair products are large
 
     def _run_em(self, X, sw):
         xp, device = namespace_and_device(X)
@@ -274,6 +278,11 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         if inits[1] is not None:
             inits[1] = inits[1] - offset
         total_w = float(n) if sw is None else float(compute(xp.sum(sw))[0])
+        d = X.shape[1]
+        self._pairs = None
+        if (self.covariance_type == "full" and is_numpy(xp)
+                and n * d * (d + 1) // 2 <= PAIR_CACHE_ELEMENTS):
+            self._pairs = pair_products(X)  # Σ r x xᵀ at half the work, every iteration
 
         do_init = not (self.warm_start and hasattr(self, "converged_"))
         rs = check_random_state(self.random_state)
@@ -320,7 +329,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         log_norm, log_resp = e_step(X, weights, means, prec_chol, self.covariance_type, xp)
         total = xp.sum(log_norm if sw is None else log_norm * sw)
         stats = sufficient_statistics(X, responsibilities(log_resp, xp), sw,
-                                      self.covariance_type, xp)
+                                      self.covariance_type, xp, pairs=self._pairs)
         total, *stats = compute(total, *stats)
         check_finite_stats(total)
         return float(total) / total_w, self._solve(*stats)
