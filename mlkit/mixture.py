@@ -26,7 +26,6 @@ from ._array import (
     float_dtype,
     is_lazy,
     is_numpy,
-    logsumexp,
     namespace_and_device,
     one_hot,
     to_host,
@@ -39,6 +38,7 @@ from ._gaussian import (
     e_step,
     estimate_log_gaussian_prob,
     log_det_cholesky,
+    logsumexp_rows,
     m_step,
     n_parameters,
     noise_floor,
@@ -449,7 +449,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     def score_samples(self, X):
         """Log-density ``log p(x)`` of each sample under the mixture."""
         xp, weighted = self._weighted_log_prob(X)
-        return logsumexp(weighted, axis=1, xp=xp)
+        return logsumexp_rows(weighted, xp)
 
     def score(self, X, y=None):
         """Mean log-likelihood per sample of X."""
@@ -464,7 +464,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     def predict_proba(self, X):
         """Posterior probability of each component for each sample (the responsibilities)."""
         xp, weighted = self._weighted_log_prob(X)
-        return xp.exp(weighted - logsumexp(weighted, axis=1, xp=xp)[:, None])
+        return xp.exp(weighted - logsumexp_rows(weighted, xp)[:, None])
 
     def _n_parameters(self):
         return n_parameters(self.n_components, self.means_.shape[1], self.covariance_type)
