@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from ._array import is_numpy, namespace_and_device, to_host
+from ._array import compute, is_numpy, namespace_and_device, to_host
 
 # ---------------------------------------------------------------------------------------------
 # E-step (pure functions of arrays, in any namespace)
@@ -249,3 +249,34 @@ def n_parameters(n_components, n_features, covariance_type):
     cov = {"full": k * d * (d + 1) / 2, "tied": d * (d + 1) / 2, "diag": k * d,
            "spherical": k}[covariance_type]
     return int(cov + k * d + k - 1)
+
+
+ONE_POINT_INITS = ("k-means++", "random_from_data")
+
+
+def tied_stats_about_origin(X, sw, total_w, stats, offset):
+    """The tied statistics of un-centred data, from those of the centred X.
+
+    With one-point initial components most rows have no responsibility, and scikit-learn's
+    initial tied covariance ``(Σ x xᵀ − Σ N_k μ_k μ_kᵀ) / Σ N_k`` then depends on where the
+    origin is; this keeps its value (EM's own iterations are translation-invariant).
+    """
+    xp, _ = namespace_and_device(X)
+    sxw = compute(xp.sum(X if sw is None else X * sw[:, None], axis=0))[0]
+    nk, sx, s2 = stats
+    s2 = (s2 + offset[:, None] * sxw[None, :] + sxw[:, None] * offset[None, :]
+          + total_w * offset[:, None] * offset[None, :])
+    return nk, sx + nk[:, None] * offset[None, :], s2
+
+
+def check_precisions(prec, covariance_type):
+    if covariance_type in ("diag", "spherical"):
+        if np.any(prec <= 0):
+            raise ValueError(f"The parameter 'precisions_init' ({covariance_type!r}) should be "
+                             "positive.")
+        return
+    stack = prec if prec.ndim == 3 else prec[None]
+    symmetric = np.allclose(stack, np.swapaxes(stack, 1, 2))
+    if not symmetric or np.any(np.linalg.eigvalsh(stack).min(axis=1) <= 0):
+        raise ValueError(f"The parameter 'precisions_init' ({covariance_type!r}) should be "
+                         "symmetric, positive-definite.")

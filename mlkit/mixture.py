@@ -32,8 +32,10 @@ from ._array import (
 )
 from ._discovery import Capabilities
 from ._gaussian import (
+    ONE_POINT_INITS,
     PAIR_CACHE_ELEMENTS,
     CollapsedComponentError,
+    check_precisions,
     covariances_from_precisions,
     e_step,
     estimate_log_gaussian_prob,
@@ -48,6 +50,7 @@ from ._gaussian import (
     precisions_from_cholesky,
     responsibilities,
     sufficient_statistics,
+    tied_stats_about_origin,
 )
 from ._validation import (
     Interval,
@@ -352,10 +355,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             resp = self._initial_responsibilities(X, sw, rs)
             stats = compute(*sufficient_statistics(X, resp, sw, self.covariance_type, xp))
             check_finite_stats(*stats)
-            if self.covariance_type == "tied" and self.init_params in _ONE_POINT_INITS:
-                stats = _tied_stats_about_origin(X, sw, total_w, stats, offset)
+            if self.covariance_type == "tied" and self.init_params in ONE_POINT_INITS:
+                stats = tied_stats_about_origin(X, sw, total_w, stats, offset)
             nk, means, cov = m_step(*stats, self.covariance_type, self.reg_covar, sxp)
-            if self.covariance_type == "tied" and self.init_params in _ONE_POINT_INITS:
+            if self.covariance_type == "tied" and self.init_params in ONE_POINT_INITS:
                 means = means - offset
             weights = nk / total_w
             if prec_init is None:
@@ -421,7 +424,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 raise ValueError("The parameter 'weights_init' should be normalized, but got "
                                  f"sum(weights_init) = {weights.sum():.5f}.")
         if prec is not None:
-            _check_precisions(prec, ctype)
+            check_precisions(prec, ctype)
         return [None if a is None else as_namespace(a, self._state_xp, self._state_device)
                 for a in out]
 
@@ -508,24 +511,6 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         return as_namespace(X, sxp, device), as_namespace(y, sxp, device)
 
 
-_ONE_POINT_INITS = ("k-means++", "random_from_data")
-
-
-def _tied_stats_about_origin(X, sw, total_w, stats, offset):
-    """The tied statistics of un-centred data, from those of the centred X.
-
-    With one-point initial components most rows have no responsibility, and scikit-learn's
-    initial tied covariance ``(Σ x xᵀ − Σ N_k μ_k μ_kᵀ) / Σ N_k`` then depends on where the
-    origin is; this keeps its value (EM's own iterations are translation-invariant).
-    """
-    xp, _ = namespace_and_device(X)
-    sxw = compute(xp.sum(X if sw is None else X * sw[:, None], axis=0))[0]
-    nk, sx, s2 = stats
-    s2 = (s2 + offset[:, None] * sxw[None, :] + sxw[:, None] * offset[None, :]
-          + total_w * offset[:, None] * offset[None, :])
-    return nk, sx + nk[:, None] * offset[None, :], s2
-
-
 def _contiguous(a):
     """NumPy arrays in C order: a pickled copy then computes bit for bit the same."""
     return np.ascontiguousarray(a) if isinstance(a, np.ndarray) else a
@@ -540,19 +525,6 @@ def _state_namespace(X):
     if is_lazy(X):
         return namespace_and_device(np.zeros(1))
     return namespace_and_device(X)
-
-
-def _check_precisions(prec, covariance_type):
-    if covariance_type in ("diag", "spherical"):
-        if np.any(prec <= 0):
-            raise ValueError(f"The parameter 'precisions_init' ({covariance_type!r}) should be "
-                             "positive.")
-        return
-    stack = prec if prec.ndim == 3 else prec[None]
-    symmetric = np.allclose(stack, np.swapaxes(stack, 1, 2))
-    if not symmetric or np.any(np.linalg.eigvalsh(stack).min(axis=1) <= 0):
-        raise ValueError(f"The parameter 'precisions_init' ({covariance_type!r}) should be "
-                         "symmetric, positive-definite.")
 
 
 # ---------------------------------------------------------------------------------------------
