@@ -1,0 +1,282 @@
+"""Gaussian log-densities and the EM statistics of a mixture, as pure functions of arrays.
+
+Used by ``mlkit.mixture``; every function takes the array namespace ``xp`` and works on any
+array-API namespace (the data's namespace for the per-row parts, the parameters' namespace --
+NumPy when the data are Dask -- for the small solves).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._array import compute, is_numpy, namespace_and_device, to_host
+
+# ---------------------------------------------------------------------------------------------
+# E-step (pure functions of arrays, in any namespace)
+# ---------------------------------------------------------------------------------------------
+
+
+def log_det_cholesky(prec_chol, covariance_type, n_features, xp):
+    """``log|U_k|`` for each component: half the log-determinant of its precision."""
+    if covariance_type == "full":
+        return xp.sum(xp.log(xp.linalg.diagonal(prec_chol)), axis=1)
+    if covariance_type == "tied":
+        return xp.sum(xp.log(xp.linalg.diagonal(prec_chol)))
+    if covariance_type == "diag":
+        return xp.sum(xp.log(prec_chol), axis=1)
+    return n_features * xp.log(prec_chol)
+
+
+def estimate_log_gaussian_prob(X, means, prec_chol, covariance_type, xp):
+    """``log N(x_i | μ_k, Σ_k)`` for every sample and component, shape (n_samples, k)."""
+    n_features = X.shape[1]
+    k = means.shape[0]
+    pxp, _ = namespace_and_device(prec_chol)  # the parameters' namespace (NumPy for Dask)
+    log_det = log_det_cholesky(prec_chol, covariance_type, n_features, pxp)
+    if covariance_type == "full":
+        # x U_k for all k at once: X @ [U_1 ... U_k]  (n × kd), then ‖x U_k − μ_k U_k‖²
+        U_all = pxp.reshape(pxp.permute_dims(prec_chol, (1, 0, 2)), (n_features, k * n_features))
+        shift = pxp.reshape(means[:, None, :] @ prec_chol, (k * n_features,))
+        Y = X @ U_all
+        Y -= shift
+        Y = xp.reshape(Y, (-1, k, n_features))
+        maha = np.einsum("nkd,nkd->nk", Y, Y) if is_numpy(xp) else xp.sum(Y * Y, axis=2)
+    elif covariance_type == "tied":
+        # ‖y − b_k‖² = ‖y‖² − 2 y·b_k + ‖b_k‖² with y = x U, b_k = μ_k U (one product)
+        Y = X @ prec_chol
+        B = means @ prec_chol
+        maha = xp.sum(Y * Y, axis=1)[:, None] - 2.0 * (Y @ B.T) + xp.sum(B * B, axis=1)
+    elif covariance_type == "diag":
+        P = prec_chol * prec_chol
+        maha = xp.sum(means * means * P, axis=1) - 2.0 * (X @ (means * P).T) + (X * X) @ P.T
+    else:
+        P = prec_chol * prec_chol
+        maha = (xp.sum(means * means, axis=1) * P - 2.0 * (X @ means.T) * P
+                + xp.sum(X * X, axis=1)[:, None] * P)
+    return -0.5 * (n_features * math.log(2 * math.pi) + maha) + log_det
+
+
+def e_step(X, weights, means, prec_chol, covariance_type, xp):
+    """The E-step: ``(log p(x_i), log r_ik)``, the responsibilities in log space."""
+    weighted = estimate_log_gaussian_prob(X, means, prec_chol, covariance_type, xp)
+    weighted = weighted + namespace_and_device(weights)[0].log(weights)
+    log_norm = logsumexp_rows(weighted, xp)
+    return log_norm, weighted - log_norm[:, None]
+
+
+def logsumexp_rows(a, xp):
+    """``log Σ_k exp(a_ik)`` per row, the row maximum taken out first (no overflow).
+
+    The few lines of the textbook, in ``xp``: for an (n, k) array with small k this is several
+    times faster than a general-purpose logsumexp, and it is called once per EM iteration.
+    """
+    m = xp.max(a, axis=1)
+    m = xp.where(xp.isfinite(m), m, 0.0)
+    return xp.log(xp.sum(xp.exp(a - m[:, None]), axis=1)) + m
+
+
+def responsibilities(log_resp, xp):
+    """``exp(log r)``, with the values below ~1e-300 flushed to zero: subnormal numbers would
+    slow the M-step's matrix products many times over, and change no sum."""
+    return xp.where(log_resp > -690.0, xp.exp(log_resp), 0.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# M-step: sufficient statistics, then the small solve
+# ---------------------------------------------------------------------------------------------
+
+
+PAIR_CACHE_ELEMENTS = 2**25  # 256 MB of float64: the most pair_products keeps for a fit
+
+
+def pair_products(X):
+    """The ``d(d+1)/2`` products ``x_a x_b`` (a ≤ b) of every row (NumPy).
+
+    Then ``Σ_i r_ik x_i x_iᵀ`` is one product ``Rᵀ P`` of half the work of ``Σ r x xᵀ`` taken
+    whole; ``X`` does not change during EM, so ``P`` is computed once per fit.
+    """
+    a, b = np.triu_indices(X.shape[1])
+    return X[:, a] * X[:, b]
+
+
+def _unpack_symmetric(packed, d):
+    """(k, d(d+1)/2) upper triangles -> (k, d, d) symmetric matrices."""
+    a, b = np.triu_indices(d)
+    full = np.empty((packed.shape[0], d, d), dtype=packed.dtype)
+    full[:, a, b] = packed
+    full[:, b, a] = packed
+    return full
+
+
+def sufficient_statistics(X, resp, sample_weight, covariance_type, xp, pairs=None):
+    """``(N_k, Σ r x, S2)`` with weights ``r_ik w_i``; S2 is ``Σ r x xᵀ`` per component ('full'),
+    ``Σ w x xᵀ`` ('tied') or ``Σ r x²`` ('diag', 'spherical'). ``pairs`` (NumPy, optional)
+    is ``pair_products(X)``, for the 'full' statistics at half the work.
+
+    The products are written ``Xᵀ R`` (long inner dimension, data on the left), the form BLAS
+    runs fastest for a few outputs and many rows.
+    """
+    R = resp if sample_weight is None else resp * sample_weight[:, None]
+    k, d = resp.shape[1], X.shape[1]
+    nk = xp.sum(R, axis=0)
+    sx = (X.T @ R).T
+    if covariance_type == "full" and pairs is not None:
+        s2 = _unpack_symmetric(R.T @ pairs, d)
+    elif covariance_type == "full":
+        RX = xp.reshape(R[:, :, None] * X[:, None, :], (-1, k * d))
+        s2 = xp.permute_dims(xp.reshape(X.T @ RX, (d, k, d)), (1, 0, 2))
+    elif covariance_type == "tied":
+        Xw = X if sample_weight is None else X * sample_weight[:, None]
+        s2 = Xw.T @ X
+    else:
+        s2 = ((X * X).T @ R).T
+    return nk, sx, s2
+
+
+def m_step(nk, sx, s2, covariance_type, reg_covar, xp):
+    """Weights (unnormalized), means and covariances from the sufficient statistics."""
+    nk = nk + 10 * xp.finfo(nk.dtype).eps
+    means = sx / nk[:, None]
+    d = means.shape[1]
+    if covariance_type == "full":
+        eye = xp.eye(d, dtype=sx.dtype, device=_dev(sx))
+        cov = s2 / nk[:, None, None] - means[:, :, None] * means[:, None, :] + reg_covar * eye
+    elif covariance_type == "tied":
+        eye = xp.eye(d, dtype=sx.dtype, device=_dev(sx))
+        cov = (s2 - (nk[:, None] * means).T @ means) / xp.sum(nk) + reg_covar * eye
+    else:
+        cov = s2 / nk[:, None] - means * means + reg_covar
+        if covariance_type == "spherical":
+            cov = xp.mean(cov, axis=1)
+    return nk, means, cov
+
+
+def _dev(a):
+    return namespace_and_device(a)[1]
+
+
+class CollapsedComponentError(ValueError):
+    """A component's covariance is not positive definite (it collapsed onto too few points)."""
+
+
+def noise_floor(nk, s2, covariance_type, xp):
+    """The size of the rounding error in ``s2 / N_k − μ μᵀ``: a variance (or a Cholesky pivot)
+    no larger than this is zero in disguise, the mark of a collapsed component."""
+    eps = 16 * xp.finfo(s2.dtype).eps
+    if covariance_type == "full":
+        return eps * s2.shape[-1] * xp.max(xp.linalg.diagonal(s2), axis=1) / nk
+    if covariance_type == "tied":
+        return eps * s2.shape[-1] * xp.max(xp.linalg.diagonal(s2)) / xp.sum(nk)
+    return eps * xp.max(s2, axis=1) / nk
+
+
+def precision_cholesky(cov, covariance_type, xp, *, nk=None, reg_covar=None, floor=None):
+    """``U`` with ``U Uᵀ = Σ⁻¹`` (upper triangular), from ``Σ = L Lᵀ``: ``U = L⁻ᵀ``.
+
+    A covariance that is not positive definite -- or whose variances (Cholesky pivots) are
+    below ``floor``, the rounding noise of the statistics -- raises an error naming the
+    components.
+    """
+    floor = 0.0 if floor is None else floor
+    if covariance_type in ("diag", "spherical"):
+        f = floor[:, None] if covariance_type == "diag" and hasattr(floor, "shape") else floor
+        bad = to_host(cov <= f)
+        if np.any(bad):
+            _collapse_error(np.flatnonzero(bad.reshape(bad.shape[0], -1).any(axis=1)), nk,
+                            reg_covar, cov.dtype)
+        return 1.0 / xp.sqrt(cov)
+    try:
+        L = xp.linalg.cholesky(cov)
+        pivots = xp.linalg.diagonal(L)
+        pivots = pivots if covariance_type == "full" else pivots[None, :]
+        f = floor[:, None] if hasattr(floor, "shape") and floor.ndim == 1 else floor
+        ok = to_host(xp.all(pivots * pivots > f, axis=1))  # CuPy returns NaN, not an error
+    except Exception:  # numpy.linalg.LinAlgError, torch's error
+        stack = cov if covariance_type == "full" else cov[None, ...]
+        ok = to_host(xp.min(xp.linalg.eigvalsh(stack), axis=1) > 0)
+    if not np.all(ok):
+        _collapse_error(np.flatnonzero(~ok) if covariance_type == "full" else None, nk,
+                        reg_covar, cov.dtype)
+    eye = xp.eye(cov.shape[-1], dtype=cov.dtype, device=_dev(cov))
+    eye = xp.broadcast_to(eye, L.shape)
+    return xp.linalg.matrix_transpose(xp.linalg.solve(L, eye))
+
+
+def _collapse_error(components, nk, reg_covar, dtype):
+    if components is None:
+        which = "The shared (tied) covariance is"
+    else:
+        counts = "" if nk is None else " (effective sample counts " + ", ".join(
+            f"{float(to_host(nk)[c]):.3g}" for c in components) + ")"
+        which = f"The covariance of component(s) {', '.join(map(str, components))}{counts} is"
+    reg = "" if reg_covar is None else f" (now {reg_covar:g})"
+    f32 = " or pass float64 data" if "32" in str(dtype) else ""
+    raise CollapsedComponentError(
+        f"{which} not positive definite: the component collapsed onto too few distinct "
+        f"points. Increase reg_covar{reg}, use fewer components, or scale the input data"
+        f"{f32}."
+    )
+
+
+def precision_cholesky_from_precisions(prec, covariance_type, xp):
+    """``U`` (upper triangular) with ``U Uᵀ = Λ`` for given precisions: the Cholesky factor of
+    the precision with rows and columns reversed, reversed back."""
+    if covariance_type in ("diag", "spherical"):
+        return xp.sqrt(prec)
+    flipped = xp.flip(xp.flip(prec, axis=-1), axis=-2)
+    L = xp.linalg.cholesky(flipped)
+    return xp.flip(xp.flip(L, axis=-1), axis=-2)
+
+
+def precisions_from_cholesky(prec_chol, covariance_type, xp):
+    """``Λ = U Uᵀ``."""
+    if covariance_type in ("diag", "spherical"):
+        return prec_chol * prec_chol
+    return prec_chol @ xp.linalg.matrix_transpose(prec_chol)
+
+
+def covariances_from_precisions(prec, covariance_type, xp):
+    if covariance_type in ("diag", "spherical"):
+        return 1.0 / prec
+    return xp.linalg.inv(prec)
+
+
+def n_parameters(n_components, n_features, covariance_type):
+    """Free parameters of the mixture: weights, means and covariances."""
+    d, k = n_features, n_components
+    cov = {"full": k * d * (d + 1) / 2, "tied": d * (d + 1) / 2, "diag": k * d,
+           "spherical": k}[covariance_type]
+    return int(cov + k * d + k - 1)
+
+
+ONE_POINT_INITS = ("k-means++", "random_from_data")
+
+
+def tied_stats_about_origin(X, sw, total_w, stats, offset):
+    """The tied statistics of un-centred data, from those of the centred X.
+
+    With one-point initial components most rows have no responsibility, and scikit-learn's
+    initial tied covariance ``(Σ x xᵀ − Σ N_k μ_k μ_kᵀ) / Σ N_k`` then depends on where the
+    origin is; this keeps its value (EM's own iterations are translation-invariant).
+    """
+    xp, _ = namespace_and_device(X)
+    sxw = compute(xp.sum(X if sw is None else X * sw[:, None], axis=0))[0]
+    nk, sx, s2 = stats
+    s2 = (s2 + offset[:, None] * sxw[None, :] + sxw[:, None] * offset[None, :]
+          + total_w * offset[:, None] * offset[None, :])
+    return nk, sx + nk[:, None] * offset[None, :], s2
+
+
+def check_precisions(prec, covariance_type):
+    if covariance_type in ("diag", "spherical"):
+        if np.any(prec <= 0):
+            raise ValueError(f"The parameter 'precisions_init' ({covariance_type!r}) should be "
+                             "positive.")
+        return
+    stack = prec if prec.ndim == 3 else prec[None]
+    symmetric = np.allclose(stack, np.swapaxes(stack, 1, 2))
+    if not symmetric or np.any(np.linalg.eigvalsh(stack).min(axis=1) <= 0):
+        raise ValueError(f"The parameter 'precisions_init' ({covariance_type!r}) should be "
+                         "symmetric, positive-definite.")

@@ -1,0 +1,152 @@
+"""KMeans and kmeans_plusplus against scikit-learn (algorithm='lloyd') and a slow loop."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from sklearn.cluster import KMeans as SkKMeans
+from sklearn.cluster import kmeans_plusplus as sk_kmeans_plusplus
+from sklearn.exceptions import ConvergenceWarning
+
+from mlkit._array import to_host
+from mlkit._testing import assert_allclose_xp
+from mlkit.cluster import KMeans, assign, kmeans_plusplus
+
+
+def blobs(n=600, d=3, seed=0):
+    rng = np.random.default_rng(seed)
+    centers = rng.uniform(-6, 6, size=(5, d))
+    return np.concatenate([rng.normal(size=(n // 5, d)) + c for c in centers])
+
+
+def assert_same_kmeans(ours, theirs, rtol=1e-6):
+    np.testing.assert_allclose(ours.cluster_centers_, theirs.cluster_centers_, rtol=rtol,
+                               atol=1e-10)
+    np.testing.assert_array_equal(to_host(ours.labels_), theirs.labels_)
+    np.testing.assert_allclose(ours.inertia_, theirs.inertia_, rtol=rtol)
+    assert ours.n_iter_ == theirs.n_iter_
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("weighted", [False, True])
+def test_equal_to_sklearn_given_the_same_init_array(seed, weighted):
+    X = blobs(seed=seed)
+    rng = np.random.default_rng(seed + 10)
+    init = X[rng.choice(X.shape[0], 6, replace=False)]
+    sw = rng.uniform(0.1, 3, size=X.shape[0]) if weighted else None
+    ours = KMeans(6, init=init).fit(X, sample_weight=sw)
+    theirs = SkKMeans(6, init=init, algorithm="lloyd").fit(X, sample_weight=sw)
+    assert_same_kmeans(ours, theirs)
+    Xt = rng.normal(size=(50, 3)) * 5
+    np.testing.assert_array_equal(ours.predict(Xt), theirs.predict(Xt))
+    np.testing.assert_allclose(ours.transform(Xt), theirs.transform(Xt), rtol=1e-9)
+    np.testing.assert_allclose(ours.score(Xt), theirs.score(Xt), rtol=1e-9)
+
+
+@pytest.mark.parametrize("init", ["k-means++", "random"])
+@pytest.mark.parametrize("n_init", ["auto", 3])
+def test_equal_to_sklearn_given_the_same_seed(init, n_init):
+    # the seeding draws from random_state in scikit-learn's order
+    X = blobs(seed=5)
+    params = dict(n_clusters=5, init=init, n_init=n_init, random_state=7)
+    assert_same_kmeans(KMeans(**params).fit(X), SkKMeans(**params).fit(X))
+
+
+def test_kmeans_plusplus_picks_sklearns_seeds():
+    X = blobs(seed=1)
+    w = np.random.default_rng(0).uniform(0.5, 2, size=X.shape[0])
+    for sw in (None, w):
+        c1, i1 = kmeans_plusplus(X, 6, sample_weight=sw, random_state=3)
+        c2, i2 = sk_kmeans_plusplus(X, 6, sample_weight=sw, random_state=3)
+        np.testing.assert_array_equal(i1, i2)
+        np.testing.assert_allclose(c1, c2)
+
+
+def test_empty_cluster_is_relocated_as_sklearn():
+    X = blobs(seed=2)
+    init = np.concatenate([X[:3], [[100.0, 100.0, 100.0], [-100.0, 50.0, 0.0]]])
+    ours = KMeans(5, init=init).fit(X)
+    assert_same_kmeans(ours, SkKMeans(5, init=init, algorithm="lloyd").fit(X))
+    assert np.unique(ours.labels_).size == 5
+
+
+def test_assignment_against_a_per_sample_loop():
+    X = blobs(n=100)
+    C = np.random.default_rng(0).normal(size=(4, 3)) * 4
+    slow = [int(np.argmin([np.sum((x - c) ** 2) for c in C])) for x in X]
+    np.testing.assert_array_equal(assign(X, C, np), slow)
+    km = KMeans(4, init=C, max_iter=1).fit(X)
+    dist = np.array([[np.sqrt(np.sum((x - c) ** 2)) for c in km.cluster_centers_] for x in X])
+    np.testing.assert_allclose(km.transform(X), dist, rtol=1e-9)
+
+
+def test_integer_weights_equal_repeated_rows():
+    X = blobs(n=300, seed=3)
+    w = np.random.default_rng(1).integers(0, 4, size=X.shape[0])
+    init = X[:5] + 0.1
+    weighted = KMeans(5, init=init).fit(X, sample_weight=w)
+    repeated = SkKMeans(5, init=init, algorithm="lloyd").fit(np.repeat(X, w, axis=0))
+    np.testing.assert_allclose(weighted.cluster_centers_, repeated.cluster_centers_,
+                               rtol=1e-9)
+    np.testing.assert_allclose(weighted.inertia_, repeated.inertia_, rtol=1e-9)
+    assert weighted.n_iter_ == repeated.n_iter_
+
+
+def test_fewer_distinct_points_than_clusters_warns():
+    X = np.repeat(np.arange(3.0)[:, None], 5, axis=0)
+    with pytest.warns(ConvergenceWarning, match="distinct clusters"):
+        KMeans(4, random_state=0).fit(X)
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"n_clusters": 1000}, "n_samples=600 should be >= n_clusters=1000"),
+        ({"n_clusters": 2, "init": np.zeros((3, 3))}, "does not match"),
+        ({"n_clusters": 2, "init": "banana"}, "'init' parameter"),
+        ({"n_clusters": 2, "init": np.full((2, 3), np.nan)}, "NaN"),
+        ({"n_clusters": 0}, "'n_clusters' parameter"),
+        ({"tol": -1.0}, "'tol' parameter"),
+    ],
+)
+def test_bad_parameters(params, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        KMeans(**params).fit(blobs())
+
+
+def test_explicit_init_with_n_init_warns_and_runs_once():
+    X = blobs()
+    with pytest.warns(RuntimeWarning, match="one run"):
+        KMeans(5, init=X[:5], n_init=4).fit(X)
+
+
+def test_on_backend_equals_numpy(backend):
+    X = blobs(n=200)
+    sw = np.random.default_rng(0).uniform(0.5, 2, size=X.shape[0])
+    ref = KMeans(5, random_state=0, n_init=2).fit(X, sample_weight=sw)
+    est = KMeans(5, random_state=0, n_init=2).fit(backend.asarray(X),
+                                                   sample_weight=backend.asarray(sw))
+    expected = "numpy" if backend.name == "dask" else backend.name
+    assert_allclose_xp(est.cluster_centers_, ref.cluster_centers_, namespace=expected,
+                       rtol=1e-9)
+    np.testing.assert_array_equal(to_host(est.labels_), ref.labels_)
+    assert est.n_iter_ == ref.n_iter_
+    np.testing.assert_allclose(est.inertia_, ref.inertia_, rtol=1e-9)
+    assert_allclose_xp(est.transform(backend.asarray(X)), ref.transform(X),
+                       namespace=backend.name, rtol=1e-9)
+
+
+def test_dask_one_compute_per_lloyd_iteration():
+    da = pytest.importorskip("dask.array")
+    from dask.callbacks import Callback
+
+    X = blobs()
+    init = X[:5]
+    calls = []
+    with Callback(start=lambda dsk: calls.append(1)):
+        km = KMeans(5, init=init).fit(da.from_array(X, chunks=(150, 3)))
+    # the column means, one per iteration, the final labels and inertia
+    assert len(calls) == km.n_iter_ + 2
+    assert_same_kmeans(km, SkKMeans(5, init=init, algorithm="lloyd").fit(X))
