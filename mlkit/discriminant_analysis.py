@@ -238,7 +238,6 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.array_api_support = True
         return tags
 
     # --- fitting -----------------------------------------------------------------------------
@@ -482,24 +481,29 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
             idx = xp.argmax(s, axis=1)
         return decode_labels(self.classes_, idx, xp, device)
 
-    def predict_log_proba(self, X):
-        """Log posterior probabilities (log-softmax of the discriminants)."""
+    def _log_posterior(self, X):
         s, xp, _ = self._scores(X)
         if s.shape[1] == 1:
             zero = xp.zeros_like(s)
-            logp = xp.concat([-xp.logaddexp(zero, s), -xp.logaddexp(zero, -s)], axis=1)
-        else:
-            logp = s - logsumexp(s, axis=1, keepdims=True, xp=xp)
-        floor = math.log(float(np.finfo(_np_dtype(s.dtype)).tiny))
-        return xp.where(logp < floor, floor, logp)
+            return xp.concat([-xp.logaddexp(zero, s), -xp.logaddexp(zero, -s)], axis=1), xp
+        return s - logsumexp(s, axis=1, keepdims=True, xp=xp), xp
+
+    def predict_log_proba(self, X):
+        """Log posterior probabilities: the log of ``predict_proba``.
+
+        A probability that underflows to 0 gives the log of the smallest normal number, as in
+        scikit-learn (so that ``predict_log_proba == log(predict_proba)`` where both are
+        finite).
+        """
+        logp, xp = self._log_posterior(X)
+        p = xp.exp(logp)
+        tiny = float(np.finfo(_np_dtype(logp.dtype)).tiny)
+        return xp.log(xp.where(p == 0, tiny, p))
 
     def predict_proba(self, X):
         """Posterior probabilities of the classes."""
-        s, xp, _ = self._scores(X)
-        if s.shape[1] == 1:
-            p1 = 1.0 / (1.0 + xp.exp(-s))
-            return xp.concat([1.0 - p1, p1], axis=1)
-        return xp.exp(s - logsumexp(s, axis=1, keepdims=True, xp=xp))
+        logp, xp = self._log_posterior(X)
+        return xp.exp(logp)
 
     def transform(self, X):
         """Project ``X`` onto the first ``n_components`` discriminant directions."""
