@@ -115,7 +115,8 @@ def minka_log_evidence(spectrum, rank, n_samples):
         np.log((spectrum[i] - spectrum[j]) * (1.0 / lam_hat[j] - 1.0 / lam_hat[i]))
         + math.log(n_samples)
     )
-    return log_p_u + log_lambda + log_v + log_prior - log_az / 2.0 - rank * math.log(n_samples) / 2.0
+    log_n = rank * math.log(n_samples) / 2.0
+    return log_p_u + log_lambda + log_v + log_prior - log_az / 2.0 - log_n
 
 
 def minka_dimension(spectrum, n_samples):
