@@ -316,19 +316,35 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
         return self
 
     def _class_statistics(self, X, y_idx, K, xp):
-        """Counts, means and within-class scatter, one batched compute (Dask: two passes)."""
+        """Counts, means and within-class scatter from one Gram matrix.
+
+        With ``Z = [X - x̄, Y]`` (the centred data beside the one-hot class matrix), the one
+        product ``ZᵀZ`` (a BLAS ``syrk`` on NumPy; a row-block reduction on Dask) holds
+        ``XcᵀXc`` and the class sums ``YᵀXc``; the within-class scatter is then
+        ``XcᵀXc - Σ_k n_k m_k m_kᵀ`` with ``m_k`` the class means of the centred data.
+        Centring first keeps the cancellation to the scale of the class-mean spread.
+        """
+        d = X.shape[1]
         Y = one_hot(y_idx, K, dtype=X.dtype, xp=xp)
         if is_lazy(X):
             Y = Y.rechunk((X.chunks[0], K))
+        xbar = xp.mean(X, axis=0)
         counts = xp.sum(Y, axis=0)
-        means = (Y.T @ X) / counts[:, None]
-        Xc = X - Y @ means
-        Sw = Xc.T @ Xc
+        G = _gram_beside(X, xbar, Y, xp)
         extra = []
         if self.solver == "eigen" and self.shrinkage == "auto":
-            Xg = X - xp.mean(X, axis=0)
-            extra = [Xg.T @ Xg, (Xg * Xg).T @ (Xg * Xg)]
-        return compute(counts, means, Sw, *extra)
+            Xg = X - xbar
+            extra = [(Xg * Xg).T @ (Xg * Xg)]
+        counts, xbar, G, *extra = compute(counts, xbar, G, *extra)
+        sxp, _ = namespace_and_device(G)
+        sums = G[d:, :d]  # class sums of the centred data
+        m = sums / counts[:, None]
+        Sw = G[:d, :d] - (m.T * counts[None, :]) @ m
+        Sw = (Sw + Sw.T) / 2
+        means = m + xbar[None, :]
+        if extra:
+            extra = [G[:d, :d], extra[0]]
+        return (counts, means, Sw, *extra)
 
     def _within_covariance(self, X, y_idx, counts, Sw, stats, xp):
         """``Σ_k π_k C_k``, each class's covariance shrunk as asked."""
@@ -525,6 +541,18 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
     @property
     def _n_features_out(self):
         return self._max_components
+
+
+def _gram_beside(X, shift, Y, xp):
+    """``ZᵀZ`` for ``Z = [X - shift, Y]``; on NumPy written into one buffer for ``syrk``."""
+    if is_numpy(xp):
+        n, d = X.shape
+        Z = np.empty((n, d + Y.shape[1]), dtype=X.dtype)
+        np.subtract(X, shift, out=Z[:, :d])
+        Z[:, d:] = Y
+        return Z.T @ Z
+    Z = xp.concat([X - shift, Y], axis=1)
+    return Z.T @ Z
 
 
 def _flip_columns(A, xp):

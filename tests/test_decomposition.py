@@ -182,7 +182,9 @@ def test_dask_many_chunks_matches_numpy():
 def test_auto_uses_covariance_route_for_tall_data():
     X = np.random.default_rng(0).normal(size=(2000, 20))
     assert PCA().fit(X)._fit_svd_solver == "covariance_eigh"
-    assert PCA().fit(X[:30])._fit_svd_solver == "full"
+    assert PCA().fit(X[:10])._fit_svd_solver == "full"  # n < d, small
+    wide = np.random.default_rng(0).normal(size=(100, 600))
+    assert PCA(n_components=5).fit(wide)._fit_svd_solver == "randomized"
 
 
 @pytest.mark.parametrize("solver", ["full", "covariance_eigh"])
