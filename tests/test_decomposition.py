@@ -235,3 +235,41 @@ def test_array_api_strict_randomized_matches_numpy():
     ours = PCA(n_components=3, svd_solver="randomized", random_state=0).fit(xps.asarray(X))
     for name in ATTRIBUTES:
         assert _rel(to_host(getattr(ours, name)), getattr(ref, name)) <= 1e-8, name
+
+
+@pytest.mark.parametrize("params", [
+    dict(svd_solver="full", n_components=3),
+    dict(svd_solver="covariance_eigh", n_components=0.9, whiten=True),
+    dict(svd_solver="randomized", n_components=2, random_state=0),
+])
+def test_backends_match_numpy(backend, params):
+    from mlkit._testing import assert_allclose_xp
+
+    X = _data("tall")
+    ref = PCA(**params).fit(X)
+    ours = PCA(**params).fit(backend.asarray(X))
+    attr_ns = "numpy" if backend.name == "dask" else backend.name
+    if params["svd_solver"] == "randomized" and backend.name == "dask":
+        attr_ns = "numpy"  # randomized moves Dask data to the host
+    for name in ATTRIBUTES[:-1]:
+        assert_allclose_xp(getattr(ours, name), getattr(ref, name), namespace=attr_ns,
+                           rtol=1e-8, atol=1e-12, err_msg=name)
+    Xb = backend.asarray(X)
+    for method in ("transform", "score_samples"):
+        assert_allclose_xp(getattr(ours, method)(Xb), getattr(ref, method)(X),
+                           namespace=backend.name, device=backend.device, rtol=1e-8,
+                           atol=1e-10, err_msg=method)
+    Z = backend.asarray(ref.transform(X))
+    assert_allclose_xp(ours.inverse_transform(Z), ref.inverse_transform(ref.transform(X)),
+                       namespace=backend.name, device=backend.device, rtol=1e-8, atol=1e-10)
+    assert ours.score(Xb) == pytest.approx(ref.score(X), rel=1e-8)
+
+
+def test_partial_fit_on_backends(backend):
+    X = _data("tall")
+    ref = PCA(n_components=3, svd_solver="covariance_eigh").fit(X)
+    inc = PCA(n_components=3)
+    for block in np.array_split(X, 3):
+        inc.partial_fit(backend.asarray(block))
+    for name in ATTRIBUTES:
+        assert _rel(to_host(getattr(inc, name)), getattr(ref, name)) <= 1e-8, name

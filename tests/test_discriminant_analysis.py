@@ -217,3 +217,32 @@ def test_collinear_and_constant_features():
     lsqr = LDA(solver="lsqr").fit(X, y)
     assert np.all(np.isfinite(lsqr.coef_))
     np.testing.assert_array_equal(lsqr.predict(X), SkLDA(solver="lsqr").fit(X, y).predict(X))
+
+
+@pytest.mark.parametrize("params", [
+    dict(solver="svd", store_covariance=True, priors=[0.2, 0.3, 0.1, 0.4]),
+    dict(solver="eigen", shrinkage="auto"),
+    dict(solver="eigen", shrinkage=0.2, n_components=2),
+    dict(solver="lsqr", shrinkage=0.5),
+])
+def test_backends_match_numpy(backend, params):
+    from mlkit._testing import assert_allclose_xp
+
+    X, y = _data("random")
+    ref = LDA(**params).fit(X, y)
+    ours = LDA(**params).fit(backend.asarray(X), backend.asarray(y))
+    attr_ns = "numpy" if backend.name == "dask" else backend.name
+    for name in ATTRIBUTES:
+        if hasattr(ref, name):
+            a, b = getattr(ours, name), getattr(ref, name)
+            if name == "scalings_":
+                a, b = a[:, :3], b[:, :3]
+            assert_allclose_xp(a, b, namespace=attr_ns, rtol=1e-8, atol=1e-12, err_msg=name)
+    Xb = backend.asarray(X)
+    methods = ["decision_function", "predict_proba", "predict_log_proba"]
+    methods += [] if params["solver"] == "lsqr" else ["transform"]
+    for method in methods:
+        assert_allclose_xp(getattr(ours, method)(Xb), getattr(ref, method)(X),
+                           namespace=backend.name, device=backend.device, rtol=1e-8,
+                           atol=1e-10, err_msg=method)
+    np.testing.assert_array_equal(to_host(ours.predict(Xb)), ref.predict(X))
