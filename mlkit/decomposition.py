@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import numbers
 
+import array_api_compat as aac
 import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils import check_random_state
@@ -59,8 +60,6 @@ def svd_flip(Vt, xp, U=None):
 
 
 def _device(a):
-    import array_api_compat as aac
-
     return None if is_lazy(a) else aac.device(a)
 
 
@@ -489,8 +488,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     # --- using the fitted model --------------------------------------------------------------
 
     def _fitted(self, name, X, xp, device):
-        a = as_namespace(getattr(self, name), xp, device)
-        return a.astype(X.dtype) if isinstance(a, np.ndarray) else xp.astype(a, X.dtype)
+        return _like(getattr(self, name), X, xp, device)
 
     def _whiten_scale(self, X, xp, device):
         scale = xp.sqrt(self._fitted("explained_variance_", X, xp, device))
@@ -512,11 +510,11 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     def inverse_transform(self, X):
         """Map projections back to the data space: ``Z @ components_ + mean_``."""
         check_is_fitted(self, "components_")
-        if not hasattr(X, "shape") and not hasattr(X, "__array_namespace__"):
-            X = np.asarray(X, dtype=np.float64)
+        if not aac.is_array_api_obj(X):  # lists, DataFrames
+            X = np.asarray(X)
         xp, device = namespace_and_device(X)
         if X.dtype not in (xp.float32, xp.float64):
-            X = xp.astype(X, xp.float64) if not is_lazy(X) else X.astype(np.float64)
+            X = X.astype(np.float64) if is_lazy(X) else xp.astype(X, xp.float64)
         W = self._fitted("components_", X, xp, device)
         if self.whiten:
             W = xp.sqrt(self._fitted("explained_variance_", X, xp, device))[:, None] * W
@@ -563,13 +561,10 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         P = self.get_precision()
         pxp, _ = namespace_and_device(P)
         _, logdet = pxp.linalg.slogdet(P)
-        Pd = as_namespace(P, xp, device)
         Xr = X - self._fitted("mean_", X, xp, device)
         d = X.shape[1]
         const = 0.5 * (d * math.log(2.0 * math.pi) - float(to_host(logdet)))
-        if not isinstance(Pd, np.ndarray) or is_numpy(xp):
-            Pd = Pd if is_lazy(X) else xp.astype(Pd, X.dtype)
-        return -0.5 * xp.sum(Xr * (Xr @ Pd), axis=1) - const
+        return -0.5 * xp.sum(Xr * (Xr @ _like(P, X, xp, device)), axis=1) - const
 
     def score(self, X, y=None):
         """Mean log-likelihood of the samples under the probabilistic PCA model."""
@@ -580,6 +575,12 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     @property
     def _n_features_out(self):
         return self.components_.shape[0]
+
+
+def _like(a, X, xp, device):
+    """A fitted array in the namespace, device and dtype of the data ``X`` it is applied to."""
+    a = as_namespace(a, xp, device)
+    return a.astype(X.dtype) if isinstance(a, np.ndarray) else xp.astype(a, X.dtype)
 
 
 def _np_dtype(dtype):
