@@ -398,18 +398,24 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
                 Xk = (X - means[k:k + 1, :]) * m
                 lazy += [Xk.T @ Xk, (Xk * Xk).T @ (Xk * Xk)]
             grams = compute(*lazy)
-            covs = [self._ledoit_wolf(grams[2 * k], grams[2 * k + 1], counts[k], xp_small)
-                    for k in range(K)]
+            covs = [self._ledoit_wolf(grams[2 * k], grams[2 * k + 1], counts[k],
+                                      self.means_[k, :], xp_small) for k in range(K)]
         for k in range(K):
             term = self.priors_[k] * covs[k]
             out = term if out is None else out + term
         return out
 
     @staticmethod
-    def _ledoit_wolf(gram2, gram4, n_k, xp):
-        """Ledoit-Wolf covariance of standardized data, scaled back to the data's units."""
-        std = xp.sqrt(xp.linalg.diagonal(gram2) / n_k)
-        std = xp.where(std == 0, xp.ones_like(std), std)
+    def _ledoit_wolf(gram2, gram4, n_k, mean, xp):
+        """Ledoit-Wolf covariance of standardized data, scaled back to the data's units.
+
+        A column whose variance is within rounding error of zero (relative to its mean, the
+        rule of scikit-learn's StandardScaler) keeps a scale of 1.
+        """
+        var = xp.linalg.diagonal(gram2) / n_k
+        eps = float(np.finfo(_np_dtype(var.dtype)).eps)
+        constant = var <= (n_k * eps * mean) ** 2
+        std = xp.where(constant, xp.ones_like(var), xp.sqrt(var))
         g2 = gram2 / (std[:, None] * std[None, :])
         s2 = std * std
         g4 = gram4 / (s2[:, None] * s2[None, :])
@@ -464,7 +470,7 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
             St = as_namespace(np.asarray(C, dtype=to_host(Sw).dtype), xp, _dev(Sw))
         elif self.shrinkage == "auto":
             g2, g4 = stats[3], stats[4]
-            St = self._ledoit_wolf(g2, g4, n, xp)
+            St = self._ledoit_wolf(g2, g4, n, xbar, xp)
         elif self.shrinkage is not None:
             St = shrunk_covariance(St, float(self.shrinkage), xp)
         evals, evecs = generalized_eigh(St - Sigma, Sigma, xp)

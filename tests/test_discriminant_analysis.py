@@ -246,3 +246,14 @@ def test_backends_match_numpy(backend, params):
                            namespace=backend.name, device=backend.device, rtol=1e-8,
                            atol=1e-10, err_msg=method)
     np.testing.assert_array_equal(to_host(ours.predict(Xb)), ref.predict(X))
+
+
+def test_constant_feature_with_ledoit_wolf():
+    # a constant column is not standardized into noise: scikit-learn's result
+    X, y = _data("iris")
+    X = np.column_stack([X, np.full(150, 0.3)])
+    for solver in ("eigen", "lsqr"):
+        ours = LDA(solver=solver, shrinkage="auto").fit(X, y)
+        theirs = SkLDA(solver=solver, shrinkage="auto").fit(X, y)
+        assert _rel(ours.covariance_, theirs.covariance_) <= 1e-6
+        assert _rel(ours.predict_proba(X), theirs.predict_proba(X)) <= 1e-6
