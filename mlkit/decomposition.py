@@ -287,7 +287,9 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         "power_iteration_normalizer": [StrOptions({"auto", "QR", "LU", "none"})],
         "random_state": ["random_state"],
     }
-    _capabilities = Capabilities(test_params={"n_components": 2})
+    _capabilities = Capabilities(
+        host="svd_solver='randomized' on Dask input (the data is moved to the host)",
+        test_params={"n_components": 2})
 
     def __init__(self, n_components=None, *, copy=True, whiten=False, svd_solver="auto",
                  tol=0.0, iterated_power="auto", n_oversamples=10,

@@ -228,7 +228,9 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
         "covariance_estimator": [object, None],
     }
-    _capabilities = Capabilities(test_params={"store_covariance": True})
+    _capabilities = Capabilities(
+        host="a user covariance_estimator (a scikit-learn estimator, fitted per class)",
+        test_params={"store_covariance": True})
 
     def __init__(self, solver="svd", shrinkage=None, priors=None, n_components=None,
                  store_covariance=False, tol=1e-4, covariance_estimator=None):
