@@ -1,0 +1,5 @@
+"""Decision trees."""
+
+from ._cart import DecisionTreeClassifier
+
+__all__ = ["DecisionTreeClassifier"]
