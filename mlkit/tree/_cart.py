@@ -35,6 +35,7 @@ __all__ = ["DecisionTreeClassifier", "entropy", "gini"]
 
 _RAND_R_MAX = 2**31 - 1
 _LN2 = float(np.log(2.0))
+_TINY = float(np.finfo(np.float64).tiny)
 TREE_LEAF = -1
 TREE_UNDEFINED = -2
 
@@ -57,10 +58,13 @@ def entropy(counts, total):
     """Shannon entropy in bits ``-sum_c p_c log2 p_c``, ``p_c = n_c / n`` (0 log 0 = 0)."""
     h = 0.0
     for c in range(len(counts)):
-        p = counts[c] / total
-        lp = np.zeros(np.shape(p))
-        np.log(p, out=lp, where=p > 0)
-        h = h - p * (lp / _LN2)
+        p = np.divide(counts[c], total)
+        # p * log(max(p, tiny)) is -0.0 where p = 0, which leaves h unchanged
+        t = np.maximum(p, _TINY)
+        np.log(t, out=t)
+        np.divide(t, _LN2, out=t)
+        np.multiply(p, t, out=t)
+        h = np.subtract(h, t, out=t if c else None)
     return h
 
 

@@ -16,7 +16,7 @@ breadth-first builder cannot know that order while it grows, so it decides ties 
 (lowest feature index) and keeps, for every node it searched, the best proxy of every feature.
 A walk in depth-first order then replays scikit-learn's draws on those numbers: where the
 feature scikit-learn would choose differs, the split is relabelled when it cuts the node the
-same way (compared by a fingerprint of the left sample set), and the subtree is regrown
+same way, and the subtree is regrown
 otherwise. With continuous data the regrown subtrees are small and rare.
 """
 
@@ -65,9 +65,8 @@ class Grower:
         self.unit_weights = unit_weights
         self.w_total = float(np.sum(w))
         n = XT.shape[1]
-        self.hash = np.random.default_rng(0x5EED).integers(0, 2**63, n, dtype=np.uint64)
         self.nodes = {}
-        self.stats = {"proxy": [], "const": [], "thr": [], "fp": []}
+        self.stats = {"proxy": [], "const": [], "thr": []}
         self.perms = []
         self.n_nodes = 0
 
@@ -79,10 +78,9 @@ class Grower:
             self.nodes[key] = value if old is None else np.concatenate([old, value])
         self.n_nodes += len(fields["parent"])
 
-    def _append_stats(self, proxy, const, thr, fp):
+    def _append_stats(self, proxy, const, thr):
         row0 = sum(len(a) for a in self.stats["proxy"])
-        for key, value in zip(("proxy", "const", "thr", "fp"), (proxy, const, thr, fp),
-                              strict=True):
+        for key, value in zip(("proxy", "const", "thr"), (proxy, const, thr), strict=True):
             self.stats[key].append(value)
         return row0 + np.arange(len(proxy))
 
@@ -206,59 +204,102 @@ class Grower:
     def split_search(self, S, sizes, totals, wn):
         """Best split of every open node (segments of the rows of ``S``) for every feature.
 
+        Candidates are the cuts between distinct values that leave ``min_samples_leaf``
+        samples (and ``min_weight_leaf`` weight) on both sides. Between two changes of class
+        along a sorted segment the proxy is a convex function of the cut (the weighted
+        impurity is concave in the class counts), so its first maximum lies at a class change,
+        next to a group of tied values, or at the first or last valid cut (Fayyad & Irani
+        1992); only those cuts are scored.
+
         Returns per node the provisional choice (the best feature, lowest index on ties), and
-        per node and feature the best proxy improvement, the constant flag, the threshold and
-        the fingerprint of the left sample set, for the depth-first replay of ties.
+        per node and feature the best proxy improvement, the constant flag and the threshold,
+        for the depth-first replay of ties.
         """
         d, n_a = S.shape
-        m = len(sizes)
+        m, K = len(sizes), self.K
         seg = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
+        last_pos = seg + sizes - 1
         sid = np.repeat(np.arange(m), sizes)
         V = np.take_along_axis(self.XT, S, axis=1)
-        # candidate positions: the last sample left of a gap between distinct values
-        cand = np.zeros((d, n_a), dtype=bool)
-        cand[:, :-1] = (V[:, 1:] > V[:, :-1] + FEATURE_TOL) & (sid[1:] == sid[:-1])
+        Y = self.y[S]
         n_left = np.arange(1, n_a + 1) - seg[sid]
         n_right = sizes[sid] - n_left
-        cand &= ((n_left >= self.min_samples_leaf) & (n_right >= self.min_samples_leaf))
-        left_counts = []
-        Y = self.y[S]
-        W = None if self.unit_weights else self.w[S]
-        for c in range(self.K):
-            left_counts.append(segmented_cumsum(Y == c if W is None else np.where(Y == c, W, 0.0),
-                                                seg, sid))
-        if W is None:
-            w_left = np.broadcast_to(n_left.astype(np.float64), (d, n_a))
-        else:
-            w_left = segmented_cumsum(W, seg, sid)
-            cand &= (w_left >= self.min_weight_leaf) & (wn[sid] - w_left >= self.min_weight_leaf)
-        w_right = wn[sid] - w_left
-        right_counts = [totals[sid, c] - left_counts[c] for c in range(self.K)]
-        with np.errstate(all="ignore"):
-            proxy = (-w_right * self.impurity(right_counts, w_right)
-                     - w_left * self.impurity(left_counts, w_left))
-        proxy = np.where(cand, proxy, -np.inf)
+        gap = np.zeros((d, n_a), dtype=bool)
+        gap[:, :-1] = V[:, 1:] > V[:, :-1] + FEATURE_TOL
+        gap[:, last_pos] = False
+        ok = gap & ((n_left >= self.min_samples_leaf) & (n_right >= self.min_samples_leaf))
+        unit = self.unit_weights
+        if not unit:
+            W = self.w[S]
+            Cw, Bw = _cumsum_and_base(W, seg)
+            if self.min_weight_leaf > 0:
+                w_left_all = Cw - Bw[:, sid]
+                ok &= ((w_left_all >= self.min_weight_leaf)
+                       & (wn[sid] - w_left_all >= self.min_weight_leaf))
+        elif self.min_weight_leaf > 0:
+            ok &= (n_left >= self.min_weight_leaf) & (n_right >= self.min_weight_leaf)
+        # boundary points: a change of class, a tied group on either side, the ends
+        keep = np.zeros((d, n_a), dtype=bool)
+        keep[:, :-1] = Y[:, 1:] != Y[:, :-1]
+        keep[:, 1:] |= ~gap[:, :-1]
+        keep[:, :-2] |= ~gap[:, 1:-1]
+        flat_pos = np.broadcast_to(np.arange(n_a), (d, n_a))
         starts = (np.arange(d)[:, None] * n_a + seg[None, :]).ravel()
-        best = np.maximum.reduceat(proxy.ravel(), starts).reshape(d, m)
-        hit = cand & (proxy == best[:, sid])
-        pos = np.minimum.reduceat(np.where(hit, np.arange(n_a), n_a).ravel(),
-                                  starts).reshape(d, m)
+        first = np.minimum.reduceat(np.where(ok, flat_pos, n_a).ravel(), starts).reshape(d, m)
+        last = np.maximum.reduceat(np.where(ok, flat_pos, -1).ravel(), starts).reshape(d, m)
+        rows = np.arange(d)[:, None]
+        keep[rows, np.minimum(first, n_a - 1)] = True
+        keep[rows, np.maximum(last, 0)] = True
+        keep &= ok
+        idx = np.flatnonzero(keep)
+        r, cols = np.divmod(idx, n_a)
+        k = sid[cols]
+        # class counts left of the kept cuts, from cumulative counts along the rows
+        C = []
+        for c in range(K - 1 if unit else K):
+            Cc, Bc = _cumsum_and_base(Y == c if unit else np.where(Y == c, W, 0.0), seg)
+            C.append((Cc, Bc))
+        left = [Cc.ravel()[idx] - Bc[r, k] for Cc, Bc in C]
+        w_left = n_left[cols].astype(np.float64) if unit else Cw.ravel()[idx] - Bw[r, k]
+        if unit:
+            lastc = w_left
+            for c in range(K - 1):
+                left[c] = left[c].astype(np.float64)
+                lastc = lastc - left[c]
+            left.append(lastc)
+        w_right = wn[k] - w_left
+        right = [totals[k, c] - left[c] for c in range(K)]
+        with np.errstate(all="ignore"):
+            proxy = (-w_right * self.impurity(right, w_right)
+                     - w_left * self.impurity(left, w_left))
+        # the first best cut of every (feature, node)
+        segid = r * m + k
+        n_seg = np.bincount(segid, minlength=d * m)
+        nonempty = n_seg > 0
+        seg_start = (np.cumsum(n_seg) - n_seg)[nonempty]
+        best = np.full(d * m, -np.inf)
+        pos = np.full(d * m, n_a)
+        if len(idx):
+            best[nonempty] = np.maximum.reduceat(proxy, seg_start)
+            hit = proxy == best[segid]
+            pos[nonempty] = np.minimum.reduceat(np.where(hit, cols, n_a), seg_start)
+        best, pos = best.reshape(d, m), pos.reshape(d, m)
         valid_f = pos < n_a
         p = np.minimum(pos, n_a - 2)
-        V64 = V.astype(np.float64)
-        thr = np.take_along_axis(V64, p, 1) / 2.0 + np.take_along_axis(V64, p + 1, 1) / 2.0
+        thr = (np.take_along_axis(V, p, 1).astype(np.float64) / 2.0
+               + np.take_along_axis(V, p + 1, 1).astype(np.float64) / 2.0)
         thr = np.where(valid_f, thr, -2.0)
-        const = V[:, seg + sizes - 1] <= V[:, seg] + FEATURE_TOL
-        H = segmented_cumsum(self.hash[S], seg, sid)
-        fp = np.where(valid_f, np.take_along_axis(H, p, 1), 0)
-        # provisional choice
-        f = np.argmax(best, axis=0)
+        const = V[:, last_pos] <= V[:, seg] + FEATURE_TOL
+        # provisional choice, and the impurity decrease of the chosen cuts
         node = np.arange(m)
+        f = np.argmax(best, axis=0)
         valid = valid_f[f, node]
         i = p[f, node]
-        nl = (i - seg + 1)
-        cl = np.stack([left_counts[c][f, i] for c in range(self.K)])
-        wl = w_left[f, i]
+        cl = [(Cc[f, i] - Bc[f, node]).astype(np.float64) for Cc, Bc in C]
+        wl = (i - seg + 1).astype(np.float64) if unit else Cw[f, i] - Bw[f, node]
+        if unit:
+            cl.append(wl - np.sum(cl, axis=0))
+        cl = np.stack(cl)
         wr = wn - wl
         with np.errstate(all="ignore"):
             imp_l = self.impurity(cl, wl)
@@ -266,9 +307,9 @@ class Grower:
             imp = self.impurity(totals.T, wn)
             improvement = (wn / self.w_total) * (imp - wr / wn * imp_r - wl / wn * imp_l)
         return {
-            "feature": f, "valid": valid, "threshold": thr[f, node], "n_left": nl,
+            "feature": f, "valid": valid, "threshold": thr[f, node], "n_left": i - seg + 1,
             "improvement": np.where(valid, improvement, -np.inf),
-            "per_feature": (best.T, const.T, thr.T, fp.T),
+            "per_feature": (best.T, const.T, thr.T),
         }
 
     # -- scikit-learn's order of features ---------------------------------------------------
@@ -303,16 +344,15 @@ class Grower:
         return np.array(order, dtype=np.intp)
 
     def _fix_tie(self, v, f, best_f, row):
-        fp = self.stats_row("fp", row)
         thr = self.stats_row("thr", row)
         nodes = self.nodes
         nodes["feature"][v] = best_f
         nodes["threshold"][v] = thr[best_f]
-        if fp[best_f] == fp[f]:
-            return  # the same cut of the node: only the label changes
         samples = self.perms[nodes["call"][v]][nodes["pstart"][v]:
                                                nodes["pstart"][v] + nodes["size"][v]]
         go_left = self.XT[best_f, samples] <= thr[best_f]
+        if np.array_equal(go_left, self.XT[f, samples] <= thr[f]):
+            return  # the same cut of the node: only the label changes
         left, right = self.grow([samples[go_left], samples[~go_left]],
                                 nodes["depth"][v] + 1, v)
         self.nodes["left"][v], self.nodes["right"][v] = left, right
@@ -351,9 +391,24 @@ def _visit(rng, features, constant_features, n_known, max_features, proxy, const
     return best_f, n_total
 
 
+def _cumsum_and_base(A, seg):
+    """Row-wise cumulative sums of ``A`` and their values just before each segment start.
+
+    ``C - B[:, segment]`` is then the sum from the segment start. Boolean rows are counted in
+    int32 (exact, and several times faster than float64).
+    """
+    C = np.cumsum(A, axis=1, dtype=np.int32 if A.dtype == bool else None)
+    B = np.zeros((A.shape[0], len(seg)), dtype=C.dtype)
+    B[:, 1:] = C[:, seg[1:] - 1]
+    return C, B
+
+
 def segmented_cumsum(A, seg, sid):
-    """Cumulative sums of the rows of ``A`` restarting at every segment start ``seg``."""
-    C = np.cumsum(A, axis=1, dtype=np.float64 if A.dtype == bool else None)
+    """Cumulative sums of the rows of ``A`` restarting at every segment start ``seg``.
+
+    Boolean rows are counted in int32 (exact, and several times faster than float64).
+    """
+    C = np.cumsum(A, axis=1, dtype=np.int32 if A.dtype == bool else None)
     base = np.zeros((A.shape[0], len(seg)), dtype=C.dtype)
     base[:, 1:] = C[:, seg[1:] - 1]
     return C - base[:, sid]
@@ -364,7 +419,7 @@ def stable_partition(S, go_left, sizes, n_left):
     d, L = S.shape
     seg = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
     sid = np.repeat(np.arange(len(sizes)), sizes)
-    cl = segmented_cumsum(go_left, seg, sid).astype(np.intp)  # lefts up to here, inclusive
+    cl = segmented_cumsum(go_left, seg, sid)  # lefts up to here, inclusive
     within = np.arange(L) - seg[sid]
     new = np.where(go_left, seg[sid] + cl - 1, seg[sid] + n_left[sid] + within - cl)
     out = np.empty_like(S)
