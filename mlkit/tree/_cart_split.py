@@ -65,30 +65,29 @@ class Grower:
         self.unit_weights = unit_weights
         self.w_total = float(np.sum(w))
         n = XT.shape[1]
-        self.nodes = {}
-        self.stats = {"proxy": [], "const": [], "thr": []}
+        self._nodes = {}
         self.perms = []
         self.n_nodes = 0
 
     # -- storage ----------------------------------------------------------------------------
 
     def _append(self, fields):
+        """Store a level's nodes (arrays with spare capacity, doubled when full)."""
+        n0, m = self.n_nodes, len(fields["parent"])
         for key, value in fields.items():
-            old = self.nodes.get(key)
-            self.nodes[key] = value if old is None else np.concatenate([old, value])
-        self.n_nodes += len(fields["parent"])
+            store = self._nodes.get(key)
+            if store is None or len(store) < n0 + m:
+                new = np.empty((max(2 * (n0 + m), 64),) + value.shape[1:], dtype=value.dtype)
+                if store is not None:
+                    new[:n0] = store[:n0]
+                self._nodes[key] = store = new
+            store[n0:n0 + m] = value
+        self.n_nodes = n0 + m
 
-    def _append_stats(self, proxy, const, thr):
-        row0 = sum(len(a) for a in self.stats["proxy"])
-        for key, value in zip(("proxy", "const", "thr"), (proxy, const, thr), strict=True):
-            self.stats[key].append(value)
-        return row0 + np.arange(len(proxy))
-
-    def stats_row(self, key, row):
-        arrays = self.stats[key]
-        if len(arrays) > 1:
-            self.stats[key] = arrays = [np.concatenate(arrays)]
-        return arrays[0][row]
+    @property
+    def nodes(self):
+        """The node arrays, as views of the stored ones (writes go through)."""
+        return {key: store[:self.n_nodes] for key, store in self._nodes.items()}
 
     # -- growth -----------------------------------------------------------------------------
 
@@ -145,7 +144,10 @@ class Grower:
             "left": np.full(m, _NO_NODE, dtype=np.intp),
             "right": np.full(m, _NO_NODE, dtype=np.intp),
             "feature": np.full(m, -2, dtype=np.intp), "threshold": np.full(m, -2.0),
-            "improvement": np.zeros(m), "srow": np.full(m, -1, dtype=np.intp),
+            "improvement": np.zeros(m), "searched": is_open,
+            "proxy": np.full((m, self.XT.shape[0]), -np.inf),
+            "const": np.zeros((m, self.XT.shape[0]), dtype=bool),
+            "thr": np.full((m, self.XT.shape[0]), -2.0),
             "call": np.full(m, call, dtype=np.intp), "pstart": level["pstart"],
             "size": sizes,
         }
@@ -157,7 +159,8 @@ class Grower:
         S = S[:, keep]
         open_idx = np.flatnonzero(is_open)
         search = self.split_search(S, sizes[open_idx], counts[open_idx], wn[open_idx])
-        fields["srow"][open_idx] = self._append_stats(*search["per_feature"])
+        for key, value in zip(("proxy", "const", "thr"), search["per_feature"], strict=True):
+            fields[key][open_idx] = value
         f = search["feature"]
         split = search["valid"] & (search["improvement"] + EPSILON
                                    >= self.min_impurity_decrease)
@@ -325,37 +328,47 @@ class Grower:
         constant_features = [0] * d
         order = []
         stack = [(0, 0)]
+        nodes = self.nodes
         while stack:
             v, n_known = stack.pop()
             order.append(v)
-            row = self.nodes["srow"][v]
-            if row < 0:
+            if not nodes["searched"][v]:
                 continue
-            proxy = self.stats_row("proxy", row)
-            const = self.stats_row("const", row)
             best_f, n_total = _visit(rng, features, constant_features, n_known, max_features,
-                                     proxy.tolist(), const.tolist())
-            f = self.nodes["feature"][v]
-            if f >= 0 and best_f != f:
-                self._fix_tie(v, f, best_f, row)
-            if self.nodes["left"][v] >= 0:
-                stack.append((self.nodes["right"][v], n_total))
-                stack.append((self.nodes["left"][v], n_total))
+                                     nodes["proxy"][v].tolist(), nodes["const"][v].tolist())
+            f = nodes["feature"][v]
+            if best_f != f and f >= 0:  # (a leaf stays a leaf: other cuts are no better)
+                self._fix_tie(v, f, best_f)
+                nodes = self.nodes
+            if nodes["left"][v] >= 0:
+                stack.append((nodes["right"][v], n_total))
+                stack.append((nodes["left"][v], n_total))
         return np.array(order, dtype=np.intp)
 
-    def _fix_tie(self, v, f, best_f, row):
-        thr = self.stats_row("thr", row)
+    def _fix_tie(self, v, f, best_f):
+        """Make node ``v`` split on ``best_f`` (scikit-learn's choice) instead of ``f``."""
         nodes = self.nodes
+        if best_f >= 0 and self.min_impurity_decrease > 0:
+            # weighted impurity decrease, from the proxy -N_L I(L) - N_R I(R)
+            gain = (nodes["wn"][v] * nodes["impurity"][v] + nodes["proxy"][v][best_f])
+            if gain / self.w_total + EPSILON < self.min_impurity_decrease:
+                best_f = -1
+        if best_f < 0:  # no feature drawn has a (good enough) valid split: a leaf
+            nodes["feature"][v], nodes["threshold"][v] = -2, -2.0
+            nodes["left"][v] = nodes["right"][v] = _NO_NODE
+            return
+        thr = nodes["thr"][v]
         nodes["feature"][v] = best_f
         nodes["threshold"][v] = thr[best_f]
         samples = self.perms[nodes["call"][v]][nodes["pstart"][v]:
                                                nodes["pstart"][v] + nodes["size"][v]]
         go_left = self.XT[best_f, samples] <= thr[best_f]
-        if np.array_equal(go_left, self.XT[f, samples] <= thr[f]):
+        if f >= 0 and np.array_equal(go_left, self.XT[f, samples] <= thr[f]):
             return  # the same cut of the node: only the label changes
         left, right = self.grow([samples[go_left], samples[~go_left]],
                                 nodes["depth"][v] + 1, v)
-        self.nodes["left"][v], self.nodes["right"][v] = left, right
+        nodes = self.nodes
+        nodes["left"][v], nodes["right"][v] = left, right
 
 
 def _visit(rng, features, constant_features, n_known, max_features, proxy, const):
