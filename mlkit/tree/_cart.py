@@ -374,7 +374,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
             min_impurity_decrease=self.min_impurity_decrease,
             unit_weights=bool(np.all(w == 1.0)),
         )
-        grower.grow([np.arange(n)], 0, TREE_LEAF)
+        grower.grow([np.flatnonzero(w != 0)], 0, TREE_LEAF)  # weightless samples play no part
         order = grower.replay_feature_order(seed, self.max_features_)
         tree = Tree(grower.nodes, order)
         if self.ccp_alpha > 0:
@@ -391,15 +391,18 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
 
     def apply(self, X):
         """The id of the leaf each sample ends in."""
-        return self.tree_.apply(self._X32(X))
+        X32 = self._X32(X)
+        return self.tree_.apply(X32)
 
     def decision_path(self, X):
         """Sparse (CSR) indicator of the nodes each sample passes through."""
-        return self.tree_.decision_path(self._X32(X))
+        X32 = self._X32(X)
+        return self.tree_.decision_path(X32)
 
     def predict_proba(self, X):
         """Class probabilities: the weighted class fractions of each sample's leaf."""
-        return self.tree_.value[self.apply(X), 0, :]
+        leaf = self.apply(X)
+        return self.tree_.value[leaf, 0, :]
 
     def predict_log_proba(self, X):
         """Logarithm of ``predict_proba`` (-inf for classes absent from the leaf)."""
@@ -408,6 +411,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         """The most frequent (weighted) class of each sample's leaf (first on ties)."""
+        check_is_fitted(self, "tree_")
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     def get_depth(self):

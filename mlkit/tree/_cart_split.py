@@ -275,6 +275,8 @@ class Grower:
         with np.errstate(all="ignore"):
             proxy = (-w_right * self.impurity(right, w_right)
                      - w_left * self.impurity(left, w_left))
+        if not unit:  # a side of zero weight: 0/0, never chosen (NaN > best is false)
+            proxy[np.isnan(proxy)] = -np.inf
         # the first best cut of every (feature, node)
         segid = r * m + k
         n_seg = np.bincount(segid, minlength=d * m)
