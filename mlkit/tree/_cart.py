@@ -453,7 +453,8 @@ def _fmt(threshold):
 
 def _float32(X):
     """Features as float32 (the precision scikit-learn's trees compare in)."""
-    X32 = np.asarray(X, dtype=np.float32)
+    with np.errstate(over="ignore"):
+        X32 = np.asarray(X, dtype=np.float32)
     if not np.all(np.isfinite(X32)):
         raise ValueError("Input X contains infinity or a value too large for dtype('float32').")
     return X32

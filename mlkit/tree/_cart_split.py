@@ -64,7 +64,6 @@ class Grower:
         self.min_impurity_decrease = min_impurity_decrease
         self.unit_weights = unit_weights
         self.w_total = float(np.sum(w))
-        n = XT.shape[1]
         self._nodes = {}
         self.perms = []
         self.n_nodes = 0
@@ -91,7 +90,7 @@ class Grower:
 
     # -- growth -----------------------------------------------------------------------------
 
-    def grow(self, subsets, depth, parent, forced=None):
+    def grow(self, subsets, depth, parent):
         """Grow the subtrees whose roots hold ``subsets`` (one array of samples each).
 
         The roots sit at ``depth`` below node ``parent`` (left, right in that order when there
