@@ -190,10 +190,22 @@ def test_fractional_weights_fit_the_training_data_as_sklearn(seed):
 
 def test_ccp_alpha_along_sklearns_pruning_path():
     X, y = load_breast_cancer(return_X_y=True)
-    alphas = SkTree(random_state=0).cost_complexity_pruning_path(X, y).ccp_alphas
+    path = SkTree(random_state=0).cost_complexity_pruning_path(X, y)
+    ours_path = DecisionTreeClassifier(random_state=0).cost_complexity_pruning_path(X, y)
+    np.testing.assert_allclose(ours_path.ccp_alphas, path.ccp_alphas, rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(ours_path.impurities, path.impurities, rtol=1e-9, atol=1e-15)
+    alphas = path.ccp_alphas
     for alpha in (alphas[1:] + alphas[:-1])[::3] / 2:  # between breakpoints: no rounding ties
         ours, theirs = both(X, y, random_state=0, ccp_alpha=float(alpha))
         assert_same_tree(ours, theirs, X)
+    # at a breakpoint of our own path, our fit prunes that link (g(t) <= alpha)
+    for k in (3, len(alphas) // 2):
+        k = np.flatnonzero(ours_path.ccp_alphas == ours_path.ccp_alphas[k]).max()  # ties
+        pruned = DecisionTreeClassifier(random_state=0, ccp_alpha=ours_path.ccp_alphas[k])
+        pruned.fit(X, y)
+        total = np.sum(pruned.tree_.weighted_n_node_samples * pruned.tree_.impurity
+                       * (pruned.tree_.children_left == -1)) / len(y)
+        np.testing.assert_allclose(total, ours_path.impurities[k], rtol=1e-9)
 
 
 def test_larger_data_same_as_sklearn():

@@ -112,37 +112,66 @@ class Tree:
         self.max_depth = int(self.depth.max())
         self.n_leaves = int(leaf.sum())
 
-    def prune(self, alpha, w_total):
-        """Minimal cost-complexity pruning (Breiman et al. 1984, ch. 3), bottom-up by level.
-
-        A node is collapsed into a leaf when its weakest-link value
-        ``g(t) = (R(t) - R(T_t)) / (|leaves(T_t)| - 1) <= alpha``, with
-        ``R(t) = weighted_n(t) / w_total * impurity(t)`` and ``T_t`` its (already pruned)
-        subtree; this gives the smallest subtree minimizing ``R(T) + alpha |leaves(T)|``.
-        """
-        r_node = self.weighted_n_node_samples / w_total * self.impurity
-        r_branch = r_node.copy()
-        leaves = np.ones(self.node_count)
-        internal = self.children_left != TREE_LEAF
-        pruned = np.zeros(self.node_count, dtype=bool)
+    def subtree_sizes(self):
+        """Number of nodes in the subtree of every node (its ids are ``[t, t + size)``)."""
+        size = np.ones(self.node_count, dtype=np.intp)
         for depth in range(self.max_depth - 1, -1, -1):
-            t = np.flatnonzero(internal & (self.depth == depth))
-            left, right = self.children_left[t], self.children_right[t]
-            r_branch[t] = r_branch[left] + r_branch[right]
-            leaves[t] = leaves[left] + leaves[right]
-            collapse = (r_node[t] - r_branch[t]) / (leaves[t] - 1) <= alpha
-            pruned[t[collapse]] = True
-            r_branch[t[collapse]] = r_node[t[collapse]]
-            leaves[t[collapse]] = 1
+            t = np.flatnonzero((self.depth == depth) & (self.children_left != TREE_LEAF))
+            size[t] += size[self.children_left[t]] + size[self.children_right[t]]
+        return size
+
+    def weakest_links(self, w_total, alpha=np.inf):
+        """Minimal cost-complexity pruning (Breiman et al. 1984, §3.3), one weakest link at a
+        time while its ``g(t) = (R(t) - R(T_t)) / (|leaves(T_t)| - 1) <= alpha``.
+
+        ``R(t) = weighted_n(t) * impurity(t) / w_total`` is the cost of node ``t`` as a leaf and
+        ``R(T_t)`` that of the leaves of its current subtree. Returns the effective alphas and
+        the total leaf cost ``R(T)`` after each step (0 and the full tree's first), and the
+        nodes turned into leaves.
+        """
+        r_node = self.weighted_n_node_samples * self.impurity / w_total
+        leaf = self.children_left == TREE_LEAF
+        r_branch = np.where(leaf, r_node, 0.0)
+        n_leaves = leaf.astype(np.float64)
+        for depth in range(self.max_depth - 1, -1, -1):
+            t = np.flatnonzero((self.depth == depth) & ~leaf)
+            r_branch[t] = r_branch[self.children_left[t]] + r_branch[self.children_right[t]]
+            n_leaves[t] = n_leaves[self.children_left[t]] + n_leaves[self.children_right[t]]
+        size = self.subtree_sizes()
+        candidate = ~leaf
+        pruned = np.zeros(self.node_count, dtype=bool)
+        alphas, costs = [0.0], [float(r_branch[0])]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            while candidate[0]:
+                g = np.where(candidate, (r_node - r_branch) / (n_leaves - 1), np.inf)
+                t = int(np.argmin(g))
+                if g[t] > alpha:
+                    break
+                candidate[t:t + size[t]] = False
+                pruned[t] = True
+                pruned[t + 1:t + size[t]] = False
+                fewer, gain = n_leaves[t] - 1, r_node[t] - r_branch[t]
+                n_leaves[t], r_branch[t] = 1, r_node[t]
+                a = self.parent[t]
+                while a >= 0:  # up the ancestors (at most the depth)
+                    n_leaves[a] -= fewer
+                    r_branch[a] += gain
+                    a = self.parent[a]
+                alphas.append(float(g[t]))
+                costs.append(float(r_branch[0]))
+        return np.array(alphas), np.array(costs), pruned
+
+    def prune(self, alpha, w_total):
+        """The subtree left by weakest-link pruning at complexity ``alpha``."""
+        _, _, pruned = self.weakest_links(w_total, alpha)
         if not pruned.any():
             return self
-        # keep the nodes none of whose ancestors was collapsed, in their (pre-)order
-        gone = np.zeros(self.node_count, dtype=bool)
-        for depth in range(1, self.max_depth + 1):
-            at = np.flatnonzero(self.depth == depth)
-            p = self.parent[at]
-            gone[at] = gone[p] | pruned[p]
-        keep = np.flatnonzero(~gone)
+        size = self.subtree_sizes()
+        gone = np.zeros(self.node_count + 1, dtype=np.intp)  # +1/-1 marks over id ranges
+        t = np.flatnonzero(pruned)
+        np.add.at(gone, t + 1, 1)
+        np.add.at(gone, t + size[t], -1)
+        keep = np.flatnonzero(np.cumsum(gone)[:-1] == 0)
         nodes = {
             "left": np.where(pruned, TREE_LEAF, self.children_left),
             "right": np.where(pruned, TREE_LEAF, self.children_right),
@@ -377,11 +406,27 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         grower.grow([np.flatnonzero(w != 0)], 0, TREE_LEAF)  # weightless samples play no part
         order = grower.replay_feature_order(seed, self.max_features_)
         tree = Tree(grower.nodes, order)
+        self._w_total = w_total
         if self.ccp_alpha > 0:
             tree = tree.prune(self.ccp_alpha, w_total)
         self.tree_ = tree
         self.feature_importances_ = _feature_importances(tree, d)
         return self
+
+    def cost_complexity_pruning_path(self, X, y, sample_weight=None):
+        """The effective alphas of minimal cost-complexity pruning and the leaves' impurity.
+
+        Grows the full tree (``ccp_alpha=0``) and prunes its weakest link repeatedly.
+        Returns a Bunch with ``ccp_alphas`` (increasing, 0 first) and ``impurities`` (the
+        total weighted leaf impurity of the subtree at each alpha); fitting with
+        ``ccp_alpha`` set to one of these alphas gives that subtree.
+        """
+        from sklearn.base import clone
+        from sklearn.utils import Bunch
+
+        full = clone(self).set_params(ccp_alpha=0.0).fit(X, y, sample_weight)
+        alphas, costs, _ = full.tree_.weakest_links(full._w_total)
+        return Bunch(ccp_alphas=alphas, impurities=costs)
 
     # -- after fit ----------------------------------------------------------------------------
 
