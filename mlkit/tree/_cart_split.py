@@ -115,11 +115,16 @@ class Grower:
         return first_id + np.arange(m)
 
     def _initial_rows(self, perm, sizes):
-        vals = self.XT[:, perm]
-        order = np.argsort(vals, axis=1, kind="stable")
+        """Each feature's samples grouped by node and sorted by value within a node.
+
+        The order within a group of equal values is of no consequence (cuts fall only between
+        distinct values), so the value sort need not be stable; the grouping by node is.
+        """
+        order = np.argsort(self.XT[:, perm], axis=1)
         if len(sizes) > 1:
-            node_of = np.repeat(np.arange(len(sizes)), sizes)[order]
-            order = np.take_along_axis(order, np.argsort(node_of, axis=1, kind="stable"), 1)
+            node_of = np.repeat(np.arange(len(sizes), dtype=_small_int(len(sizes))), sizes)
+            regroup = np.argsort(node_of[order], axis=1, kind="stable")
+            order = np.take_along_axis(order, regroup, 1)
         return perm[order]
 
     def _grow_level(self, level, S, depth, perm, call):
@@ -370,6 +375,11 @@ class Grower:
                                 nodes["depth"][v] + 1, v)
         nodes = self.nodes
         nodes["left"][v], nodes["right"][v] = left, right
+
+
+def _small_int(n):
+    """The narrowest integer type holding 0..n-1 (NumPy radix-sorts 8 and 16-bit keys)."""
+    return np.int8 if n < 2**7 else np.int16 if n < 2**15 else np.intp
 
 
 def _visit(rng, features, constant_features, n_known, max_features, proxy, const):
