@@ -404,6 +404,8 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
             unit_weights=bool(np.all(w == 1.0)),
         )
         grower.grow([np.flatnonzero(w != 0)], 0, TREE_LEAF)  # weightless samples play no part
+        if self.max_features_ == d:
+            grower.grow_alternatives()
         order = grower.replay_feature_order(seed, self.max_features_)
         tree = Tree(grower.nodes, order)
         self._w_total = w_total

@@ -65,6 +65,7 @@ class Grower:
         self.unit_weights = unit_weights
         self.w_total = float(np.sum(w))
         self._nodes = {}
+        self.alternatives = {}  # (node, feature) -> (left, right): subtrees grown in advance
         self.perms = []
         self.n_nodes = 0
 
@@ -93,8 +94,8 @@ class Grower:
     def grow(self, subsets, depth, parent):
         """Grow the subtrees whose roots hold ``subsets`` (one array of samples each).
 
-        The roots sit at ``depth`` below node ``parent`` (left, right in that order when there
-        are two). Returns their node ids.
+        The roots sit at ``depth`` below node ``parent`` (one value each, or one for all);
+        with several roots they come in (left, right) pairs. Returns their node ids.
         """
         call = len(self.perms)
         perm = np.concatenate(subsets)
@@ -103,15 +104,15 @@ class Grower:
         m = len(subsets)
         S = self._initial_rows(perm, sizes)
         level = {
-            "parent": np.full(m, parent, dtype=np.intp),
-            "is_left": np.arange(m) == 0 if m == 2 else np.zeros(m, dtype=bool),
+            "parent": np.broadcast_to(np.asarray(parent, dtype=np.intp), (m,)).copy(),
+            "is_left": (np.arange(m) % 2 == 0) if m > 1 else np.zeros(m, dtype=bool),
+            "depth": np.broadcast_to(np.asarray(depth, dtype=np.intp), (m,)).copy(),
             "pstart": np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp),
             "size": sizes,
         }
         first_id = self.n_nodes
         while len(level["size"]):
-            level, S = self._grow_level(level, S, depth, perm, call)
-            depth += 1
+            level, S = self._grow_level(level, S, perm, call)
         return first_id + np.arange(m)
 
     def _initial_rows(self, perm, sizes):
@@ -127,7 +128,7 @@ class Grower:
             order = np.take_along_axis(order, regroup, 1)
         return perm[order]
 
-    def _grow_level(self, level, S, depth, perm, call):
+    def _grow_level(self, level, S, perm, call):
         K, sizes = self.K, level["size"]
         m = len(sizes)
         ids = self.n_nodes + np.arange(m)
@@ -138,17 +139,18 @@ class Grower:
         wn = counts.sum(axis=1) if self.unit_weights else np.bincount(
             sid, weights=self.w[first], minlength=m)
         impurity = self.impurity(counts.T, wn)
+        depth = level["depth"]
         is_open = ~((depth >= self.max_depth) | (sizes < self.min_samples_split)
                     | (sizes < 2 * self.min_samples_leaf) | (wn < 2 * self.min_weight_leaf)
                     | (impurity <= EPSILON))
         fields = {
             "parent": level["parent"], "is_left": level["is_left"],
-            "depth": np.full(m, depth, dtype=np.intp), "n": sizes, "wn": wn,
+            "depth": depth, "n": sizes, "wn": wn,
             "counts": counts, "impurity": impurity,
             "left": np.full(m, _NO_NODE, dtype=np.intp),
             "right": np.full(m, _NO_NODE, dtype=np.intp),
             "feature": np.full(m, -2, dtype=np.intp), "threshold": np.full(m, -2.0),
-            "improvement": np.zeros(m), "searched": is_open,
+            "improvement": np.zeros(m), "searched": is_open, "tied": np.zeros(m, dtype=bool),
             "proxy": np.full((m, self.XT.shape[0]), -np.inf),
             "const": np.zeros((m, self.XT.shape[0]), dtype=bool),
             "thr": np.full((m, self.XT.shape[0]), -2.0),
@@ -165,6 +167,7 @@ class Grower:
         search = self.split_search(S, sizes[open_idx], counts[open_idx], wn[open_idx])
         for key, value in zip(("proxy", "const", "thr"), search["per_feature"], strict=True):
             fields[key][open_idx] = value
+        fields["tied"][open_idx] = search["tied"]
         f = search["feature"]
         split = search["valid"] & (search["improvement"] + EPSILON
                                    >= self.min_impurity_decrease)
@@ -179,28 +182,27 @@ class Grower:
         self._append(fields)
         if n_split == 0:
             return empty, S
-        # stable partition of the samples of the split nodes: left child first
+        # stable partition of the samples of the split nodes: left child first. (A sample may
+        # sit in several nodes of a level when alternatives are grown side by side.)
         n_left = search["n_left"][split]
-        go_left = np.zeros(self.XT.shape[1], dtype=bool)
         osid = np.repeat(np.arange(len(open_idx)), sizes[open_idx])
-        in_split = split[osid]
-        S = S[:, in_split]
-        node_samples = S[0]
+        S = S[:, split[osid]]
         node_of = np.repeat(np.arange(n_split), sizes[nodes_split])
-        go_left[node_samples] = (self.XT[fields["feature"][nodes_split][node_of], node_samples]
-                                 <= fields["threshold"][nodes_split][node_of])
-        S = stable_partition(S, go_left[S], sizes[nodes_split], n_left)
+        f_of = fields["feature"][nodes_split][node_of]
+        t_of = fields["threshold"][nodes_split][node_of]
+        S = stable_partition(S, self.XT[f_of, S] <= t_of, sizes[nodes_split], n_left)
         pstart = level["pstart"][nodes_split]
         pos = np.repeat(pstart - np.concatenate([[0], np.cumsum(sizes[nodes_split])[:-1]]),
-                        sizes[nodes_split]) + np.arange(len(node_samples))
+                        sizes[nodes_split]) + np.arange(len(node_of))
         chunk = perm[pos]
-        perm[pos] = stable_partition(chunk[None, :], go_left[chunk][None, :],
+        perm[pos] = stable_partition(chunk[None, :], (self.XT[f_of, chunk] <= t_of)[None, :],
                                      sizes[nodes_split], n_left)[0]
         n_right = sizes[nodes_split] - n_left
         child_sizes = np.stack([n_left, n_right], axis=1).ravel()
         nxt = {
             "parent": np.repeat(ids[nodes_split], 2),
             "is_left": np.tile([True, False], n_split),
+            "depth": np.repeat(depth[nodes_split] + 1, 2),
             "pstart": np.stack([pstart, pstart + n_left], axis=1).ravel(),
             "size": child_sizes,
         }
@@ -302,6 +304,8 @@ class Grower:
         # provisional choice, and the impurity decrease of the chosen cuts
         node = np.arange(m)
         f = np.argmax(best, axis=0)
+        top = best[f, node]
+        tied = np.sum(best == top, axis=0) > 1
         valid = valid_f[f, node]
         i = p[f, node]
         cl = [(Cc[f, i] - Bc[f, node]).astype(np.float64) for Cc, Bc in C]
@@ -318,10 +322,49 @@ class Grower:
         return {
             "feature": f, "valid": valid, "threshold": thr[f, node], "n_left": i - seg + 1,
             "improvement": np.where(valid, improvement, -np.inf),
-            "per_feature": (best.T, const.T, thr.T),
+            "per_feature": (best.T, const.T, thr.T), "tied": tied & valid,
         }
 
     # -- scikit-learn's order of features ---------------------------------------------------
+
+    def grow_alternatives(self, max_size=64, max_rounds=8):
+        """Grow in advance, in one batch per round, the subtrees of every other cut of the
+        small nodes (at most ``max_size`` samples) where features tie for the best proxy.
+
+        The depth-first replay then grafts the one scikit-learn's order picks instead of
+        regrowing it on the spot (one small grow call each). Alternatives have ties of their
+        own: each round handles the nodes the previous one grew.
+        """
+        start = 0
+        for _ in range(max_rounds):
+            nodes = self.nodes
+            stop = self.n_nodes
+            tied = start + np.flatnonzero(nodes["tied"][start:stop]
+                                          & (nodes["size"][start:stop] <= max_size))
+            start = stop
+            subsets, depth, parent, keys = [], [], [], []
+            for v in tied:  # small nodes with ties only; one array operation each
+                start_v = nodes["pstart"][v]
+                samples = self.perms[nodes["call"][v]][start_v:start_v + nodes["size"][v]]
+                f, proxy, thr = nodes["feature"][v], nodes["proxy"][v], nodes["thr"][v]
+                J = np.flatnonzero(proxy == proxy[f])
+                cuts = self.XT[J[:, None], samples] <= thr[J, None]
+                differ = np.any(cuts != cuts[np.searchsorted(J, f)], axis=1)
+                for j, other in zip(J[differ], cuts[differ], strict=True):
+                    subsets += [samples[other], samples[~other]]
+                    depth += [nodes["depth"][v] + 1] * 2
+                    parent += [v, v]
+                    keys.append((v, j))
+            if not keys:
+                return
+            ids = self.grow(subsets, depth, parent)
+            for i, key in enumerate(keys):
+                self.alternatives[key] = (ids[2 * i], ids[2 * i + 1])
+
+    def _samples(self, v):
+        nodes = self.nodes
+        start = nodes["pstart"][v]
+        return self.perms[nodes["call"][v]][start:start + nodes["size"][v]]
 
     def replay_feature_order(self, seed, max_features):
         """Walk the tree depth-first, replaying scikit-learn's feature draws; fix the ties.
@@ -366,8 +409,11 @@ class Grower:
         thr = nodes["thr"][v]
         nodes["feature"][v] = best_f
         nodes["threshold"][v] = thr[best_f]
-        samples = self.perms[nodes["call"][v]][nodes["pstart"][v]:
-                                               nodes["pstart"][v] + nodes["size"][v]]
+        if (v, best_f) in self.alternatives:
+            left, right = self.alternatives[v, best_f]
+            nodes["left"][v], nodes["right"][v] = left, right
+            return
+        samples = self._samples(v)
         go_left = self.XT[best_f, samples] <= thr[best_f]
         if f >= 0 and np.array_equal(go_left, self.XT[f, samples] <= thr[f]):
             return  # the same cut of the node: only the label changes
