@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sklearn.datasets import load_breast_cancer, load_iris, load_wine, make_classification
 from sklearn.tree import DecisionTreeClassifier as SkTree
 
@@ -212,6 +214,33 @@ def test_larger_data_same_as_sklearn():
     X, y = make_classification(n_samples=4000, n_features=12, n_informative=6, n_classes=3,
                                random_state=0)
     ours, theirs = both(X, y, criterion="entropy", random_state=0)
+    assert_same_tree(ours, theirs, X)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.data())
+def test_same_tree_as_sklearn_property(data):
+    # small data with many tied values, constant columns, zero weights and every parameter
+    n, d, k = (data.draw(st.integers(2, 60)), data.draw(st.integers(1, 5)),
+               data.draw(st.integers(2, 4)))
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    X = rng.integers(0, data.draw(st.integers(1, 6)), size=(n, d)).astype(float)
+    X *= data.draw(st.sampled_from([1.0, 0.1, 1e-8, 1e6]))
+    y = rng.integers(0, k, n)
+    y[0] = (y[-1] + 1) % k  # at least two classes
+    params = {
+        "criterion": data.draw(st.sampled_from(["gini", "entropy"])),
+        "random_state": data.draw(st.integers(0, 5)),
+        "max_depth": data.draw(st.sampled_from([None, 1, 3])),
+        "min_samples_leaf": data.draw(st.integers(1, 3)),
+        "max_features": data.draw(st.sampled_from([None, 1, "sqrt"])),
+        "min_impurity_decrease": data.draw(st.sampled_from([0.0, 0.01])),
+        "ccp_alpha": data.draw(st.sampled_from([0.0, 0.0123])),
+    }
+    w = rng.integers(0, 4, n).astype(float) if data.draw(st.booleans()) else None
+    if w is not None:
+        w[0] = 1.0
+    ours, theirs = both(X, y, sample_weight=w, **params)
     assert_same_tree(ours, theirs, X)
 
 
