@@ -109,7 +109,7 @@ def cart_rows(sizes, repeat):
                 "scikit-learn (s)": t_sk, "ratio": t_c45 / t_sk, "same tree": "n/a",
                 "nodes": getattr(getattr(c45, "tree_", None), "node_count", ""),
             })
-        print(table(rows[-3:], list(rows[0])), flush=True)
+        print(table([r for r in rows if r["n"] == n], list(rows[0])), flush=True)
     return rows
 
 
@@ -127,13 +127,16 @@ def run_peer(which, n):
 
 
 def peer_rows(n):
+    """Each peer against mlkit's full tree, and chefboost also against the same depth limit."""
     X, y = data(n)
-    mine = [("CART (entropy)", fit_time(DecisionTreeClassifier(criterion="entropy"), X, y, 3))]
+    full = [("CART (entropy)", fit_time(DecisionTreeClassifier(criterion="entropy"), X, y, 3))]
     if C45Classifier is not None:
-        mine.append(("C4.5", fit_time(C45Classifier(), X, y, 3)))
+        full.append(("C4.5", fit_time(C45Classifier(), X, y, 3)))
+    depth5 = [("CART (entropy, max_depth=5)",
+               fit_time(DecisionTreeClassifier(criterion="entropy", max_depth=5), X, y, 3))]
     rows = []
-    for peer, label in (("id3", "decision-tree-id3 (ID3)"),
-                        ("chefboost", "chefboost C4.5 (depth <= 5)")):
+    for peer, label, mine in (("id3", "decision-tree-id3 (ID3)", full),
+                              ("chefboost", "chefboost C4.5 (depth <= 5)", full + depth5)):
         seconds = run_peer(peer, n)
         if seconds is None:
             continue

@@ -16,8 +16,9 @@ breadth-first builder cannot know that order while it grows, so it decides ties 
 (lowest feature index) and keeps, for every node it searched, the best proxy of every feature.
 A walk in depth-first order then replays scikit-learn's draws on those numbers: where the
 feature scikit-learn would choose differs, the split is relabelled when it cuts the node the
-same way, and the subtree is regrown
-otherwise. With continuous data the regrown subtrees are small and rare.
+same way, and the subtree is replaced otherwise -- by a subtree grown beforehand, in one batch
+with all the other alternatives of small tied nodes, or else (a large node) regrown on the
+spot. Ties that cut differently are rare on continuous data and confined to small nodes.
 """
 
 from __future__ import annotations
@@ -129,6 +130,11 @@ class Grower:
         return perm[order]
 
     def _grow_level(self, level, S, perm, call):
+        """Store the nodes of one level, split the open ones; return the next level and rows.
+
+        ``level`` holds the nodes' parents, sides, depths, sample counts and places in
+        ``perm``; ``S`` their samples, one row per feature, grouped by node and sorted.
+        """
         K, sizes = self.K, level["size"]
         m = len(sizes)
         ids = self.n_nodes + np.arange(m)
