@@ -333,9 +333,10 @@ class Grower:
 
     # -- scikit-learn's order of features ---------------------------------------------------
 
-    def grow_alternatives(self, max_size=64, max_rounds=8):
+    def grow_alternatives(self, max_size=64, max_cuts=8, max_rounds=8):
         """Grow in advance, in one batch per round, the subtrees of every other cut of the
-        small nodes (at most ``max_size`` samples) where features tie for the best proxy.
+        small nodes (at most ``max_size`` samples) where features tie for the best proxy
+        (with at most ``max_cuts`` different cuts: more, and one regrow is cheaper).
 
         The depth-first replay then grafts the one scikit-learn's order picks instead of
         regrowing it on the spot (one small grow call each). Alternatives have ties of their
@@ -356,6 +357,8 @@ class Grower:
                 J = np.flatnonzero(proxy == proxy[f])
                 cuts = self.XT[J[:, None], samples] <= thr[J, None]
                 differ = np.any(cuts != cuts[np.searchsorted(J, f)], axis=1)
+                if differ.sum() > max_cuts:
+                    continue
                 for j, other in zip(J[differ], cuts[differ], strict=True):
                     subsets += [samples[other], samples[~other]]
                     depth += [nodes["depth"][v] + 1] * 2
@@ -444,9 +447,13 @@ def _visit(rng, features, constant_features, n_known, max_features, proxy, const
     d = len(features)
     f_i, n_found, n_drawn, n_total, n_visited = d, 0, 0, n_known, 0
     best, best_f = -np.inf, -1
+    state = rng.state
     while f_i > n_total and (n_visited < max_features or n_visited <= n_found + n_drawn):
         n_visited += 1
-        f_j = rng.draw(n_drawn, f_i - n_found)
+        state ^= (state << 13) & 0xFFFFFFFF  # rng.draw, inlined (the hot loop of the replay)
+        state ^= state >> 17
+        state ^= (state << 5) & 0xFFFFFFFF
+        f_j = n_drawn + (state & 0x7FFFFFFF) % (f_i - n_found - n_drawn)
         if f_j < n_known:
             features[n_drawn], features[f_j] = features[f_j], features[n_drawn]
             n_drawn += 1
@@ -462,6 +469,7 @@ def _visit(rng, features, constant_features, n_known, max_features, proxy, const
         features[f_i], features[f_j] = features[f_j], features[f_i]
         if proxy[feat] > best:
             best, best_f = proxy[feat], feat
+    rng.state = state
     features[:n_known] = constant_features[:n_known]
     constant_features[n_known:n_total] = features[n_known:n_total]
     return best_f, n_total
