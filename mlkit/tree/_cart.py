@@ -299,11 +299,20 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
     every feature (values within 1e-7 count as equal; features are compared in float32, as
     scikit-learn does). The tree is grown breadth-first and vectorized over all nodes of a
     level, all features and all thresholds (``mlkit.tree._cart_split``); Python loops run
-    over levels, classes and features only. Ties between features are replayed in
-    scikit-learn's visiting order afterwards. Residual differences from scikit-learn come
-    from floating-point rounding only: near-ties decided by the last bit of a logarithm or of
-    a sum of non-integer sample weights. Missing values are not supported: NaN is an error.
-    Growth and prediction run on the host (NumPy); array-API inputs are moved there.
+    over levels, classes and features only. Afterwards a depth-first walk replays
+    scikit-learn's random order of visiting features (its xorshift draws), which decides
+    between equally good splits, and swaps in the subtrees of the cuts it prefers; node ids
+    are numbered depth-first, left child first, as scikit-learn's.
+
+    The result is scikit-learn's tree, node for node, for unit, integer or other exactly
+    summable sample weights. With weights whose sums round, scikit-learn's running sums can
+    leave an impurity of ~1e-16 in a pure node, which it goes on splitting, and ties between
+    small nodes' cuts are then decided by the last bit of sums taken in different orders: the
+    trees can differ below such nodes (training predictions still agree). Samples of weight
+    0 take no part, as in scikit-learn. Missing values are not supported: NaN is an error.
+    Growth and prediction run on the host (NumPy); array-API inputs are moved there. On
+    discrete data with many exactly tied features the replay of the feature order dominates
+    the fit time.
 
     References
     ----------
