@@ -107,7 +107,7 @@ def cart_rows(sizes, repeat):
             rows.append({
                 "n": n, "model": "C4.5 (pruned)", "mlkit (s)": t_c45,
                 "scikit-learn (s)": t_sk, "ratio": t_c45 / t_sk, "same tree": "n/a",
-                "nodes": getattr(getattr(c45, "tree_", None), "node_count", ""),
+                "nodes": len(c45._tree_nodes()),
             })
         print(table([r for r in rows if r["n"] == n], list(rows[0])), flush=True)
     return rows
