@@ -269,28 +269,25 @@ class Grower:
         idx = np.flatnonzero(keep)
         r, cols = np.divmod(idx, n_a)
         k = sid[cols]
+        segid = r * m + k  # the (feature, node) segment of each kept cut
         # class counts left of the kept cuts, from cumulative counts along the rows
-        C = []
-        for c in range(K - 1 if unit else K):
-            Cc, Bc = _cumsum_and_base(Y == c if unit else np.where(Y == c, W, 0.0), seg)
-            C.append((Cc, Bc))
-        left = [Cc.ravel()[idx] - Bc[r, k] for Cc, Bc in C]
-        w_left = n_left[cols].astype(np.float64) if unit else Cw.ravel()[idx] - Bw[r, k]
-        if unit:
-            lastc = w_left
-            for c in range(K - 1):
-                left[c] = left[c].astype(np.float64)
-                lastc = lastc - left[c]
-            left.append(lastc)
+        C = [_cumsum_and_base(Y == c if unit else np.where(Y == c, W, 0.0), seg)
+             for c in range(K - 1 if unit else K)]
+        left = [Cc.ravel()[idx] - Bc.ravel()[segid] for Cc, Bc in C]
+        if unit:  # integer counts, the last class by difference
+            nl = n_left[cols]
+            left = [a.astype(np.float64) for a in [*left, nl - sum(left)]]
+            w_left = nl.astype(np.float64)
+        else:
+            w_left = Cw.ravel()[idx] - Bw.ravel()[segid]
         w_right = wn[k] - w_left
-        right = [totals[k, c] - left[c] for c in range(K)]
+        right = [totals[:, c][k] - left[c] for c in range(K)]
         with np.errstate(all="ignore"):
             proxy = (-w_right * self.impurity(right, w_right)
                      - w_left * self.impurity(left, w_left))
         if not unit:  # a side of zero weight: 0/0, never chosen (NaN > best is false)
             proxy[np.isnan(proxy)] = -np.inf
         # the first best cut of every (feature, node)
-        segid = r * m + k
         n_seg = np.bincount(segid, minlength=d * m)
         nonempty = n_seg > 0
         seg_start = (np.cumsum(n_seg) - n_seg)[nonempty]
