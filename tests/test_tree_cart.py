@@ -210,6 +210,17 @@ def test_ccp_alpha_along_sklearns_pruning_path():
         np.testing.assert_allclose(total, ours_path.impurities[k], rtol=1e-9)
 
 
+def test_split_search_in_feature_blocks(monkeypatch):
+    # memory is bounded by searching a few features at a time: the tree must not change
+    import mlkit.tree._cart_split as split
+
+    monkeypatch.setattr(split, "BLOCK", 1000)  # 1 or 2 features per block on this data
+    X, y = load_breast_cancer(return_X_y=True)
+    w = np.random.default_rng(0).integers(1, 3, len(y)).astype(float)
+    ours, theirs = both(X, y, sample_weight=w, random_state=0, criterion="entropy")
+    assert_same_tree(ours, theirs, X)
+
+
 def test_larger_data_same_as_sklearn():
     X, y = make_classification(n_samples=4000, n_features=12, n_informative=6, n_classes=3,
                                random_state=0)

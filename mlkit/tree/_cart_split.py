@@ -27,6 +27,7 @@ import numpy as np
 
 FEATURE_TOL = np.float32(1e-7)  # values closer than this count as equal (scikit-learn's rule)
 EPSILON = float(np.finfo(np.float64).eps)
+BLOCK = 2**22  # elements per temporary array of the split search (32 MB of float64)
 _NO_NODE = -1
 
 
@@ -228,14 +229,45 @@ class Grower:
 
         Returns per node the provisional choice (the best feature, lowest index on ties), and
         per node and feature the best proxy improvement, the constant flag and the threshold,
-        for the depth-first replay of ties.
+        for the depth-first replay of ties. Features are searched in blocks small enough that
+        every temporary array stays near ``BLOCK`` elements, whatever the size of the data.
         """
+        d, n_a = S.shape
+        m = len(sizes)
+        step = max(1, min(d, BLOCK // max(n_a, 1)))
+        blocks = [self._search_block(self.XT[j:j + step], S[j:j + step], sizes, totals, wn)
+                  for j in range(0, d, step)]
+        best, valid_f, thr, const, n_left, w_left, left = (
+            np.concatenate(part, axis=-2) for part in zip(*blocks, strict=True))
+        # provisional choice, and the impurity decrease of the chosen cuts
+        node = np.arange(m)
+        f = np.argmax(best, axis=0)
+        top = best[f, node]
+        tied = np.sum(best == top, axis=0) > 1
+        valid = valid_f[f, node]
+        cl, wl = left[:, f, node], w_left[f, node]
+        wr = wn - wl
+        with np.errstate(all="ignore"):
+            imp_l = self.impurity(cl, wl)
+            imp_r = self.impurity(totals.T - cl, wr)
+            imp = self.impurity(totals.T, wn)
+            improvement = (wn / self.w_total) * (imp - wr / wn * imp_r - wl / wn * imp_l)
+        return {
+            "feature": f, "valid": valid, "threshold": thr[f, node], "n_left": n_left[f, node],
+            "improvement": np.where(valid, improvement, -np.inf),
+            "per_feature": (best.T, const.T, thr.T), "tied": tied & valid,
+        }
+
+    def _search_block(self, XT, S, sizes, totals, wn):
+        """The split search on some features' rows: per (feature, node) the best proxy, whether
+        it is valid, its threshold, the constant flag, and the left side's sample count,
+        weight and class counts."""
         d, n_a = S.shape
         m, K = len(sizes), self.K
         seg = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
         last_pos = seg + sizes - 1
         sid = np.repeat(np.arange(m), sizes)
-        V = np.take_along_axis(self.XT, S, axis=1)
+        V = np.take_along_axis(XT, S, axis=1)
         Y = self.y[S]
         n_left = np.arange(1, n_a + 1) - seg[sid]
         n_right = sizes[sid] - n_left
@@ -304,29 +336,17 @@ class Grower:
                + np.take_along_axis(V, p + 1, 1).astype(np.float64) / 2.0)
         thr = np.where(valid_f, thr, -2.0)
         const = V[:, last_pos] <= V[:, seg] + FEATURE_TOL
-        # provisional choice, and the impurity decrease of the chosen cuts
-        node = np.arange(m)
-        f = np.argmax(best, axis=0)
-        top = best[f, node]
-        tied = np.sum(best == top, axis=0) > 1
-        valid = valid_f[f, node]
-        i = p[f, node]
-        cl = [(Cc[f, i] - Bc[f, node]).astype(np.float64) for Cc, Bc in C]
-        wl = (i - seg + 1).astype(np.float64) if unit else Cw[f, i] - Bw[f, node]
+        # the chosen cut of every (feature, node): its left side
+        rows = np.arange(d)[:, None]
+        nl = p - seg + 1
+        cl = [Cc[rows, p] - Bc for Cc, Bc in C]
         if unit:
-            cl.append(wl - np.sum(cl, axis=0))
-        cl = np.stack(cl)
-        wr = wn - wl
-        with np.errstate(all="ignore"):
-            imp_l = self.impurity(cl, wl)
-            imp_r = self.impurity(totals.T - cl, wr)
-            imp = self.impurity(totals.T, wn)
-            improvement = (wn / self.w_total) * (imp - wr / wn * imp_r - wl / wn * imp_l)
-        return {
-            "feature": f, "valid": valid, "threshold": thr[f, node], "n_left": i - seg + 1,
-            "improvement": np.where(valid, improvement, -np.inf),
-            "per_feature": (best.T, const.T, thr.T), "tied": tied & valid,
-        }
+            cl.append(nl - sum(cl))
+            wl = nl.astype(np.float64)
+        else:
+            wl = Cw[rows, p] - Bw
+        cl = np.stack(cl).astype(np.float64)
+        return best, valid_f, thr, const, nl, wl, cl
 
     # -- scikit-learn's order of features ---------------------------------------------------
 
