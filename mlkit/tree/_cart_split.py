@@ -100,7 +100,7 @@ class Grower:
         with several roots they come in (left, right) pairs. Returns their node ids.
         """
         call = len(self.perms)
-        perm = np.concatenate(subsets)
+        perm = np.concatenate(subsets).astype(_index_type(self.XT.shape[1]))
         self.perms.append(perm)
         sizes = np.array([len(s) for s in subsets], dtype=np.intp)
         m = len(subsets)
@@ -447,6 +447,11 @@ class Grower:
                                 nodes["depth"][v] + 1, v)
         nodes = self.nodes
         nodes["left"][v], nodes["right"][v] = left, right
+
+
+def _index_type(n):
+    """int32 sample indices when they fit (half the memory traffic of int64)."""
+    return np.int32 if n < 2**31 else np.intp
 
 
 def _small_int(n):
