@@ -99,11 +99,15 @@ class Grower:
         The roots sit at ``depth`` below node ``parent`` (one value each, or one for all);
         with several roots they come in (left, right) pairs. Returns their node ids.
         """
-        call = len(self.perms)
-        perm = np.concatenate(subsets).astype(_index_type(self.XT.shape[1]))
-        self.perms.append(perm)
         sizes = np.array([len(s) for s in subsets], dtype=np.intp)
-        m = len(subsets)
+        return self._grow_flat(np.concatenate(subsets), sizes, depth, parent)
+
+    def _grow_flat(self, perm, sizes, depth, parent):
+        """``grow`` with the roots' samples given as one array cut into ``sizes``."""
+        call = len(self.perms)
+        perm = perm.astype(_index_type(self.XT.shape[1]))
+        self.perms.append(perm)
+        m = len(sizes)
         S = self._initial_rows(perm, sizes)
         level = {
             "parent": np.broadcast_to(np.asarray(parent, dtype=np.intp), (m,)).copy(),
@@ -363,28 +367,39 @@ class Grower:
         for _ in range(max_rounds):
             nodes = self.nodes
             stop = self.n_nodes
-            tied = start + np.flatnonzero(nodes["tied"][start:stop]
-                                          & (nodes["size"][start:stop] <= max_size))
+            v = start + np.flatnonzero(nodes["tied"][start:stop]
+                                       & (nodes["size"][start:stop] <= max_size))
             start = stop
-            subsets, depth, parent, keys = [], [], [], []
-            for v in tied:  # small nodes with ties only; one array operation each
-                start_v = nodes["pstart"][v]
-                samples = self.perms[nodes["call"][v]][start_v:start_v + nodes["size"][v]]
-                f, proxy, thr = nodes["feature"][v], nodes["proxy"][v], nodes["thr"][v]
-                J = np.flatnonzero(proxy == proxy[f])
-                cuts = self.XT[J[:, None], samples] <= thr[J, None]
-                differ = np.any(cuts != cuts[np.searchsorted(J, f)], axis=1)
-                if differ.sum() > max_cuts:
-                    continue
-                for j, other in zip(J[differ], cuts[differ], strict=True):
-                    subsets += [samples[other], samples[~other]]
-                    depth += [nodes["depth"][v] + 1] * 2
-                    parent += [v, v]
-                    keys.append((v, j))
-            if not keys:
+            if not len(v):
                 return
-            ids = self.grow(subsets, depth, parent)
-            for i, key in enumerate(keys):
+            # every (tied node, tied feature) pair, and the samples of its node
+            f, thr, size = nodes["feature"][v], nodes["thr"][v], nodes["size"][v]
+            proxy = nodes["proxy"][v]
+            pv, pj = np.nonzero(proxy == proxy[np.arange(len(v)), f][:, None])
+            offset = np.cumsum([0] + [len(p) for p in self.perms[:-1]])
+            first = offset[nodes["call"][v]] + nodes["pstart"][v]
+            psize = size[pv]
+            pair = np.repeat(np.arange(len(pv)), psize)
+            pstart = np.cumsum(psize) - psize
+            samples = np.concatenate(self.perms)[
+                np.repeat(first[pv] - pstart, psize) + np.arange(len(pair))]
+            cut = self.XT[pj[pair], samples] <= thr[pv, pj][pair]
+            own = self.XT[f[pv][pair], samples] <= thr[pv, f[pv]][pair]
+            differ = np.logical_or.reduceat(cut != own, pstart) if len(pair) else pstart > 0
+            chosen = differ & (np.bincount(pv, weights=differ, minlength=len(v))[pv] <= max_cuts)
+            if not chosen.any():
+                continue
+            # their children, (left, right) per chosen pair, grown side by side
+            rank = np.cumsum(chosen) - 1
+            in_chosen = chosen[pair]
+            child = 2 * rank[pair[in_chosen]] + ~cut[in_chosen]
+            order = np.argsort(child, kind="stable")
+            sizes = np.bincount(child, minlength=2 * rank[-1] + 2)
+            ids = self._grow_flat(samples[in_chosen][order], sizes,
+                                  np.repeat(nodes["depth"][v[pv[chosen]]] + 1, 2),
+                                  np.repeat(v[pv[chosen]], 2))
+            for i, key in enumerate(zip(v[pv[chosen]].tolist(), pj[chosen].tolist(),
+                                        strict=True)):
                 self.alternatives[key] = (ids[2 * i], ids[2 * i + 1])
 
     def _samples(self, v):
