@@ -402,11 +402,6 @@ class Grower:
                                         strict=True)):
                 self.alternatives[key] = (ids[2 * i], ids[2 * i + 1])
 
-    def _samples(self, v):
-        nodes = self.nodes
-        start = nodes["pstart"][v]
-        return self.perms[nodes["call"][v]][start:start + nodes["size"][v]]
-
     def replay_feature_order(self, seed, max_features):
         """Walk the tree depth-first, replaying scikit-learn's feature draws; fix the ties.
 
@@ -428,16 +423,17 @@ class Grower:
                                      nodes["proxy"][v].tolist(), nodes["const"][v].tolist())
             f = nodes["feature"][v]
             if best_f != f and f >= 0:  # (a leaf stays a leaf: other cuts are no better)
-                self._fix_tie(v, f, best_f)
-                nodes = self.nodes
+                if self._fix_tie(nodes, v, f, best_f):
+                    nodes = self.nodes  # a subtree was regrown: the storage may have moved
             if nodes["left"][v] >= 0:
                 stack.append((nodes["right"][v], n_total))
                 stack.append((nodes["left"][v], n_total))
         return np.array(order, dtype=np.intp)
 
-    def _fix_tie(self, v, f, best_f):
-        """Make node ``v`` split on ``best_f`` (scikit-learn's choice) instead of ``f``."""
-        nodes = self.nodes
+    def _fix_tie(self, nodes, v, f, best_f):
+        """Make node ``v`` split on ``best_f`` (scikit-learn's choice) instead of ``f``.
+
+        Returns True when a subtree was grown (new nodes stored)."""
         if best_f >= 0 and self.min_impurity_decrease > 0:
             # weighted impurity decrease, from the proxy -N_L I(L) - N_R I(R)
             gain = (nodes["wn"][v] * nodes["impurity"][v] + nodes["proxy"][v][best_f])
@@ -446,22 +442,24 @@ class Grower:
         if best_f < 0:  # no feature drawn has a (good enough) valid split: a leaf
             nodes["feature"][v], nodes["threshold"][v] = -2, -2.0
             nodes["left"][v] = nodes["right"][v] = _NO_NODE
-            return
+            return False
         thr = nodes["thr"][v]
         nodes["feature"][v] = best_f
         nodes["threshold"][v] = thr[best_f]
         if (v, best_f) in self.alternatives:
             left, right = self.alternatives[v, best_f]
             nodes["left"][v], nodes["right"][v] = left, right
-            return
-        samples = self._samples(v)
+            return False
+        start = nodes["pstart"][v]
+        samples = self.perms[nodes["call"][v]][start:start + nodes["size"][v]]
         go_left = self.XT[best_f, samples] <= thr[best_f]
         if f >= 0 and np.array_equal(go_left, self.XT[f, samples] <= thr[f]):
-            return  # the same cut of the node: only the label changes
+            return False  # the same cut of the node: only the label changes
         left, right = self.grow([samples[go_left], samples[~go_left]],
                                 nodes["depth"][v] + 1, v)
-        nodes = self.nodes
+        nodes = self.nodes  # the storage may have grown
         nodes["left"][v], nodes["right"][v] = left, right
+        return True
 
 
 def _index_type(n):
