@@ -182,36 +182,32 @@ class Tree:
         }
         return Tree(nodes, keep)
 
-    def apply(self, X32):
-        """Leaf id of every row of ``X32`` (float32 features), routed level by level."""
-        node = np.zeros(X32.shape[0], dtype=np.intp)
+    def _paths(self, X32):
+        """Route the rows of ``X32`` (float32) down the tree, level by level, following only
+        the rows still at an internal node. Yields (rows, nodes) reached at each depth."""
         rows = np.arange(X32.shape[0])
-        for _ in range(self.max_depth):
-            f = self.feature[node]
-            inner = f >= 0
-            go_left = X32[rows, np.maximum(f, 0)] <= self.threshold[node]
-            node = np.where(inner, np.where(go_left, self.children_left[node],
-                                            self.children_right[node]), node)
-        return node
+        node = np.zeros(len(rows), dtype=np.intp)
+        while len(rows):
+            yield rows, node
+            inner = self.children_left[node] != TREE_LEAF
+            rows, node = rows[inner], node[inner]
+            go_left = X32[rows, self.feature[node]] <= self.threshold[node]
+            node = np.where(go_left, self.children_left[node], self.children_right[node])
+
+    def apply(self, X32):
+        """Leaf id of every row of ``X32`` (float32 features)."""
+        leaf = np.empty(X32.shape[0], dtype=np.intp)
+        for rows, node in self._paths(X32):
+            leaf[rows] = node  # deeper levels overwrite: the last one is the leaf
+        return leaf
 
     def decision_path(self, X32):
         """CSR indicator (n_samples, node_count) of the nodes each row passes through."""
-        n = X32.shape[0]
-        node = np.zeros(n, dtype=np.intp)
-        rows = np.arange(n)
-        path = [node]
-        for _ in range(self.max_depth):
-            f = self.feature[node]
-            inner = f >= 0
-            go_left = X32[rows, np.maximum(f, 0)] <= self.threshold[node]
-            child = np.where(go_left, self.children_left[node], self.children_right[node])
-            path.append(np.where(inner, child, -1))
-            node = np.where(inner, child, node)
-        P = np.stack(path, axis=1)
-        valid = P >= 0
-        indptr = np.concatenate([[0], np.cumsum(valid.sum(axis=1))])
-        return sparse.csr_matrix((np.ones(int(indptr[-1]), dtype=np.int64), P[valid], indptr),
-                                 shape=(n, self.node_count))
+        rows, nodes = (np.concatenate(a) for a in zip(*self._paths(X32), strict=True))
+        order = np.argsort(rows, kind="stable")  # by row; along a path ids increase
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=X32.shape[0]))])
+        return sparse.csr_matrix((np.ones(len(rows), dtype=np.int64), nodes[order], indptr),
+                                 shape=(X32.shape[0], self.node_count))
 
 
 # ---------------------------------------------------------------------------------------------
