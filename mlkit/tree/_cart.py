@@ -112,13 +112,24 @@ class Tree:
         self.max_depth = int(self.depth.max())
         self.n_leaves = int(leaf.sum())
 
-    def subtree_sizes(self):
-        """Number of nodes in the subtree of every node (its ids are ``[t, t + size)``)."""
+    def preorder(self):
+        """Depth-first (pre-)order of the nodes, left first: ``(order, place, size)`` with
+        ``order[place[t]:place[t] + size[t]]`` the subtree of node ``t``. (Node ids already
+        are that order unless the tree was grown best-first.)"""
         size = np.ones(self.node_count, dtype=np.intp)
+        inner = self.children_left != TREE_LEAF
         for depth in range(self.max_depth - 1, -1, -1):
-            t = np.flatnonzero((self.depth == depth) & (self.children_left != TREE_LEAF))
+            t = np.flatnonzero((self.depth == depth) & inner)
             size[t] += size[self.children_left[t]] + size[self.children_right[t]]
-        return size
+        place = np.zeros(self.node_count, dtype=np.intp)
+        for depth in range(self.max_depth):
+            t = np.flatnonzero((self.depth == depth) & inner)
+            left, right = self.children_left[t], self.children_right[t]
+            place[left] = place[t] + 1
+            place[right] = place[t] + 1 + size[left]
+        order = np.empty_like(place)
+        order[place] = np.arange(self.node_count)
+        return order, place, size
 
     def weakest_links(self, w_total, alpha=np.inf):
         """Minimal cost-complexity pruning (Breiman et al. 1984, §3.3), one weakest link at a
@@ -137,7 +148,7 @@ class Tree:
             t = np.flatnonzero((self.depth == depth) & ~leaf)
             r_branch[t] = r_branch[self.children_left[t]] + r_branch[self.children_right[t]]
             n_leaves[t] = n_leaves[self.children_left[t]] + n_leaves[self.children_right[t]]
-        size = self.subtree_sizes()
+        order, place, size = self.preorder()
         candidate = ~leaf
         pruned = np.zeros(self.node_count, dtype=bool)
         alphas, costs = [0.0], [float(r_branch[0])]
@@ -147,9 +158,10 @@ class Tree:
                 t = int(np.argmin(g))
                 if g[t] > alpha:
                     break
-                candidate[t:t + size[t]] = False
+                subtree = order[place[t]:place[t] + size[t]]
+                candidate[subtree] = False
+                pruned[subtree] = False
                 pruned[t] = True
-                pruned[t + 1:t + size[t]] = False
                 fewer, gain = n_leaves[t] - 1, r_node[t] - r_branch[t]
                 n_leaves[t], r_branch[t] = 1, r_node[t]
                 a = self.parent[t]
@@ -166,12 +178,12 @@ class Tree:
         _, _, pruned = self.weakest_links(w_total, alpha)
         if not pruned.any():
             return self
-        size = self.subtree_sizes()
-        gone = np.zeros(self.node_count + 1, dtype=np.intp)  # +1/-1 marks over id ranges
+        order, place, size = self.preorder()
+        gone = np.zeros(self.node_count + 1, dtype=np.intp)  # +1/-1 marks over preorder
         t = np.flatnonzero(pruned)
-        np.add.at(gone, t + 1, 1)
-        np.add.at(gone, t + size[t], -1)
-        keep = np.flatnonzero(np.cumsum(gone)[:-1] == 0)
+        np.add.at(gone, place[t] + 1, 1)
+        np.add.at(gone, place[t] + size[t], -1)
+        keep = order[np.cumsum(gone)[:-1] == 0]  # renumbered depth-first, as scikit-learn
         nodes = {
             "left": np.where(pruned, TREE_LEAF, self.children_left),
             "right": np.where(pruned, TREE_LEAF, self.children_right),
