@@ -148,6 +148,28 @@ def test_same_tree_as_sklearn_with_parameters(params):
     assert_same_tree(ours, theirs, X)
 
 
+@pytest.mark.parametrize("name", list(LOADERS))
+@pytest.mark.parametrize("max_leaf_nodes", [2, 5, 12, 1000])
+def test_best_first_same_tree_as_sklearn(name, max_leaf_nodes):
+    # best-first growth: node ids in creation order, the frontier as a C++ max-heap
+    X, y = LOADERS[name](return_X_y=True)
+    ours, theirs = both(X, y, random_state=0, max_leaf_nodes=max_leaf_nodes)
+    assert_same_tree(ours, theirs, X)
+    assert ours.get_n_leaves() <= max_leaf_nodes
+
+
+@pytest.mark.parametrize("params", [
+    {"max_leaf_nodes": 40},
+    {"max_leaf_nodes": 150, "criterion": "entropy"},
+    {"max_leaf_nodes": 60, "max_features": 2, "min_samples_leaf": 2},
+    {"max_leaf_nodes": 30, "ccp_alpha": 0.004},
+])
+def test_best_first_on_random_data(params):
+    X, y = random_data(300, 5, 3, 12)
+    ours, theirs = both(X, y, random_state=4, **params)
+    assert_same_tree(ours, theirs, X)
+
+
 def test_same_tree_with_integer_sample_weights():
     X, y = random_data(400, 6, 3, 8)
     w = np.random.default_rng(8).integers(0, 4, 400).astype(float)  # zeros drop samples
@@ -247,6 +269,7 @@ def test_same_tree_as_sklearn_property(data):
         "max_features": data.draw(st.sampled_from([None, 1, "sqrt"])),
         "min_impurity_decrease": data.draw(st.sampled_from([0.0, 0.01])),
         "ccp_alpha": data.draw(st.sampled_from([0.0, 0.0123])),
+        "max_leaf_nodes": data.draw(st.sampled_from([None, None, 2, 6])),
     }
     w = rng.integers(0, 4, n).astype(float) if data.draw(st.booleans()) else None
     if w is not None:

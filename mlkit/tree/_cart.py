@@ -174,10 +174,9 @@ class Tree:
         return np.array(alphas), np.array(costs), pruned
 
     def prune(self, alpha, w_total):
-        """The subtree left by weakest-link pruning at complexity ``alpha``."""
+        """The subtree left by weakest-link pruning at complexity ``alpha``, numbered
+        depth-first (scikit-learn rebuilds a pruned tree that way, even when nothing is cut)."""
         _, _, pruned = self.weakest_links(w_total, alpha)
-        if not pruned.any():
-            return self
         order, place, size = self.preorder()
         gone = np.zeros(self.node_count + 1, dtype=np.intp)  # +1/-1 marks over preorder
         t = np.flatnonzero(pruned)
@@ -269,6 +268,10 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
     random_state : int, RandomState instance or None, default=None
         Seeds the order in which features are visited, which decides ties between equally
         good splits (and the draw of ``max_features``).
+    max_leaf_nodes : int or None, default=None
+        Grow best-first (the split with the largest impurity decrease first) up to this many
+        leaves; node ids are then in order of creation, as scikit-learn's. None: unlimited,
+        ids depth-first.
     min_impurity_decrease : float, default=0.0
         A node is split only if the weighted impurity decrease
         ``N_t / N * (I(t) - N_L / N_t * I(L) - N_R / N_t * I(R))`` is at least this.
@@ -354,6 +357,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         "random_state": ["random_state"],
         "min_impurity_decrease": [Interval(numbers.Real, 0.0, None, closed="left")],
         "class_weight": [dict, list, StrOptions({"balanced"}), None],
+        "max_leaf_nodes": [Interval(numbers.Integral, 2, None, closed="left"), None],
         "ccp_alpha": [Interval(numbers.Real, 0.0, None, closed="left")],
     }
     _capabilities = Capabilities(
@@ -364,8 +368,8 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, *, criterion="gini", max_depth=None, min_samples_split=2,
                  min_samples_leaf=1, min_weight_fraction_leaf=0.0, max_features=None,
-                 random_state=None, min_impurity_decrease=0.0, class_weight=None,
-                 ccp_alpha=0.0):
+                 random_state=None, max_leaf_nodes=None, min_impurity_decrease=0.0,
+                 class_weight=None, ccp_alpha=0.0):
         self.criterion = criterion
         self.max_depth = max_depth
         self.min_samples_split = min_samples_split
@@ -373,6 +377,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         self.min_weight_fraction_leaf = min_weight_fraction_leaf
         self.max_features = max_features
         self.random_state = random_state
+        self.max_leaf_nodes = max_leaf_nodes
         self.min_impurity_decrease = min_impurity_decrease
         self.class_weight = class_weight
         self.ccp_alpha = ccp_alpha
@@ -423,7 +428,10 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         grower.grow([np.flatnonzero(w != 0)], 0, TREE_LEAF)  # weightless samples play no part
         if self.max_features_ == d:
             grower.grow_alternatives()
-        order = grower.replay_feature_order(seed, self.max_features_)
+        if self.max_leaf_nodes is None:
+            order = grower.replay_feature_order(seed, self.max_features_)
+        else:
+            order = grower.best_first(seed, self.max_features_, self.max_leaf_nodes)
         tree = Tree(grower.nodes, order)
         self._w_total = w_total
         if self.ccp_alpha > 0:

@@ -430,6 +430,54 @@ class Grower:
                 stack.append((nodes["left"][v], n_total))
         return np.array(order, dtype=np.intp)
 
+    def best_first(self, seed, max_features, max_leaf_nodes):
+        """Keep the part of the grown tree scikit-learn's best-first builder makes with at
+        most ``max_leaf_nodes`` leaves; returns the kept node ids in its creation order.
+
+        Nodes are created in pairs as their parent is expanded, each drawing its feature
+        order right then (from the same xorshift stream, no constant features carried over);
+        the frontier node with the largest impurity decrease is expanded next.
+        """
+        d = self.XT.shape[0]
+        rng = XorShift32(seed)
+        features, constant_features = list(range(d)), [0] * d
+        created = []
+
+        def create(v):
+            created.append(v)
+            nodes = self.nodes
+            if nodes["searched"][v]:
+                best_f, _ = _visit(rng, features, constant_features, 0, max_features,
+                                   nodes["proxy"][v].tolist(), nodes["const"][v].tolist())
+                f = nodes["feature"][v]
+                if best_f != f and f >= 0 and self._fix_tie(nodes, v, f, best_f):
+                    nodes = self.nodes
+            left, right = nodes["left"][v], nodes["right"][v]
+            if left < 0:
+                return (0.0, v, True)
+            wn, wl, wr = nodes["wn"][v], nodes["wn"][left], nodes["wn"][right]
+            gain = (wn / self.w_total) * (nodes["impurity"][v] - wr / wn * nodes["impurity"][right]
+                                          - wl / wn * nodes["impurity"][left])
+            return (gain, v, False)
+
+        frontier = _Frontier()
+        frontier.push(create(0))
+        splits_left = max_leaf_nodes - 1
+        while len(frontier):
+            _, v, is_leaf = frontier.pop()
+            if is_leaf or splits_left <= 0:
+                nodes = self.nodes
+                nodes["left"][v] = nodes["right"][v] = _NO_NODE
+                nodes["feature"][v], nodes["threshold"][v] = -2, -2.0
+                continue
+            splits_left -= 1
+            nodes = self.nodes
+            left, right = nodes["left"][v], nodes["right"][v]
+            records = [create(left), create(right)]
+            for record in records:
+                frontier.push(record)
+        return np.array(created, dtype=np.intp)
+
     def _fix_tie(self, nodes, v, f, best_f):
         """Make node ``v`` split on ``best_f`` (scikit-learn's choice) instead of ``f``.
 
@@ -460,6 +508,51 @@ class Grower:
         nodes = self.nodes  # the storage may have grown
         nodes["left"][v], nodes["right"][v] = left, right
         return True
+
+
+class _Frontier:
+    """The priority queue of scikit-learn's best-first builder, tie for tie: a binary max-heap
+    on the improvement kept as C++'s ``std::push_heap``/``std::pop_heap`` keep it (the
+    libstdc++ algorithms: sift up; on a pop, move the hole to a leaf, then sift up)."""
+
+    def __init__(self):
+        self.heap = []  # (improvement, node, is_leaf)
+
+    def __len__(self):
+        return len(self.heap)
+
+    def _sift_up(self, hole, top, value):
+        heap = self.heap
+        parent = (hole - 1) // 2
+        while hole > top and heap[parent][0] < value[0]:
+            heap[hole] = heap[parent]
+            hole = parent
+            parent = (hole - 1) // 2
+        heap[hole] = value
+
+    def push(self, record):
+        self.heap.append(record)
+        self._sift_up(len(self.heap) - 1, 0, record)
+
+    def pop(self):
+        heap = self.heap
+        n = len(heap) - 1  # the heap [0, n) once the last slot holds the popped top
+        if n == 0:
+            return heap.pop()
+        value, heap[n] = heap[n], heap[0]
+        hole = child = 0
+        while child < (n - 1) // 2:
+            child = 2 * (child + 1)
+            if heap[child][0] < heap[child - 1][0]:
+                child -= 1
+            heap[hole] = heap[child]
+            hole = child
+        if n % 2 == 0 and child == (n - 2) // 2:
+            child = 2 * (child + 1)
+            heap[hole] = heap[child - 1]
+            hole = child - 1
+        self._sift_up(hole, 0, value)
+        return heap.pop()
 
 
 def _index_type(n):
