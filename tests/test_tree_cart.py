@@ -12,7 +12,7 @@ from sklearn.tree import DecisionTreeClassifier as SkTree
 from mlkit._validation import InvalidParameterError
 from mlkit.tree import DecisionTreeClassifier
 from mlkit.tree._cart import entropy, gini
-from mlkit.tree._cart_split import XorShift32
+from mlkit.tree._cart_order import XorShift32
 
 LOADERS = {"iris": load_iris, "wine": load_wine, "breast_cancer": load_breast_cancer}
 
