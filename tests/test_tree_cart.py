@@ -113,6 +113,14 @@ def test_same_tree_as_sklearn_on_random_data(n, d, k, seed, criterion):
     assert_same_tree(ours, theirs, X)
 
 
+def test_many_classes():
+    # nearly every small node is tied between features: the alternatives stay within budget
+    X, y = random_data(600, 6, 30, 13)
+    for criterion in ("gini", "entropy"):
+        ours, theirs = both(X, y, criterion=criterion, random_state=2)
+        assert_same_tree(ours, theirs, X)
+
+
 def test_same_tree_with_repeated_values():
     rng = np.random.default_rng(3)
     X = rng.integers(0, 4, size=(400, 6)).astype(float)

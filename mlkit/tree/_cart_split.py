@@ -221,7 +221,7 @@ class Grower:
         """
         d, n_a = S.shape
         m = len(sizes)
-        step = max(1, min(d, BLOCK // max(n_a, 1)))
+        step = max(1, min(d, BLOCK // max(n_a * (self.K + 4), 1)))  # ~K + 4 arrays per block
         blocks = [self._search_block(self.XT[j:j + step], S[j:j + step], sizes, totals, wn)
                   for j in range(0, d, step)]
         best, valid_f, thr, const, n_left, w_left, left = (
@@ -337,15 +337,18 @@ class Grower:
 
     # -- scikit-learn's order of features ---------------------------------------------------
 
-    def grow_alternatives(self, max_size=64, max_cuts=8, max_rounds=8):
+    def grow_alternatives(self, max_size=64, max_cuts=8, max_rounds=8, budget=None):
         """Grow in advance, in one batch per round, the subtrees of every other cut of the
         small nodes (at most ``max_size`` samples) where features tie for the best proxy
         (with at most ``max_cuts`` different cuts: more, and one regrow is cheaper).
 
         The depth-first replay then grafts the one scikit-learn's order picks instead of
         regrowing it on the spot (one small grow call each). Alternatives have ties of their
-        own: each round handles the nodes the previous one grew.
+        own: each round handles the nodes the previous one grew, until ``budget`` samples
+        (default: 4 times as many as the tree was grown on) have gone into alternatives -- with many
+        classes nearly every small node is tied, and alternatives would multiply.
         """
+        budget = 4 * len(self.perms[0]) if budget is None else budget
         start = 0
         for _ in range(max_rounds):
             nodes = self.nodes
@@ -370,8 +373,10 @@ class Grower:
             own = self.XT[f[pv][pair], samples] <= thr[pv, f[pv]][pair]
             differ = np.logical_or.reduceat(cut != own, pstart) if len(pair) else pstart > 0
             chosen = differ & (np.bincount(pv, weights=differ, minlength=len(v))[pv] <= max_cuts)
+            chosen &= np.cumsum(np.where(chosen, psize, 0)) <= budget
             if not chosen.any():
-                continue
+                return
+            budget -= int(psize[chosen].sum())
             # their children, (left, right) per chosen pair, grown side by side
             rank = np.cumsum(chosen) - 1
             in_chosen = chosen[pair]
