@@ -45,27 +45,30 @@ TREE_UNDEFINED = -2
 # ---------------------------------------------------------------------------------------------
 
 
-def gini(counts, total):
-    """Gini impurity ``1 - sum_c (n_c / n)**2`` of class counts ``counts[c]`` summing to
-    ``total`` (the squares are summed class by class, in class order)."""
-    sq = counts[0] * counts[0]
-    for c in range(1, len(counts)):
-        sq = sq + counts[c] * counts[c]
+def gini(counts, total, exact=False):
+    """Gini impurity ``1 - sum_c (n_c / n)**2`` of class counts ``counts[c]`` (classes on
+    axis 0) summing to ``total``. The squares are added class by class, in class order, as
+    scikit-learn does -- or in any order when ``exact`` (integer counts: exact sums)."""
+    squares = np.asarray(counts) ** 2
+    sq = squares.sum(axis=0) if exact else _sum_in_class_order(squares)
     return 1.0 - sq / (total * total)
 
 
-def entropy(counts, total):
-    """Shannon entropy in bits ``-sum_c p_c log2 p_c``, ``p_c = n_c / n`` (0 log 0 = 0)."""
-    h = 0.0
-    for c in range(len(counts)):
-        p = np.divide(counts[c], total)
-        # p * log(max(p, tiny)) is -0.0 where p = 0, which leaves h unchanged
-        t = np.maximum(p, _TINY)
-        np.log(t, out=t)
-        np.divide(t, _LN2, out=t)
-        np.multiply(p, t, out=t)
-        h = np.subtract(h, t, out=t if c else None)
-    return h
+def entropy(counts, total, exact=False):
+    """Shannon entropy in bits ``-sum_c p_c log2 p_c``, ``p_c = n_c / n`` (0 log 0 = 0), the
+    terms added in class order (``exact`` is accepted for symmetry with ``gini``)."""
+    p = np.asarray(counts) / total
+    # p * log(max(p, tiny)) is -0.0 where p = 0, which leaves the sum unchanged
+    terms = p * (np.log(np.maximum(p, _TINY)) / _LN2)
+    return -_sum_in_class_order(terms)
+
+
+def _sum_in_class_order(a):
+    """``a[0] + a[1] + ...`` left to right (rounding as scikit-learn's loop over classes)."""
+    total = a[0]
+    for c in range(1, len(a)):
+        total = total + a[c]
+    return total
 
 
 CRITERIA = {"gini": gini, "entropy": entropy, "log_loss": entropy}

@@ -132,7 +132,7 @@ class Grower:
                              minlength=m * K).reshape(m, K)
         wn = counts.sum(axis=1) if self.unit_weights else np.bincount(
             sid, weights=self.w[first], minlength=m)
-        impurity = self.impurity(counts.T, wn)
+        impurity = self.impurity(counts.T, wn, exact=self.unit_weights)
         depth = level["depth"]
         is_open = ~((depth >= self.max_depth) | (sizes < self.min_samples_split)
                     | (sizes < 2 * self.min_samples_leaf) | (wn < 2 * self.min_weight_leaf)
@@ -235,9 +235,10 @@ class Grower:
         cl, wl = left[:, f, node], w_left[f, node]
         wr = wn - wl
         with np.errstate(all="ignore"):
-            imp_l = self.impurity(cl, wl)
-            imp_r = self.impurity(totals.T - cl, wr)
-            imp = self.impurity(totals.T, wn)
+            exact = self.unit_weights
+            imp_l = self.impurity(cl, wl, exact=exact)
+            imp_r = self.impurity(totals.T - cl, wr, exact=exact)
+            imp = self.impurity(totals.T, wn, exact=exact)
             improvement = (wn / self.w_total) * (imp - wr / wn * imp_r - wl / wn * imp_l)
         return {
             "feature": f, "valid": valid, "threshold": thr[f, node], "n_left": n_left[f, node],
@@ -289,21 +290,27 @@ class Grower:
         r, cols = np.divmod(idx, n_a)
         k = sid[cols]
         segid = r * m + k  # the (feature, node) segment of each kept cut
-        # class counts left of the kept cuts, from cumulative counts along the rows
-        C = [_cumsum_and_base(Y == c if unit else np.where(Y == c, W, 0.0), seg)
-             for c in range(K - 1 if unit else K)]
-        left = [Cc.ravel()[idx] - Bc.ravel()[segid] for Cc, Bc in C]
-        if unit:  # integer counts, the last class by difference
+        # class counts left of the kept cuts, from cumulative counts along the rows (one
+        # cumulative sum over a one-hot class axis; with unit weights the last class is the
+        # difference, and all counts are exact integers)
+        n_cls = K - 1 if unit else K
+        onehot = Y[..., None] == np.arange(n_cls)
+        C3 = np.cumsum(onehot if unit else np.where(onehot, W[..., None], 0.0), axis=1,
+                       dtype=np.int32 if unit else None)
+        B3 = np.zeros((d, m, n_cls), dtype=C3.dtype)
+        B3[:, 1:] = C3[:, seg[1:] - 1]
+        left = (C3.reshape(-1, n_cls)[idx] - B3.reshape(-1, n_cls)[segid]).T
+        if unit:
             nl = n_left[cols]
-            left = [a.astype(np.float64) for a in [*left, nl - sum(left)]]
+            left = np.concatenate([left, (nl - left.sum(axis=0))[None]]).astype(np.float64)
             w_left = nl.astype(np.float64)
         else:
             w_left = Cw.ravel()[idx] - Bw.ravel()[segid]
         w_right = wn[k] - w_left
-        right = [totals[:, c][k] - left[c] for c in range(K)]
+        right = totals.T[:, k] - left
         with np.errstate(all="ignore"):
-            proxy = (-w_right * self.impurity(right, w_right)
-                     - w_left * self.impurity(left, w_left))
+            proxy = (-w_right * self.impurity(right, w_right, exact=unit)
+                     - w_left * self.impurity(left, w_left, exact=unit))
         if not unit:  # a side of zero weight: 0/0, never chosen (NaN > best is false)
             proxy[np.isnan(proxy)] = -np.inf
         # the first best cut of every (feature, node)
@@ -326,13 +333,13 @@ class Grower:
         # the chosen cut of every (feature, node): its left side
         rows = np.arange(d)[:, None]
         nl = p - seg + 1
-        cl = [Cc[rows, p] - Bc for Cc, Bc in C]
+        cl = np.moveaxis(C3[rows, p] - B3, -1, 0)  # (classes, features, nodes)
         if unit:
-            cl.append(nl - sum(cl))
+            cl = np.concatenate([cl, (nl - cl.sum(axis=0))[None]])
             wl = nl.astype(np.float64)
         else:
             wl = Cw[rows, p] - Bw
-        cl = np.stack(cl).astype(np.float64)
+        cl = cl.astype(np.float64)
         return best, valid_f, thr, const, nl, wl, cl
 
     # -- scikit-learn's order of features ---------------------------------------------------
