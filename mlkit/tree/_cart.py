@@ -50,7 +50,7 @@ def gini(counts, total, exact=False):
     axis 0) summing to ``total``. The squares are added class by class, in class order, as
     scikit-learn does -- or in any order when ``exact`` (integer counts: exact sums)."""
     squares = np.asarray(counts) ** 2
-    sq = squares.sum(axis=0) if exact else _sum_in_class_order(squares)
+    sq = squares.sum(axis=0) if exact and len(squares) > 8 else _sum_in_class_order(squares)
     return 1.0 - sq / (total * total)
 
 

@@ -294,20 +294,24 @@ class Grower:
         # cumulative sum over a one-hot class axis; with unit weights the last class is the
         # difference, and all counts are exact integers)
         n_cls = K - 1 if unit else K
-        onehot = Y[..., None] == np.arange(n_cls)
-        C3 = np.cumsum(onehot if unit else np.where(onehot, W[..., None], 0.0), axis=1,
+        onehot = Y[None] == np.arange(n_cls)[:, None, None]  # (classes, features, positions)
+        C3 = np.cumsum(onehot if unit else np.where(onehot, W[None], 0.0), axis=2,
                        dtype=np.int32 if unit else None)
-        B3 = np.zeros((d, m, n_cls), dtype=C3.dtype)
-        B3[:, 1:] = C3[:, seg[1:] - 1]
-        left = (C3.reshape(-1, n_cls)[idx] - B3.reshape(-1, n_cls)[segid]).T
+        B3 = np.zeros((n_cls, d, m), dtype=C3.dtype)
+        B3[:, :, 1:] = C3[:, :, seg[1:] - 1]
+        left = (np.take(C3.reshape(n_cls, -1), idx, axis=1)
+                - np.take(B3.reshape(n_cls, -1), segid, axis=1))
         if unit:
             nl = n_left[cols]
-            left = np.concatenate([left, (nl - left.sum(axis=0))[None]]).astype(np.float64)
+            counts = np.empty((K, len(idx)))
+            counts[:-1] = left
+            counts[-1] = nl - _sum_classes(left)
+            left = counts
             w_left = nl.astype(np.float64)
         else:
             w_left = Cw.ravel()[idx] - Bw.ravel()[segid]
         w_right = wn[k] - w_left
-        right = totals.T[:, k] - left
+        right = np.take(totals.T, k, axis=1) - left
         with np.errstate(all="ignore"):
             proxy = (-w_right * self.impurity(right, w_right, exact=unit)
                      - w_left * self.impurity(left, w_left, exact=unit))
@@ -333,9 +337,9 @@ class Grower:
         # the chosen cut of every (feature, node): its left side
         rows = np.arange(d)[:, None]
         nl = p - seg + 1
-        cl = np.moveaxis(C3[rows, p] - B3, -1, 0)  # (classes, features, nodes)
+        cl = C3[:, rows, p] - B3  # (classes, features, nodes)
         if unit:
-            cl = np.concatenate([cl, (nl - cl.sum(axis=0))[None]])
+            cl = np.concatenate([cl, (nl - _sum_classes(cl))[None]])
             wl = nl.astype(np.float64)
         else:
             wl = Cw[rows, p] - Bw
@@ -503,6 +507,17 @@ class Grower:
         nodes = self.nodes  # the storage may have grown
         nodes["left"][v], nodes["right"][v] = left, right
         return True
+
+
+def _sum_classes(a):
+    """Integer counts summed over the class axis (0): row by row when there are few rows,
+    which is faster than a reduction over a short leading axis."""
+    if len(a) > 8:
+        return a.sum(axis=0)
+    total = a[0]
+    for row in a[1:]:
+        total = total + row
+    return total
 
 
 def _index_type(n):
