@@ -1,0 +1,548 @@
+"""CART (Breiman et al. 1984): binary decision trees grown level by level, scikit-learn's twin.
+
+``DecisionTreeClassifier`` grows the same tree as scikit-learn's estimator of that name on
+continuous data: the same candidate thresholds (midpoints between consecutive distinct float32
+values), the same impurity arithmetic, the same stopping rules, the same order of visiting
+features under a ``random_state`` (so the same choice among tied splits), the same node
+numbering, and minimal cost-complexity pruning. The growth itself is vectorized: see
+``_cart_split``.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import array_api_compat as aac
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils import check_random_state
+from sklearn.utils.class_weight import compute_sample_weight
+
+from .._discovery import Capabilities
+from .._validation import (
+    Interval,
+    StrOptions,
+    check_is_fitted,
+    check_sample_weight,
+    encode_labels,
+    validate_data,
+    validate_params,
+)
+from ._cart_split import Grower
+
+__all__ = ["DecisionTreeClassifier", "entropy", "gini"]
+
+_RAND_R_MAX = 2**31 - 1
+_LN2 = float(np.log(2.0))
+_TINY = float(np.finfo(np.float64).tiny)
+TREE_LEAF = -1
+TREE_UNDEFINED = -2
+
+
+# ---------------------------------------------------------------------------------------------
+# Impurity of class counts (classes on axis 0; any shape after it)
+# ---------------------------------------------------------------------------------------------
+
+
+def gini(counts, total, exact=False):
+    """Gini impurity ``1 - sum_c (n_c / n)**2`` of class counts ``counts[c]`` (classes on
+    axis 0) summing to ``total``. The squares are added class by class, in class order, as
+    scikit-learn does -- or in any order when ``exact`` (integer counts: exact sums)."""
+    squares = np.asarray(counts) ** 2
+    sq = squares.sum(axis=0) if exact and len(squares) > 8 else _sum_in_class_order(squares)
+    return 1.0 - sq / (total * total)
+
+
+def entropy(counts, total, exact=False):
+    """Shannon entropy in bits ``-sum_c p_c log2 p_c``, ``p_c = n_c / n`` (0 log 0 = 0), the
+    terms added in class order (``exact`` is accepted for symmetry with ``gini``)."""
+    p = np.asarray(counts) / total
+    # p * log(max(p, tiny)) is -0.0 where p = 0, which leaves the sum unchanged
+    terms = p * (np.log(np.maximum(p, _TINY)) / _LN2)
+    return -_sum_in_class_order(terms)
+
+
+def _sum_in_class_order(a):
+    """``a[0] + a[1] + ...`` left to right (rounding as scikit-learn's loop over classes)."""
+    total = a[0]
+    for c in range(1, len(a)):
+        total = total + a[c]
+    return total
+
+
+CRITERIA = {"gini": gini, "entropy": entropy, "log_loss": entropy}
+
+
+# ---------------------------------------------------------------------------------------------
+# The fitted tree (the same arrays as scikit-learn's ``tree_``)
+# ---------------------------------------------------------------------------------------------
+
+
+class Tree:
+    """A fitted binary tree as flat arrays over node ids (root 0, depth-first, left first).
+
+    ``children_left``/``children_right`` (-1 at leaves), ``feature`` and ``threshold`` (-2 at
+    leaves; a sample goes left when ``x[feature] <= threshold``), ``impurity``,
+    ``n_node_samples``, ``weighted_n_node_samples``, ``value`` (weighted class fractions,
+    shape ``(node_count, 1, n_classes)``), ``class_counts`` (weighted class counts),
+    ``node_count``, ``max_depth``, ``n_leaves``, ``depth`` and ``parent``.
+    """
+
+    def __init__(self, nodes, order):
+        new = np.full(len(nodes["parent"]), TREE_LEAF, dtype=np.intp)
+        new[order] = np.arange(len(order))
+        remap = np.append(new, TREE_LEAF)  # index -1 maps to -1
+        self.children_left = remap[nodes["left"][order]]
+        self.children_right = remap[nodes["right"][order]]
+        self.parent = remap[nodes["parent"][order]]
+        self.feature = nodes["feature"][order]
+        self.threshold = nodes["threshold"][order]
+        self.impurity = nodes["impurity"][order]
+        self.n_node_samples = nodes["n"][order]
+        self.weighted_n_node_samples = nodes["wn"][order]
+        self.class_counts = nodes["counts"][order]
+        self.depth = nodes["depth"][order] - nodes["depth"][order][0]
+        self._finish()
+
+    def _finish(self):
+        leaf = self.children_left == TREE_LEAF
+        self.feature = np.where(leaf, TREE_UNDEFINED, self.feature)
+        self.threshold = np.where(leaf, float(TREE_UNDEFINED), self.threshold)
+        total = self.class_counts.sum(axis=1, keepdims=True)
+        self.value = (self.class_counts / np.where(total > 0, total, 1.0))[:, None, :]
+        self.node_count = len(self.feature)
+        self.max_depth = int(self.depth.max())
+        self.n_leaves = int(leaf.sum())
+
+    def preorder(self):
+        """Depth-first (pre-)order of the nodes, left first: ``(order, place, size)`` with
+        ``order[place[t]:place[t] + size[t]]`` the subtree of node ``t``. (Node ids already
+        are that order unless the tree was grown best-first.)"""
+        size = np.ones(self.node_count, dtype=np.intp)
+        inner = self.children_left != TREE_LEAF
+        for depth in range(self.max_depth - 1, -1, -1):
+            t = np.flatnonzero((self.depth == depth) & inner)
+            size[t] += size[self.children_left[t]] + size[self.children_right[t]]
+        place = np.zeros(self.node_count, dtype=np.intp)
+        for depth in range(self.max_depth):
+            t = np.flatnonzero((self.depth == depth) & inner)
+            left, right = self.children_left[t], self.children_right[t]
+            place[left] = place[t] + 1
+            place[right] = place[t] + 1 + size[left]
+        order = np.empty_like(place)
+        order[place] = np.arange(self.node_count)
+        return order, place, size
+
+    def weakest_links(self, w_total, alpha=np.inf):
+        """Minimal cost-complexity pruning (Breiman et al. 1984, §3.3), one weakest link at a
+        time while its ``g(t) = (R(t) - R(T_t)) / (|leaves(T_t)| - 1) <= alpha``.
+
+        ``R(t) = weighted_n(t) * impurity(t) / w_total`` is the cost of node ``t`` as a leaf and
+        ``R(T_t)`` that of the leaves of its current subtree. Returns the effective alphas and
+        the total leaf cost ``R(T)`` after each step (0 and the full tree's first), and the
+        nodes turned into leaves.
+        """
+        r_node = self.weighted_n_node_samples * self.impurity / w_total
+        leaf = self.children_left == TREE_LEAF
+        r_branch = np.where(leaf, r_node, 0.0)
+        n_leaves = leaf.astype(np.float64)
+        for depth in range(self.max_depth - 1, -1, -1):
+            t = np.flatnonzero((self.depth == depth) & ~leaf)
+            r_branch[t] = r_branch[self.children_left[t]] + r_branch[self.children_right[t]]
+            n_leaves[t] = n_leaves[self.children_left[t]] + n_leaves[self.children_right[t]]
+        order, place, size = self.preorder()
+        candidate = ~leaf
+        pruned = np.zeros(self.node_count, dtype=bool)
+        alphas, costs = [0.0], [float(r_branch[0])]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            while candidate[0]:
+                g = np.where(candidate, (r_node - r_branch) / (n_leaves - 1), np.inf)
+                t = int(np.argmin(g))
+                if g[t] > alpha:
+                    break
+                subtree = order[place[t]:place[t] + size[t]]
+                candidate[subtree] = False
+                pruned[subtree] = False
+                pruned[t] = True
+                fewer, gain = n_leaves[t] - 1, r_node[t] - r_branch[t]
+                n_leaves[t], r_branch[t] = 1, r_node[t]
+                a = self.parent[t]
+                while a >= 0:  # up the ancestors (at most the depth)
+                    n_leaves[a] -= fewer
+                    r_branch[a] += gain
+                    a = self.parent[a]
+                alphas.append(float(g[t]))
+                costs.append(float(r_branch[0]))
+        return np.array(alphas), np.array(costs), pruned
+
+    def prune(self, alpha, w_total):
+        """The subtree left by weakest-link pruning at complexity ``alpha``, numbered
+        depth-first (scikit-learn rebuilds a pruned tree that way, even when nothing is cut)."""
+        _, _, pruned = self.weakest_links(w_total, alpha)
+        order, place, size = self.preorder()
+        gone = np.zeros(self.node_count + 1, dtype=np.intp)  # +1/-1 marks over preorder
+        t = np.flatnonzero(pruned)
+        np.add.at(gone, place[t] + 1, 1)
+        np.add.at(gone, place[t] + size[t], -1)
+        keep = order[np.cumsum(gone)[:-1] == 0]  # renumbered depth-first, as scikit-learn
+        nodes = {
+            "left": np.where(pruned, TREE_LEAF, self.children_left),
+            "right": np.where(pruned, TREE_LEAF, self.children_right),
+            "parent": self.parent, "feature": self.feature, "threshold": self.threshold,
+            "impurity": self.impurity, "n": self.n_node_samples,
+            "wn": self.weighted_n_node_samples, "counts": self.class_counts,
+            "depth": self.depth,
+        }
+        return Tree(nodes, keep)
+
+    def _paths(self, X32):
+        """Route the rows of ``X32`` (float32) down the tree, level by level, following only
+        the rows still at an internal node. Yields (rows, nodes) reached at each depth."""
+        rows = np.arange(X32.shape[0])
+        node = np.zeros(len(rows), dtype=np.intp)
+        while len(rows):
+            yield rows, node
+            inner = self.children_left[node] != TREE_LEAF
+            rows, node = rows[inner], node[inner]
+            go_left = X32[rows, self.feature[node]] <= self.threshold[node]
+            node = np.where(go_left, self.children_left[node], self.children_right[node])
+
+    def apply(self, X32):
+        """Leaf id of every row of ``X32`` (float32 features)."""
+        leaf = np.empty(X32.shape[0], dtype=np.intp)
+        for rows, node in self._paths(X32):
+            leaf[rows] = node  # deeper levels overwrite: the last one is the leaf
+        return leaf
+
+    def decision_path(self, X32):
+        """CSR indicator (n_samples, node_count) of the nodes each row passes through."""
+        rows, nodes = (np.concatenate(a) for a in zip(*self._paths(X32), strict=True))
+        order = np.argsort(rows, kind="stable")  # by row; along a path ids increase
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=X32.shape[0]))])
+        return sparse.csr_matrix((np.ones(len(rows), dtype=np.int64), nodes[order], indptr),
+                                 shape=(X32.shape[0], self.node_count))
+
+
+# ---------------------------------------------------------------------------------------------
+# The estimator
+# ---------------------------------------------------------------------------------------------
+
+
+def _host(a):
+    """Array-API arrays of other libraries moved to NumPy (tree growing runs on the host)."""
+    if aac.is_array_api_obj(a) and not aac.is_numpy_array(a):
+        from .._array import to_host
+
+        return to_host(a)
+    return a
+
+
+def _count(value, n, *, minimum=1):
+    """An int parameter as given, or a fraction of ``n`` rounded up."""
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    return max(minimum, int(np.ceil(value * n)))
+
+
+class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
+    """CART classification tree (binary splits on thresholds), grown level by level.
+
+    The tree scikit-learn's ``DecisionTreeClassifier`` grows from the same data and
+    ``random_state``: same splits, same node ids, same predictions (see Notes for the rare
+    exceptions).
+
+    Parameters
+    ----------
+    criterion : {'gini', 'entropy', 'log_loss'}, default='gini'
+        Impurity: Gini's ``1 - sum p_c**2`` or Shannon's ``-sum p_c log2 p_c`` ('log_loss' is
+        the same as 'entropy').
+    max_depth : int or None, default=None
+        Depth limit; None grows until the leaves are pure or too small to split.
+    min_samples_split : int or float, default=2
+        Fewest samples (a fraction of them when a float, rounded up) a node needs to be split.
+    min_samples_leaf : int or float, default=1
+        Fewest samples (or fraction, rounded up) each child of a split must keep.
+    min_weight_fraction_leaf : float, default=0.0
+        Fewest total sample weight, as a fraction of the whole, each child must keep.
+    max_features : int, float, {'sqrt', 'log2'} or None, default=None
+        Features drawn at random at each node (at least one with a valid split is always
+        searched); None for all of them.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the order in which features are visited, which decides ties between equally
+        good splits (and the draw of ``max_features``).
+    max_leaf_nodes : int or None, default=None
+        Grow best-first (the split with the largest impurity decrease first) up to this many
+        leaves; node ids are then in order of creation, as scikit-learn's. None: unlimited,
+        ids depth-first.
+    min_impurity_decrease : float, default=0.0
+        A node is split only if the weighted impurity decrease
+        ``N_t / N * (I(t) - N_L / N_t * I(L) - N_R / N_t * I(R))`` is at least this.
+    class_weight : dict, list of dict, 'balanced' or None, default=None
+        Weights of the classes, multiplied into the sample weights ('balanced':
+        ``n_samples / (n_classes * bincount(y))``).
+    ccp_alpha : float, default=0.0
+        Complexity parameter of minimal cost-complexity pruning; 0 does not prune.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels, sorted.
+    n_classes_ : int
+        Number of classes.
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names, when ``X`` was a DataFrame with string column names.
+    max_features_ : int
+        The number of features drawn at each node.
+    n_outputs_ : int
+        Always 1.
+    tree_ : Tree
+        The fitted tree as flat arrays (``children_left``, ``children_right``, ``feature``,
+        ``threshold``, ``impurity``, ``n_node_samples``, ``weighted_n_node_samples``,
+        ``value``, ``node_count``, ``max_depth``), laid out as scikit-learn's ``tree_``.
+    feature_importances_ : ndarray of shape (n_features,)
+        Total weighted impurity decrease brought by each feature, normalized to sum to 1.
+
+    Notes
+    -----
+    A node ``t`` with weighted class counts ``n_c`` has impurity ``I(t)``; a candidate split
+    into ``L`` and ``R`` is scored by the proxy ``-N_L I(L) - N_R I(R)`` (maximal where the
+    impurity decrease is), over all thresholds halfway between consecutive distinct values of
+    every feature (values within 1e-7 count as equal; features are compared in float32, as
+    scikit-learn does). The tree is grown breadth-first and vectorized over all nodes of a
+    level, all features and all thresholds (``mlkit.tree._cart_split``); Python loops run
+    over levels, classes and features only. Afterwards a depth-first walk replays
+    scikit-learn's random order of visiting features (its xorshift draws), which decides
+    between equally good splits, and swaps in the subtrees of the cuts it prefers; node ids
+    are numbered depth-first, left child first, as scikit-learn's.
+
+    The result is scikit-learn's tree, node for node, for unit, integer or other exactly
+    summable sample weights. With weights whose sums round, scikit-learn's running sums can
+    leave an impurity of ~1e-16 in a pure node, which it goes on splitting, and ties between
+    small nodes' cuts are then decided by the last bit of sums taken in different orders: the
+    trees can differ below such nodes (training predictions still agree). Samples of weight
+    0 take no part, as in scikit-learn. Missing values are not supported: NaN is an error.
+    Growth and prediction run on the host (NumPy); array-API inputs are moved there. Where
+    many features tie exactly at many nodes -- discrete features, many classes on noisy
+    labels -- replaying scikit-learn's order regrows many small subtrees, and the fit is
+    several times slower than scikit-learn's (on make_classification it is faster).
+
+    References
+    ----------
+    Breiman, Friedman, Olshen & Stone (1984), *Classification and Regression Trees*,
+    Wadsworth (ch. 3: minimal cost-complexity pruning).
+    Marsaglia (2003), "Xorshift RNGs", *Journal of Statistical Software* 8(14).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from mlkit.tree import DecisionTreeClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> tree = DecisionTreeClassifier(max_depth=2, random_state=0).fit(X, y)
+    >>> tree.get_depth(), tree.get_n_leaves()
+    (2, 3)
+    >>> float(tree.score(X, y))
+    0.96
+    """
+
+    _parameter_constraints = {
+        "criterion": [StrOptions({"gini", "entropy", "log_loss"})],
+        "max_depth": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "min_samples_split": [Interval(numbers.Integral, 2, None, closed="left"),
+                              Interval(float, 0.0, 1.0, closed="right")],
+        "min_samples_leaf": [Interval(numbers.Integral, 1, None, closed="left"),
+                             Interval(float, 0.0, 1.0, closed="neither")],
+        "min_weight_fraction_leaf": [Interval(numbers.Real, 0.0, 0.5, closed="both")],
+        "max_features": [Interval(numbers.Integral, 1, None, closed="left"),
+                         Interval(float, 0.0, 1.0, closed="right"),
+                         StrOptions({"sqrt", "log2"}), None],
+        "random_state": ["random_state"],
+        "min_impurity_decrease": [Interval(numbers.Real, 0.0, None, closed="left")],
+        "class_weight": [dict, list, StrOptions({"balanced"}), None],
+        "max_leaf_nodes": [Interval(numbers.Integral, 2, None, closed="left"), None],
+        "ccp_alpha": [Interval(numbers.Real, 0.0, None, closed="left")],
+    }
+    _capabilities = Capabilities(
+        fit=("numpy",), predict=("numpy",),
+        host="tree growth and routing run in NumPy (array-API input is moved to the host)",
+        test_params={"random_state": 0},
+    )
+
+    def __init__(self, *, criterion="gini", max_depth=None, min_samples_split=2,
+                 min_samples_leaf=1, min_weight_fraction_leaf=0.0, max_features=None,
+                 random_state=None, max_leaf_nodes=None, min_impurity_decrease=0.0,
+                 class_weight=None, ccp_alpha=0.0):
+        self.criterion = criterion
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.min_weight_fraction_leaf = min_weight_fraction_leaf
+        self.max_features = max_features
+        self.random_state = random_state
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_impurity_decrease = min_impurity_decrease
+        self.class_weight = class_weight
+        self.ccp_alpha = ccp_alpha
+
+    def _max_features(self, d):
+        mf = self.max_features
+        if mf is None:
+            return d
+        if mf == "sqrt":
+            return max(1, int(np.sqrt(d)))
+        if mf == "log2":
+            return max(1, int(np.log2(d)))
+        if isinstance(mf, numbers.Integral):
+            return int(mf)
+        return max(1, int(mf * d))
+
+    def fit(self, X, y, sample_weight=None):
+        """Grow the tree on ``X`` (n_samples, n_features) and class labels ``y``."""
+        validate_params(self)
+        X, y = validate_data(self, _host(X), _host(y), classification=True)
+        X32 = _float32(X)
+        self.classes_, y_idx = encode_labels(y, np, "cpu")
+        self.n_classes_ = len(self.classes_)
+        self.n_outputs_ = 1
+        n, d = X32.shape
+        w = check_sample_weight(_host(sample_weight), n, np, "cpu", np.float64)
+        weighted = w is not None or self.class_weight is not None
+        w = np.ones(n) if w is None else np.asarray(w, dtype=np.float64)
+        if self.class_weight is not None:
+            w = w * compute_sample_weight(self.class_weight, y)
+        min_leaf = _count(self.min_samples_leaf, n)
+        min_split = max(_count(self.min_samples_split, n, minimum=2), 2 * min_leaf)
+        w_total = float(np.sum(w))
+        self.max_features_ = self._max_features(d)
+        if self.max_features_ > d:
+            raise ValueError(f"max_features={self.max_features} is larger than the number "
+                             f"of features, {d}.")
+        seed = check_random_state(self.random_state).randint(0, _RAND_R_MAX)
+        grower = Grower(
+            np.ascontiguousarray(X32.T), y_idx.astype(np.intp), w, self.n_classes_,
+            CRITERIA[self.criterion],
+            max_depth=np.iinfo(np.int32).max if self.max_depth is None else self.max_depth,
+            min_samples_split=min_split, min_samples_leaf=min_leaf,
+            min_weight_leaf=self.min_weight_fraction_leaf * (w_total if weighted else n),
+            min_impurity_decrease=self.min_impurity_decrease,
+            unit_weights=bool(np.all(w == 1.0)),
+        )
+        grower.grow([np.flatnonzero(w != 0)], 0, TREE_LEAF)  # weightless samples play no part
+        if self.max_features_ == d:
+            grower.grow_alternatives()
+        if self.max_leaf_nodes is None:
+            order = grower.replay_feature_order(seed, self.max_features_)
+        else:
+            order = grower.best_first(seed, self.max_features_, self.max_leaf_nodes)
+        tree = Tree(grower.nodes, order)
+        self._w_total = w_total
+        if self.ccp_alpha > 0:
+            tree = tree.prune(self.ccp_alpha, w_total)
+        self.tree_ = tree
+        self.feature_importances_ = _feature_importances(tree, d)
+        return self
+
+    def cost_complexity_pruning_path(self, X, y, sample_weight=None):
+        """The effective alphas of minimal cost-complexity pruning and the leaves' impurity.
+
+        Grows the full tree (``ccp_alpha=0``) and prunes its weakest link repeatedly.
+        Returns a Bunch with ``ccp_alphas`` (increasing, 0 first) and ``impurities`` (the
+        total weighted leaf impurity of the subtree at each alpha); fitting with
+        ``ccp_alpha`` set to one of these alphas gives that subtree.
+        """
+        from sklearn.base import clone
+        from sklearn.utils import Bunch
+
+        full = clone(self).set_params(ccp_alpha=0.0).fit(X, y, sample_weight)
+        alphas, costs, _ = full.tree_.weakest_links(full._w_total)
+        return Bunch(ccp_alphas=alphas, impurities=costs)
+
+    # -- after fit ----------------------------------------------------------------------------
+
+    def _X32(self, X):
+        check_is_fitted(self, "tree_")
+        return _float32(validate_data(self, _host(X), reset=False))
+
+    def apply(self, X):
+        """The id of the leaf each sample ends in."""
+        X32 = self._X32(X)
+        return self.tree_.apply(X32)
+
+    def decision_path(self, X):
+        """Sparse (CSR) indicator of the nodes each sample passes through."""
+        X32 = self._X32(X)
+        return self.tree_.decision_path(X32)
+
+    def predict_proba(self, X):
+        """Class probabilities: the weighted class fractions of each sample's leaf."""
+        leaf = self.apply(X)
+        return self.tree_.value[leaf, 0, :]
+
+    def predict_log_proba(self, X):
+        """Logarithm of ``predict_proba`` (-inf for classes absent from the leaf)."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    def predict(self, X):
+        """The most frequent (weighted) class of each sample's leaf (first on ties)."""
+        check_is_fitted(self, "tree_")
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def get_depth(self):
+        """Depth of the tree: the largest number of edges from the root to a leaf."""
+        check_is_fitted(self, "tree_")
+        return self.tree_.max_depth
+
+    def get_n_leaves(self):
+        """Number of leaves."""
+        check_is_fitted(self, "tree_")
+        return self.tree_.n_leaves
+
+    def _tree_nodes(self):
+        """The nodes for the exporters: one dict per node, in node-id order (root 0)."""
+        check_is_fitted(self, "tree_")
+        t = self.tree_
+        names = getattr(self, "feature_names_in_", None)
+        names = ([str(s) for s in names] if names is not None
+                 else [f"feature_{i}" for i in range(self.n_features_in_)])
+        out = []
+        for i in range(t.node_count):
+            p = int(t.parent[i])
+            cond = None
+            if p >= 0:
+                op = "<=" if t.children_left[p] == i else ">"
+                cond = f"{names[t.feature[p]]} {op} {_fmt(t.threshold[p])}"
+            leaf = t.children_left[i] == TREE_LEAF
+            out.append({
+                "id": i, "parent": p, "depth": int(t.depth[i]), "condition": cond,
+                "is_leaf": bool(leaf), "class_counts": t.class_counts[i].copy(),
+                "children": [] if leaf else [int(t.children_left[i]), int(t.children_right[i])],
+            })
+        return out
+
+
+def _fmt(threshold):
+    return f"{threshold:.6g}"
+
+
+def _float32(X):
+    """Features as float32 (the precision scikit-learn's trees compare in)."""
+    with np.errstate(over="ignore"):
+        X32 = np.asarray(X, dtype=np.float32)
+    if not np.all(np.isfinite(X32)):
+        raise ValueError("Input X contains infinity or a value too large for dtype('float32').")
+    return X32
+
+
+def _feature_importances(tree, d):
+    """Total weighted impurity decrease per feature, normalized (the 'Gini importance')."""
+    inner = np.flatnonzero(tree.children_left != TREE_LEAF)
+    left, right = tree.children_left[inner], tree.children_right[inner]
+    wi = tree.weighted_n_node_samples * tree.impurity
+    decrease = wi[inner] - wi[left] - wi[right]
+    imp = np.bincount(tree.feature[inner], weights=decrease, minlength=d)
+    imp = imp / tree.weighted_n_node_samples[0]
+    total = imp.sum()
+    return imp / total if total > 0 else imp

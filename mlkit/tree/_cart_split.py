@@ -1,0 +1,566 @@
+"""Level-wise growth of a CART tree, and scikit-learn's order of visiting features.
+
+The tree is grown breadth-first: all the open nodes of a level are split at once. Each feature
+is sorted once, for the first level; afterwards every level keeps, for every feature, the
+samples of its open nodes grouped by node and sorted by value (``S``, one row per feature), by
+a stable partition of the parent's rows. Segmented cumulative class counts along those rows
+give the class counts left of every candidate threshold of every node and feature; the
+impurity of both sides of all candidates follows in a few array operations, and segmented
+maxima pick each node's best threshold per feature. Python loops run over levels, classes and
+features only.
+
+Ties. scikit-learn visits the features of a node in a random order (a Fisher-Yates draw from
+a xorshift generator, Marsaglia 2003, seeded from ``random_state``, whose state carries over
+from node to node in depth-first order) and keeps the first strictly better split. A
+breadth-first builder cannot know that order while it grows, so it decides ties provisionally
+(lowest feature index) and keeps, for every node it searched, the best proxy of every feature.
+A walk in depth-first order then replays scikit-learn's draws on those numbers: where the
+feature scikit-learn would choose differs, the split is relabelled when it cuts the node the
+same way, and the subtree is replaced otherwise -- by a subtree grown beforehand, in one batch
+with all the other alternatives of small tied nodes, or else (a large node) regrown on the
+spot. Ties that cut differently are rare on continuous data and confined to small nodes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._cart_order import Frontier, XorShift32, visit
+
+FEATURE_TOL = np.float32(1e-7)  # values closer than this count as equal (scikit-learn's rule)
+EPSILON = float(np.finfo(np.float64).eps)
+BLOCK = 2**22  # elements per temporary array of the split search (32 MB of float64)
+_NO_NODE = -1
+
+
+class Grower:
+    """Grows one tree on float32 features ``XT`` (features x samples) and labels ``y``.
+
+    Nodes are stored in creation order in the arrays of ``self.nodes`` (grown by ``_append``);
+    ``root`` is node 0. ``perms[c][start:end]`` are the samples of a node made by grow call c.
+    """
+
+    def __init__(self, XT, y, w, n_classes, impurity, *, max_depth, min_samples_split,
+                 min_samples_leaf, min_weight_leaf, min_impurity_decrease, unit_weights):
+        self.XT, self.y, self.w, self.K = XT, y, w, n_classes
+        self.impurity = impurity
+        self.max_depth, self.min_samples_split = max_depth, min_samples_split
+        self.min_samples_leaf, self.min_weight_leaf = min_samples_leaf, min_weight_leaf
+        self.min_impurity_decrease = min_impurity_decrease
+        self.unit_weights = unit_weights
+        self.w_total = float(np.sum(w))
+        self._nodes = {}
+        self.alternatives = {}  # (node, feature) -> (left, right): subtrees grown in advance
+        self.perms = []
+        self.n_nodes = 0
+
+    # -- storage ----------------------------------------------------------------------------
+
+    def _append(self, fields):
+        """Store a level's nodes (arrays with spare capacity, doubled when full)."""
+        n0, m = self.n_nodes, len(fields["parent"])
+        for key, value in fields.items():
+            store = self._nodes.get(key)
+            if store is None or len(store) < n0 + m:
+                new = np.empty((max(2 * (n0 + m), 64),) + value.shape[1:], dtype=value.dtype)
+                if store is not None:
+                    new[:n0] = store[:n0]
+                self._nodes[key] = store = new
+            store[n0:n0 + m] = value
+        self.n_nodes = n0 + m
+
+    @property
+    def nodes(self):
+        """The node arrays, as views of the stored ones (writes go through)."""
+        return {key: store[:self.n_nodes] for key, store in self._nodes.items()}
+
+    # -- growth -----------------------------------------------------------------------------
+
+    def grow(self, subsets, depth, parent):
+        """Grow the subtrees whose roots hold ``subsets`` (one array of samples each).
+
+        The roots sit at ``depth`` below node ``parent`` (one value each, or one for all);
+        with several roots they come in (left, right) pairs. Returns their node ids.
+        """
+        sizes = np.array([len(s) for s in subsets], dtype=np.intp)
+        return self._grow_flat(np.concatenate(subsets), sizes, depth, parent)
+
+    def _grow_flat(self, perm, sizes, depth, parent):
+        """``grow`` with the roots' samples given as one array cut into ``sizes``."""
+        call = len(self.perms)
+        perm = perm.astype(_index_type(self.XT.shape[1]))
+        self.perms.append(perm)
+        m = len(sizes)
+        S = self._initial_rows(perm, sizes)
+        level = {
+            "parent": np.broadcast_to(np.asarray(parent, dtype=np.intp), (m,)).copy(),
+            "is_left": (np.arange(m) % 2 == 0) if m > 1 else np.zeros(m, dtype=bool),
+            "depth": np.broadcast_to(np.asarray(depth, dtype=np.intp), (m,)).copy(),
+            "pstart": np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp),
+            "size": sizes,
+        }
+        first_id = self.n_nodes
+        while len(level["size"]):
+            level, S = self._grow_level(level, S, perm, call)
+        return first_id + np.arange(m)
+
+    def _initial_rows(self, perm, sizes):
+        """Each feature's samples grouped by node and sorted by value within a node.
+
+        The order within a group of equal values is of no consequence (cuts fall only between
+        distinct values), so the value sort need not be stable; the grouping by node is.
+        """
+        order = np.argsort(self.XT[:, perm], axis=1)
+        if len(sizes) > 1:
+            node_of = np.repeat(np.arange(len(sizes), dtype=_small_int(len(sizes))), sizes)
+            regroup = np.argsort(node_of[order], axis=1, kind="stable")
+            order = np.take_along_axis(order, regroup, 1)
+        return perm[order]
+
+    def _grow_level(self, level, S, perm, call):
+        """Store the nodes of one level, split the open ones; return the next level and rows.
+
+        ``level`` holds the nodes' parents, sides, depths, sample counts and places in
+        ``perm``; ``S`` their samples, one row per feature, grouped by node and sorted.
+        """
+        K, sizes = self.K, level["size"]
+        m = len(sizes)
+        ids = self.n_nodes + np.arange(m)
+        sid = np.repeat(np.arange(m), sizes)
+        first = S[0]
+        counts = np.bincount(sid * K + self.y[first], weights=self.w[first],
+                             minlength=m * K).reshape(m, K)
+        wn = counts.sum(axis=1) if self.unit_weights else np.bincount(
+            sid, weights=self.w[first], minlength=m)
+        impurity = self.impurity(counts.T, wn, exact=self.unit_weights)
+        depth = level["depth"]
+        is_open = ~((depth >= self.max_depth) | (sizes < self.min_samples_split)
+                    | (sizes < 2 * self.min_samples_leaf) | (wn < 2 * self.min_weight_leaf)
+                    | (impurity <= EPSILON))
+        fields = {
+            "parent": level["parent"], "is_left": level["is_left"],
+            "depth": depth, "n": sizes, "wn": wn,
+            "counts": counts, "impurity": impurity,
+            "left": np.full(m, _NO_NODE, dtype=np.intp),
+            "right": np.full(m, _NO_NODE, dtype=np.intp),
+            "feature": np.full(m, -2, dtype=np.intp), "threshold": np.full(m, -2.0),
+            "improvement": np.zeros(m), "searched": is_open, "tied": np.zeros(m, dtype=bool),
+            "proxy": np.full((m, self.XT.shape[0]), -np.inf),
+            "const": np.zeros((m, self.XT.shape[0]), dtype=bool),
+            "thr": np.full((m, self.XT.shape[0]), -2.0),
+            "call": np.full(m, call, dtype=np.intp), "pstart": level["pstart"],
+            "size": sizes,
+        }
+        empty = {"size": np.zeros(0, dtype=np.intp)}
+        if not is_open.any():
+            self._append(fields)
+            return empty, S
+        keep = is_open[sid]
+        S = S[:, keep]
+        open_idx = np.flatnonzero(is_open)
+        search = self.split_search(S, sizes[open_idx], counts[open_idx], wn[open_idx])
+        for key, value in zip(("proxy", "const", "thr"), search["per_feature"], strict=True):
+            fields[key][open_idx] = value
+        fields["tied"][open_idx] = search["tied"]
+        f = search["feature"]
+        split = search["valid"] & (search["improvement"] + EPSILON
+                                   >= self.min_impurity_decrease)
+        nodes_split = open_idx[split]
+        n_split = len(nodes_split)
+        fields["feature"][nodes_split] = f[split]
+        fields["threshold"][nodes_split] = search["threshold"][split]
+        fields["improvement"][nodes_split] = search["improvement"][split]
+        child0 = self.n_nodes + m + 2 * np.arange(n_split)
+        fields["left"][nodes_split] = child0
+        fields["right"][nodes_split] = child0 + 1
+        self._append(fields)
+        if n_split == 0:
+            return empty, S
+        # stable partition of the samples of the split nodes: left child first. (A sample may
+        # sit in several nodes of a level when alternatives are grown side by side.)
+        n_left = search["n_left"][split]
+        osid = np.repeat(np.arange(len(open_idx)), sizes[open_idx])
+        S = S[:, split[osid]]
+        node_of = np.repeat(np.arange(n_split), sizes[nodes_split])
+        f_of = fields["feature"][nodes_split][node_of]
+        t_of = fields["threshold"][nodes_split][node_of]
+        S = stable_partition(S, self.XT[f_of, S] <= t_of, sizes[nodes_split], n_left)
+        pstart = level["pstart"][nodes_split]
+        pos = np.repeat(pstart - np.concatenate([[0], np.cumsum(sizes[nodes_split])[:-1]]),
+                        sizes[nodes_split]) + np.arange(len(node_of))
+        chunk = perm[pos]
+        perm[pos] = stable_partition(chunk[None, :], (self.XT[f_of, chunk] <= t_of)[None, :],
+                                     sizes[nodes_split], n_left)[0]
+        n_right = sizes[nodes_split] - n_left
+        child_sizes = np.stack([n_left, n_right], axis=1).ravel()
+        nxt = {
+            "parent": np.repeat(ids[nodes_split], 2),
+            "is_left": np.tile([True, False], n_split),
+            "depth": np.repeat(depth[nodes_split] + 1, 2),
+            "pstart": np.stack([pstart, pstart + n_left], axis=1).ravel(),
+            "size": child_sizes,
+        }
+        return nxt, S
+
+    # -- the split search -------------------------------------------------------------------
+
+    def split_search(self, S, sizes, totals, wn):
+        """Best split of every open node (segments of the rows of ``S``) for every feature.
+
+        Candidates are the cuts between distinct values that leave ``min_samples_leaf``
+        samples (and ``min_weight_leaf`` weight) on both sides. Between two changes of class
+        along a sorted segment the proxy is a convex function of the cut (the weighted
+        impurity is concave in the class counts), so its first maximum lies at a class change,
+        next to a group of tied values, or at the first or last valid cut (Fayyad & Irani
+        1992); only those cuts are scored.
+
+        Returns per node the provisional choice (the best feature, lowest index on ties), and
+        per node and feature the best proxy improvement, the constant flag and the threshold,
+        for the depth-first replay of ties. Features are searched in blocks small enough that
+        every temporary array stays near ``BLOCK`` elements, whatever the size of the data.
+        """
+        d, n_a = S.shape
+        m = len(sizes)
+        step = max(1, min(d, BLOCK // max(n_a * (self.K + 4), 1)))  # ~K + 4 arrays per block
+        blocks = [self._search_block(self.XT[j:j + step], S[j:j + step], sizes, totals, wn)
+                  for j in range(0, d, step)]
+        best, valid_f, thr, const, n_left, w_left, left = (
+            np.concatenate(part, axis=-2) for part in zip(*blocks, strict=True))
+        # provisional choice, and the impurity decrease of the chosen cuts
+        node = np.arange(m)
+        f = np.argmax(best, axis=0)
+        top = best[f, node]
+        tied = np.sum(best == top, axis=0) > 1
+        valid = valid_f[f, node]
+        cl, wl = left[:, f, node], w_left[f, node]
+        wr = wn - wl
+        with np.errstate(all="ignore"):
+            exact = self.unit_weights
+            imp_l = self.impurity(cl, wl, exact=exact)
+            imp_r = self.impurity(totals.T - cl, wr, exact=exact)
+            imp = self.impurity(totals.T, wn, exact=exact)
+            improvement = (wn / self.w_total) * (imp - wr / wn * imp_r - wl / wn * imp_l)
+        return {
+            "feature": f, "valid": valid, "threshold": thr[f, node], "n_left": n_left[f, node],
+            "improvement": np.where(valid, improvement, -np.inf),
+            "per_feature": (best.T, const.T, thr.T), "tied": tied & valid,
+        }
+
+    def _search_block(self, XT, S, sizes, totals, wn):
+        """The split search on some features' rows: per (feature, node) the best proxy, whether
+        it is valid, its threshold, the constant flag, and the left side's sample count,
+        weight and class counts."""
+        d, n_a = S.shape
+        m, K = len(sizes), self.K
+        seg = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
+        last_pos = seg + sizes - 1
+        sid = np.repeat(np.arange(m), sizes)
+        V = np.take_along_axis(XT, S, axis=1)
+        Y = self.y[S]
+        n_left = np.arange(1, n_a + 1) - seg[sid]
+        n_right = sizes[sid] - n_left
+        gap = np.zeros((d, n_a), dtype=bool)
+        gap[:, :-1] = V[:, 1:] > V[:, :-1] + FEATURE_TOL
+        gap[:, last_pos] = False
+        ok = gap & ((n_left >= self.min_samples_leaf) & (n_right >= self.min_samples_leaf))
+        unit = self.unit_weights
+        if not unit:
+            W = self.w[S]
+            Cw, Bw = _cumsum_and_base(W, seg)
+            if self.min_weight_leaf > 0:
+                w_left_all = Cw - Bw[:, sid]
+                ok &= ((w_left_all >= self.min_weight_leaf)
+                       & (wn[sid] - w_left_all >= self.min_weight_leaf))
+        elif self.min_weight_leaf > 0:
+            ok &= (n_left >= self.min_weight_leaf) & (n_right >= self.min_weight_leaf)
+        # boundary points: a change of class, a tied group on either side, the ends
+        keep = np.zeros((d, n_a), dtype=bool)
+        keep[:, :-1] = Y[:, 1:] != Y[:, :-1]
+        keep[:, 1:] |= ~gap[:, :-1]
+        keep[:, :-2] |= ~gap[:, 1:-1]
+        flat_pos = np.broadcast_to(np.arange(n_a), (d, n_a))
+        starts = (np.arange(d)[:, None] * n_a + seg[None, :]).ravel()
+        first = np.minimum.reduceat(np.where(ok, flat_pos, n_a).ravel(), starts).reshape(d, m)
+        last = np.maximum.reduceat(np.where(ok, flat_pos, -1).ravel(), starts).reshape(d, m)
+        rows = np.arange(d)[:, None]
+        keep[rows, np.minimum(first, n_a - 1)] = True
+        keep[rows, np.maximum(last, 0)] = True
+        keep &= ok
+        idx = np.flatnonzero(keep)
+        r, cols = np.divmod(idx, n_a)
+        k = sid[cols]
+        segid = r * m + k  # the (feature, node) segment of each kept cut
+        # class counts left of the kept cuts, from cumulative counts along the rows (one
+        # cumulative sum over a one-hot class axis; with unit weights the last class is the
+        # difference, and all counts are exact integers)
+        n_cls = K - 1 if unit else K
+        onehot = Y[None] == np.arange(n_cls)[:, None, None]  # (classes, features, positions)
+        C3 = np.cumsum(onehot if unit else np.where(onehot, W[None], 0.0), axis=2,
+                       dtype=np.int32 if unit else None)
+        B3 = np.zeros((n_cls, d, m), dtype=C3.dtype)
+        B3[:, :, 1:] = C3[:, :, seg[1:] - 1]
+        left = (np.take(C3.reshape(n_cls, -1), idx, axis=1)
+                - np.take(B3.reshape(n_cls, -1), segid, axis=1))
+        if unit:
+            nl = n_left[cols]
+            counts = np.empty((K, len(idx)))
+            counts[:-1] = left
+            counts[-1] = nl - _sum_classes(left)
+            left = counts
+            w_left = nl.astype(np.float64)
+        else:
+            w_left = Cw.ravel()[idx] - Bw.ravel()[segid]
+        w_right = wn[k] - w_left
+        right = np.take(totals.T, k, axis=1) - left
+        with np.errstate(all="ignore"):
+            proxy = (-w_right * self.impurity(right, w_right, exact=unit)
+                     - w_left * self.impurity(left, w_left, exact=unit))
+        if not unit:  # a side of zero weight: 0/0, never chosen (NaN > best is false)
+            proxy[np.isnan(proxy)] = -np.inf
+        # the first best cut of every (feature, node)
+        n_seg = np.bincount(segid, minlength=d * m)
+        nonempty = n_seg > 0
+        seg_start = (np.cumsum(n_seg) - n_seg)[nonempty]
+        best = np.full(d * m, -np.inf)
+        pos = np.full(d * m, n_a)
+        if len(idx):
+            best[nonempty] = np.maximum.reduceat(proxy, seg_start)
+            hit = proxy == best[segid]
+            pos[nonempty] = np.minimum.reduceat(np.where(hit, cols, n_a), seg_start)
+        best, pos = best.reshape(d, m), pos.reshape(d, m)
+        valid_f = pos < n_a
+        p = np.minimum(pos, n_a - 2)
+        thr = (np.take_along_axis(V, p, 1).astype(np.float64) / 2.0
+               + np.take_along_axis(V, p + 1, 1).astype(np.float64) / 2.0)
+        thr = np.where(valid_f, thr, -2.0)
+        const = V[:, last_pos] <= V[:, seg] + FEATURE_TOL
+        # the chosen cut of every (feature, node): its left side
+        rows = np.arange(d)[:, None]
+        nl = p - seg + 1
+        cl = C3[:, rows, p] - B3  # (classes, features, nodes)
+        if unit:
+            cl = np.concatenate([cl, (nl - _sum_classes(cl))[None]])
+            wl = nl.astype(np.float64)
+        else:
+            wl = Cw[rows, p] - Bw
+        cl = cl.astype(np.float64)
+        return best, valid_f, thr, const, nl, wl, cl
+
+    # -- scikit-learn's order of features ---------------------------------------------------
+
+    def grow_alternatives(self, max_size=64, max_cuts=8, max_rounds=8, budget=None):
+        """Grow in advance, in one batch per round, the subtrees of every other cut of the
+        small nodes (at most ``max_size`` samples) where features tie for the best proxy
+        (with at most ``max_cuts`` different cuts: more, and one regrow is cheaper).
+
+        The depth-first replay then grafts the one scikit-learn's order picks instead of
+        regrowing it on the spot (one small grow call each). Alternatives have ties of their
+        own: each round handles the nodes the previous one grew, until ``budget`` samples
+        (default: 4 times as many as the tree was grown on) have gone into alternatives -- with many
+        classes nearly every small node is tied, and alternatives would multiply.
+        """
+        budget = 4 * len(self.perms[0]) if budget is None else budget
+        start = 0
+        for _ in range(max_rounds):
+            nodes = self.nodes
+            stop = self.n_nodes
+            v = start + np.flatnonzero(nodes["tied"][start:stop]
+                                       & (nodes["size"][start:stop] <= max_size))
+            start = stop
+            if not len(v):
+                return
+            # every (tied node, tied feature) pair, and the samples of its node
+            f, thr, size = nodes["feature"][v], nodes["thr"][v], nodes["size"][v]
+            proxy = nodes["proxy"][v]
+            pv, pj = np.nonzero(proxy == proxy[np.arange(len(v)), f][:, None])
+            offset = np.cumsum([0] + [len(p) for p in self.perms[:-1]])
+            first = offset[nodes["call"][v]] + nodes["pstart"][v]
+            psize = size[pv]
+            pair = np.repeat(np.arange(len(pv)), psize)
+            pstart = np.cumsum(psize) - psize
+            samples = np.concatenate(self.perms)[
+                np.repeat(first[pv] - pstart, psize) + np.arange(len(pair))]
+            cut = self.XT[pj[pair], samples] <= thr[pv, pj][pair]
+            own = self.XT[f[pv][pair], samples] <= thr[pv, f[pv]][pair]
+            differ = np.logical_or.reduceat(cut != own, pstart) if len(pair) else pstart > 0
+            chosen = differ & (np.bincount(pv, weights=differ, minlength=len(v))[pv] <= max_cuts)
+            chosen &= np.cumsum(np.where(chosen, psize, 0)) <= budget
+            if not chosen.any():
+                return
+            budget -= int(psize[chosen].sum())
+            # their children, (left, right) per chosen pair, grown side by side
+            rank = np.cumsum(chosen) - 1
+            in_chosen = chosen[pair]
+            child = 2 * rank[pair[in_chosen]] + ~cut[in_chosen]
+            order = np.argsort(child, kind="stable")
+            sizes = np.bincount(child, minlength=2 * rank[-1] + 2)
+            ids = self._grow_flat(samples[in_chosen][order], sizes,
+                                  np.repeat(nodes["depth"][v[pv[chosen]]] + 1, 2),
+                                  np.repeat(v[pv[chosen]], 2))
+            for i, key in enumerate(zip(v[pv[chosen]].tolist(), pj[chosen].tolist(),
+                                        strict=True)):
+                self.alternatives[key] = (ids[2 * i], ids[2 * i + 1])
+
+    def replay_feature_order(self, seed, max_features):
+        """Walk the tree depth-first, replaying scikit-learn's feature draws; fix the ties.
+
+        Returns the node ids in depth-first (pre-)order, left child first.
+        """
+        d = self.XT.shape[0]
+        rng = XorShift32(seed)
+        features = list(range(d))
+        constant_features = [0] * d
+        order = []
+        stack = [(0, 0)]
+        nodes = self.nodes
+        while stack:
+            v, n_known = stack.pop()
+            order.append(v)
+            if not nodes["searched"][v]:
+                continue
+            best_f, n_total = visit(rng, features, constant_features, n_known, max_features,
+                                     nodes["proxy"][v].tolist(), nodes["const"][v].tolist())
+            f = nodes["feature"][v]
+            if best_f != f and f >= 0:  # (a leaf stays a leaf: other cuts are no better)
+                if self._fix_tie(nodes, v, f, best_f):
+                    nodes = self.nodes  # a subtree was regrown: the storage may have moved
+            if nodes["left"][v] >= 0:
+                stack.append((nodes["right"][v], n_total))
+                stack.append((nodes["left"][v], n_total))
+        return np.array(order, dtype=np.intp)
+
+    def best_first(self, seed, max_features, max_leaf_nodes):
+        """Keep the part of the grown tree scikit-learn's best-first builder makes with at
+        most ``max_leaf_nodes`` leaves; returns the kept node ids in its creation order.
+
+        Nodes are created in pairs as their parent is expanded, each drawing its feature
+        order right then (from the same xorshift stream, no constant features carried over);
+        the frontier node with the largest impurity decrease is expanded next.
+        """
+        d = self.XT.shape[0]
+        rng = XorShift32(seed)
+        features, constant_features = list(range(d)), [0] * d
+        created = []
+
+        def create(v):
+            created.append(v)
+            nodes = self.nodes
+            if nodes["searched"][v]:
+                best_f, _ = visit(rng, features, constant_features, 0, max_features,
+                                   nodes["proxy"][v].tolist(), nodes["const"][v].tolist())
+                f = nodes["feature"][v]
+                if best_f != f and f >= 0 and self._fix_tie(nodes, v, f, best_f):
+                    nodes = self.nodes
+            left, right = nodes["left"][v], nodes["right"][v]
+            if left < 0:
+                return (0.0, v, True)
+            wn, wl, wr = nodes["wn"][v], nodes["wn"][left], nodes["wn"][right]
+            gain = (wn / self.w_total) * (nodes["impurity"][v] - wr / wn * nodes["impurity"][right]
+                                          - wl / wn * nodes["impurity"][left])
+            return (gain, v, False)
+
+        frontier = Frontier()
+        frontier.push(create(0))
+        splits_left = max_leaf_nodes - 1
+        while len(frontier):
+            _, v, is_leaf = frontier.pop()
+            if is_leaf or splits_left <= 0:
+                nodes = self.nodes
+                nodes["left"][v] = nodes["right"][v] = _NO_NODE
+                nodes["feature"][v], nodes["threshold"][v] = -2, -2.0
+                continue
+            splits_left -= 1
+            nodes = self.nodes
+            left, right = nodes["left"][v], nodes["right"][v]
+            records = [create(left), create(right)]
+            for record in records:
+                frontier.push(record)
+        return np.array(created, dtype=np.intp)
+
+    def _fix_tie(self, nodes, v, f, best_f):
+        """Make node ``v`` split on ``best_f`` (scikit-learn's choice) instead of ``f``.
+
+        Returns True when a subtree was grown (new nodes stored)."""
+        if best_f >= 0 and self.min_impurity_decrease > 0:
+            # weighted impurity decrease, from the proxy -N_L I(L) - N_R I(R)
+            gain = (nodes["wn"][v] * nodes["impurity"][v] + nodes["proxy"][v][best_f])
+            if gain / self.w_total + EPSILON < self.min_impurity_decrease:
+                best_f = -1
+        if best_f < 0:  # no feature drawn has a (good enough) valid split: a leaf
+            nodes["feature"][v], nodes["threshold"][v] = -2, -2.0
+            nodes["left"][v] = nodes["right"][v] = _NO_NODE
+            return False
+        thr = nodes["thr"][v]
+        nodes["feature"][v] = best_f
+        nodes["threshold"][v] = thr[best_f]
+        if (v, best_f) in self.alternatives:
+            left, right = self.alternatives[v, best_f]
+            nodes["left"][v], nodes["right"][v] = left, right
+            return False
+        start = nodes["pstart"][v]
+        samples = self.perms[nodes["call"][v]][start:start + nodes["size"][v]]
+        go_left = self.XT[best_f, samples] <= thr[best_f]
+        if f >= 0 and np.array_equal(go_left, self.XT[f, samples] <= thr[f]):
+            return False  # the same cut of the node: only the label changes
+        left, right = self.grow([samples[go_left], samples[~go_left]],
+                                nodes["depth"][v] + 1, v)
+        nodes = self.nodes  # the storage may have grown
+        nodes["left"][v], nodes["right"][v] = left, right
+        return True
+
+
+def _sum_classes(a):
+    """Integer counts summed over the class axis (0): row by row when there are few rows,
+    which is faster than a reduction over a short leading axis."""
+    if len(a) > 8:
+        return a.sum(axis=0)
+    total = a[0]
+    for row in a[1:]:
+        total = total + row
+    return total
+
+
+def _index_type(n):
+    """int32 sample indices when they fit (half the memory traffic of int64)."""
+    return np.int32 if n < 2**31 else np.intp
+
+
+def _small_int(n):
+    """The narrowest integer type holding 0..n-1 (NumPy radix-sorts 8 and 16-bit keys)."""
+    return np.int8 if n < 2**7 else np.int16 if n < 2**15 else np.intp
+
+
+def _cumsum_and_base(A, seg):
+    """Row-wise cumulative sums of ``A`` and their values just before each segment start.
+
+    ``C - B[:, segment]`` is then the sum from the segment start. Boolean rows are counted in
+    int32 (exact, and several times faster than float64).
+    """
+    C = np.cumsum(A, axis=1, dtype=np.int32 if A.dtype == bool else None)
+    B = np.zeros((A.shape[0], len(seg)), dtype=C.dtype)
+    B[:, 1:] = C[:, seg[1:] - 1]
+    return C, B
+
+
+def segmented_cumsum(A, seg, sid):
+    """Cumulative sums of the rows of ``A`` restarting at every segment start ``seg``.
+
+    Boolean rows are counted in int32 (exact, and several times faster than float64).
+    """
+    C = np.cumsum(A, axis=1, dtype=np.int32 if A.dtype == bool else None)
+    base = np.zeros((A.shape[0], len(seg)), dtype=C.dtype)
+    base[:, 1:] = C[:, seg[1:] - 1]
+    return C - base[:, sid]
+
+
+def stable_partition(S, go_left, sizes, n_left):
+    """Reorder each segment of the rows of ``S``: left-going entries first, order kept."""
+    d, L = S.shape
+    seg = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
+    sid = np.repeat(np.arange(len(sizes)), sizes)
+    cl = segmented_cumsum(go_left, seg, sid)  # lefts up to here, inclusive
+    within = np.arange(L) - seg[sid]
+    new = np.where(go_left, seg[sid] + cl - 1, seg[sid] + n_left[sid] + within - cl)
+    out = np.empty_like(S)
+    np.put_along_axis(out, new, S, axis=1)
+    return out
