@@ -169,12 +169,6 @@ def compare_clusterer(tol):
     return compare
 
 
-def _have(module):
-    import importlib.util
-
-    return importlib.util.find_spec(module) is not None
-
-
 def cases():
     """The demo's rows, in the order of the toolkit's topics."""
     from sklearn import preprocessing as skp
@@ -193,9 +187,9 @@ def cases():
         Case("Normalizer (l2)", mkp.Normalizer, skp.Normalizer, compare_transform(1e-12),
              raw=True),
     ]
-    for module, builder in _TOPICS:
-        if _have(module):
-            rows += builder()
+    for builder in (_decomposition_cases, _lda_cases, _naive_bayes_cases, _mixture_cases,
+                    _tree_cases, _svm_cases, _metrics_cases):
+        rows += builder()
     return rows
 
 
@@ -256,13 +250,10 @@ def _tree_cases():
     def cart(lib, criterion):
         return lambda: lib.DecisionTreeClassifier(criterion=criterion, random_state=0)
 
-    rows = []
-    if hasattr(mkt, "DecisionTreeClassifier"):
-        rows += [Case(f"DecisionTreeClassifier ({c})", cart(mkt, c), cart(skt, c),
-                      compare_classifier(1e-12)) for c in ("gini", "entropy")]
-    if hasattr(mkt, "C45Classifier"):
-        rows.append(Case("C45Classifier (vs CART entropy)", mkt.C45Classifier,
-                         cart(skt, "entropy"), compare_classifier(None)))
+    rows = [Case(f"DecisionTreeClassifier ({c})", cart(mkt, c), cart(skt, c),
+                 compare_classifier(1e-12)) for c in ("gini", "entropy")]
+    rows.append(Case("C45Classifier (vs CART entropy)", mkt.C45Classifier, cart(skt, "entropy"),
+                     compare_classifier(None)))
     return rows
 
 
@@ -322,15 +313,6 @@ def _metrics_cases():
                  compare_auc("binary"))]
 
 
-_TOPICS = [
-    ("mlkit.decomposition", _decomposition_cases),
-    ("mlkit.discriminant_analysis", _lda_cases),
-    ("mlkit.naive_bayes", _naive_bayes_cases),
-    ("mlkit.mixture", _mixture_cases),
-    ("mlkit.tree", _tree_cases),
-    ("mlkit.svm", _svm_cases),
-    ("mlkit.metrics", _metrics_cases),
-]
 
 
 class _DecimalByHand:

@@ -5,7 +5,6 @@ Every figure is drawn from mlkit's own models, fitted on the demo's training spl
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -26,21 +25,11 @@ def write_report(out: Path, data, results):
         lines.append(f"| {r.case.name} | {r.score} | {r.agreement} | {'yes' if r.ok else 'NO'} |")
     lines.append("")
     for title, draw in _FIGURES:
-        if all(importlib.util.find_spec(m) for m in draw.needs):
-            filename = draw(out, data, results)
-            if filename:
-                lines += [f"## {title}", "", f"![{title}]({filename})", ""]
+        filename = draw(out, data, results)
+        lines += [f"## {title}", "", f"![{title}]({filename})", ""]
     page = out / "report.md"
     page.write_text("\n".join(lines))
     return page
-
-
-def needs(*modules):
-    def mark(fn):
-        fn.needs = modules
-        return fn
-
-    return mark
 
 
 def _save(fig, out, filename):
@@ -59,7 +48,6 @@ def _codes(data):
     return classes, codes[:n], codes[n:]
 
 
-@needs()
 def _scalers(out, data, results):
     import matplotlib.pyplot as plt
 
@@ -78,7 +66,6 @@ def _short(name):
     return str(name).replace(" (cm)", "")[:14]
 
 
-@needs("mlkit.decomposition", "mlkit.discriminant_analysis")
 def _projections(out, data, results):
     import matplotlib.pyplot as plt
 
@@ -102,40 +89,24 @@ def _projections(out, data, results):
 
 
 def _classifiers():
-    """mlkit's classifiers that exist, by display name."""
-    found = []
-    if importlib.util.find_spec("mlkit.discriminant_analysis"):
-        from .discriminant_analysis import LinearDiscriminantAnalysis
+    """mlkit's classifiers, by display name."""
+    from . import tree
+    from .discriminant_analysis import LinearDiscriminantAnalysis
+    from .naive_bayes import GaussianNB
+    from .svm import SVC
 
-        found.append(("LDA", LinearDiscriminantAnalysis))
-    if importlib.util.find_spec("mlkit.naive_bayes"):
-        from .naive_bayes import GaussianNB
-
-        found.append(("Gaussian NB", GaussianNB))
-    if importlib.util.find_spec("mlkit.svm"):
-        from .svm import SVC
-
-        found.append(("SVC (rbf)", lambda: SVC(kernel="rbf")))
-    if importlib.util.find_spec("mlkit.tree"):
-        from . import tree
-
-        if hasattr(tree, "DecisionTreeClassifier"):
-            found.append(("CART", lambda: tree.DecisionTreeClassifier(max_depth=4,
-                                                                      random_state=0)))
-        if hasattr(tree, "C45Classifier"):
-            found.append(("C4.5", tree.C45Classifier))
-    return found
+    return [("LDA", LinearDiscriminantAnalysis), ("Gaussian NB", GaussianNB),
+            ("SVC (rbf)", lambda: SVC(kernel="rbf")),
+            ("CART", lambda: tree.DecisionTreeClassifier(max_depth=4, random_state=0)),
+            ("C4.5", tree.C45Classifier)]
 
 
-@needs("mlkit.decomposition")
 def _decision_regions(out, data, results):
     import matplotlib.pyplot as plt
 
     from .decomposition import PCA
 
     models = _classifiers()
-    if not models:
-        return None
     classes, codes, _ = _codes(data)
     Z = PCA(2).fit(data.X_train).transform(data.X_train)
     lo, hi = Z.min(axis=0) - 0.5, Z.max(axis=0) + 0.5
@@ -155,7 +126,6 @@ def _decision_regions(out, data, results):
     return _save(fig, out, "decision_regions.png")
 
 
-@needs("mlkit.decomposition", "mlkit.mixture")
 def _gmm_ellipses(out, data, results):
     import matplotlib.pyplot as plt
     from matplotlib.patches import Ellipse
@@ -191,7 +161,6 @@ def _full_covariances(gmm):
     return np.stack([np.eye(d) * c for c in cov])
 
 
-@needs("mlkit.metrics")
 def _roc(out, data, results):
     import matplotlib.pyplot as plt
 
@@ -217,15 +186,11 @@ def _roc(out, data, results):
     return _save(fig, out, "roc.png")
 
 
-@needs("mlkit.tree")
 def _c45_tree(out, data, results):
     import matplotlib.pyplot as plt
+    import pandas as pd
 
     from . import tree
-
-    if not hasattr(tree, "C45Classifier"):
-        return None
-    import pandas as pd
 
     X = pd.DataFrame(data.raw_train, columns=data.feature_names)
     model = tree.C45Classifier().fit(X, data.y_train)

@@ -51,3 +51,11 @@ def test_ruff_passes():
     out = subprocess.run([sys.executable, "-m", "ruff", "check", "--quiet", str(ROOT)],
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_readme_quick_start_runs():
+    text = (ROOT / "README.md").read_text()
+    block = text.split("## Quick start", 1)[1].split("```python", 1)[1].split("```", 1)[0]
+    namespace = {}
+    exec(compile(block, "README.md quick start", "exec"), namespace)
+    assert 0.5 < namespace["auc"] <= 1.0 and namespace["lo"] <= namespace["auc"] <= namespace["hi"]
