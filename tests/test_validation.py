@@ -144,3 +144,9 @@ def test_sample_weight_checks():
     with pytest.raises(ValueError, match="at least one non-zero"):
         check_sample_weight([0, 0, 0], 3, xp, "cpu", xp.float64)
     np.testing.assert_array_equal(check_sample_weight(2.0, 3, xp, "cpu", xp.float64), [2, 2, 2])
+
+
+def test_check_finite_false_lets_nan_and_inf_through(backend):
+    X = backend.asarray(np.array([[1.0, np.nan], [np.inf, 3.0]]))
+    out = validate_data(Est(), X, check_finite=False)
+    assert to_host(out).shape == (2, 2)

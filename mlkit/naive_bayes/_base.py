@@ -12,7 +12,6 @@ variances -- so a model fitted block by block equals the one fitted on all the r
 
 from __future__ import annotations
 
-import contextlib
 import numbers
 import warnings
 
@@ -142,11 +141,16 @@ def gaussian_log_likelihood(X, theta, var, xp, log_prior=None):
 _BLOCK_ROWS = 4096
 
 
+def _is_host_input(X):
+    return not aac.is_array_api_obj(X) or aac.is_numpy_array(X)
+
+
 def _gaussian_products_numpy(X, shift, A, B, const):
     """NumPy fast path of ``(Xc**2) @ A.T + Xc @ B.T + const``, in cache-sized row blocks.
 
     The centred block (when there is a shift) and its square are written into reused buffers:
-    the data are read once and no n x d temporary is made.
+    the data are read once and no n x d temporary is made. Each block is checked for NaN and
+    infinity while it is in cache (its sum is finite unless it holds one, or overflows).
     """
     n, d = X.shape
     out = np.empty((A.shape[0], n))
@@ -156,6 +160,9 @@ def _gaussian_products_numpy(X, shift, A, B, const):
     for start in range(0, n, _BLOCK_ROWS):
         rows = X[start:start + _BLOCK_ROWS]
         m = rows.shape[0]
+        if not np.isfinite(rows.sum()) and not np.isfinite(rows).all():
+            bad = "NaN" if np.isnan(rows).any() else "infinity or a value too large"
+            raise ValueError(f"Input X contains {bad}.")
         if shift is not None:
             rows = np.subtract(rows, shift, out=centred[:m])
         np.multiply(rows, rows, out=square[:m])
@@ -164,19 +171,6 @@ def _gaussian_products_numpy(X, shift, A, B, const):
         block += B @ rows.T
     out += const[:, None]
     return out.T
-
-
-def one_blas_thread(X):
-    """One BLAS thread while NumPy works on ``X``; no-op for other arrays.
-
-    The products here are thin (a handful of class rows against many data rows) and memory
-    bound: threads add only synchronisation, and stall badly when the cores are busy.
-    """
-    if aac.is_array_api_obj(X) and not aac.is_numpy_array(X):
-        return contextlib.nullcontext()
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(1, user_api="blas")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -238,6 +232,8 @@ def _same_classes(a, b):
 class _BaseNB(ClassifierMixin, BaseEstimator):
     """Prediction from ``_joint_log_likelihood`` and the fit / partial_fit protocol."""
 
+    _checks_finite_in_blocks = False
+
     def _state_names(self):
         return ("classes_",)
 
@@ -249,8 +245,7 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None):
         """Fit the model on ``X``, ``y`` (optionally weighted), forgetting any earlier fit."""
         self._reset()
-        with one_blas_thread(X):
-            return self._partial_fit(X, y, None, sample_weight, from_fit=True)
+        return self._partial_fit(X, y, None, sample_weight, from_fit=True)
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Update the model with one block of rows.
@@ -258,8 +253,7 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         ``classes`` (every label that may appear) is required on the first call, and if given
         later must be the same. Fitting block by block equals one ``fit`` on all the rows.
         """
-        with one_blas_thread(X):
-            return self._partial_fit(X, y, classes, sample_weight, from_fit=False)
+        return self._partial_fit(X, y, classes, sample_weight, from_fit=False)
 
     def _labels(self, X, y, classes, from_fit, xp, device):
         """Set ``classes_`` on the first call; return each row's class index."""
@@ -315,9 +309,13 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
     def predict_joint_log_proba(self, X):
         """``log P(c) + log P(x | c)`` for every row and class: shape (n_samples, n_classes)."""
         check_is_fitted(self, "classes_")
-        X = self._validated_X(X, reset=False)
-        with one_blas_thread(X):
+        if self._checks_finite_in_blocks and _is_host_input(X):
+            # NumPy's block loop checks each block for NaN/inf while it is in cache: the data
+            # are read once, not twice
+            X = validate_data(self, X, reset=False, check_finite=False)
             return self._joint_log_likelihood(X)
+        X = self._validated_X(X, reset=False)
+        return self._joint_log_likelihood(X)
 
     def predict(self, X):
         """The class of highest posterior probability for each row."""
@@ -437,6 +435,7 @@ class GaussianNB(_BaseNB):
         "var_smoothing": [Interval(numbers.Real, 0, None, closed="left")],
     }
     _capabilities = Capabilities()
+    _checks_finite_in_blocks = True
 
     def __init__(self, *, priors=None, var_smoothing=1e-9):
         self.priors = priors
