@@ -52,8 +52,11 @@ def svd_flip(Vt, xp, U=None):
     """
     d = Vt.shape[1]
     idx = xp.argmax(xp.abs(Vt), axis=1)
-    pick = idx[:, None] == xp.arange(d, device=_device(Vt))[None, :]
-    signs = xp.sign(xp.sum(xp.where(pick, Vt, xp.zeros_like(Vt)), axis=1))
+    if is_numpy(xp):  # gather one entry per row, instead of a k x d mask
+        signs = np.sign(Vt[np.arange(Vt.shape[0]), idx])
+    else:
+        pick = idx[:, None] == xp.arange(d, device=_device(Vt))[None, :]
+        signs = xp.sign(xp.sum(xp.where(pick, Vt, xp.zeros_like(Vt)), axis=1))
     signs = xp.where(signs == 0, xp.ones_like(signs), signs)
     Vt = Vt * signs[:, None]
     return (Vt, None) if U is None else (Vt, U * signs[None, :])
