@@ -111,7 +111,7 @@ def column_moments(X, xp):
     return n, mean, xp.sum(D * D, axis=0)
 
 
-def gaussian_log_likelihood(X, theta, var, xp, log_prior=None):
+def gaussian_log_likelihood(X, theta, var, xp, log_prior=None, argmax=False):
     """``sum_j log N(x_j; theta_cj, var_cj)`` for every row and class, as two matrix products.
 
     Expanding the square, ``-(x - t)**2 / (2 v) = -x**2 / (2 v) + x t / v - t**2 / (2 v)``: the
@@ -119,7 +119,8 @@ def gaussian_log_likelihood(X, theta, var, xp, log_prior=None):
     loses about ``log10(1 + s**2 / v)`` digits for features at a distance ``s`` from the origin,
     so where some class mean lies far from it (more than 4 standard deviations) the data are
     first shifted by the mean of the class means. ``log_prior`` (optional) is added to the
-    constant term, which gives the joint log-likelihood at no extra cost.
+    constant term, which gives the joint log-likelihood at no extra cost. With ``argmax`` the
+    index of each row's largest entry is returned instead of the scores.
     """
     pxp, _ = namespace_and_device(theta)  # the small per-class terms (host NumPy for Dask X)
     shift = pxp.mean(theta, axis=0)
@@ -132,10 +133,11 @@ def gaussian_log_likelihood(X, theta, var, xp, log_prior=None):
         const = const + log_prior
     A, B = -0.5 * precision, t * precision
     if is_numpy(xp) and isinstance(X, np.ndarray):
-        return _gaussian_products_numpy(X, shift, A, B, const)
+        return _gaussian_products_numpy(X, shift, A, B, const, argmax)
     Xc = X if shift is None else X - shift
     # (k x d) @ (d x n), then transposed: the fast orientation for BLAS with a small k
-    return (A @ (Xc * Xc).T + B @ Xc.T + const[:, None]).T
+    scores = (A @ (Xc * Xc).T + B @ Xc.T + const[:, None]).T
+    return argmax_rows(scores, xp) if argmax else scores
 
 
 _BLOCK_ROWS = 4096
@@ -145,15 +147,18 @@ def _is_host_input(X):
     return not aac.is_array_api_obj(X) or aac.is_numpy_array(X)
 
 
-def _gaussian_products_numpy(X, shift, A, B, const):
+def _gaussian_products_numpy(X, shift, A, B, const, argmax=False):
     """NumPy fast path of ``(Xc**2) @ A.T + Xc @ B.T + const``, in cache-sized row blocks.
 
     The centred block (when there is a shift) and its square are written into reused buffers:
     the data are read once and no n x d temporary is made. Each block is checked for NaN and
-    infinity while it is in cache (its sum is finite unless it holds one, or overflows).
+    infinity while it is in cache (its sum is finite unless it holds one, or overflows). With
+    ``argmax`` each block's best class is found while the block's scores are in cache too, and
+    only the n class indices are written out.
     """
     n, d = X.shape
-    out = np.empty((A.shape[0], n))
+    out = np.empty((A.shape[0], _BLOCK_ROWS if argmax else n))
+    best = np.empty(n, dtype=np.intp) if argmax else None
     rows_max = min(n, _BLOCK_ROWS)
     square = np.empty((rows_max, d))
     centred = np.empty((rows_max, d)) if shift is not None else None
@@ -166,11 +171,29 @@ def _gaussian_products_numpy(X, shift, A, B, const):
         if shift is not None:
             rows = np.subtract(rows, shift, out=centred[:m])
         np.multiply(rows, rows, out=square[:m])
-        block = out[:, start:start + m]
+        block = out[:, :m] if argmax else out[:, start:start + m]
         np.matmul(A, square[:m].T, out=block)
         block += B @ rows.T
+        if argmax:
+            block += const[:, None]
+            best[start:start + m] = _argmax_columns(block)
+    if argmax:
+        return best
     out += const[:, None]
     return out.T
+
+
+def _argmax_columns(T):
+    """``argmax(T, axis=0)`` for a short, wide (k, m) block: k - 1 comparisons of whole rows.
+
+    Ties go to the first row, as with argmax.
+    """
+    top, idx = T[0].copy(), np.zeros(T.shape[1], dtype=np.intp)
+    for c in range(1, T.shape[0]):
+        better = T[c] > top
+        np.putmask(idx, better, c)
+        np.maximum(top, T[c], out=top)
+    return idx
 
 
 # ---------------------------------------------------------------------------------------------
@@ -503,7 +526,7 @@ class GaussianNB(_BaseNB):
             raise ValueError("Priors must be non-negative.")
         self.class_prior_ = priors
 
-    def _log_likelihood(self, X, with_prior=False):
+    def _log_likelihood(self, X, with_prior=False, argmax=False):
         X = _to_float(X)
         xp, _ = namespace_and_device(X)
         log_prior = None
@@ -513,9 +536,23 @@ class GaussianNB(_BaseNB):
             with np.errstate(divide="ignore"):
                 log_prior = pxp.log(prior)
         return gaussian_log_likelihood(X, _as_data(self.theta_, X), _as_data(self.var_, X), xp,
-                                       log_prior)
+                                       log_prior, argmax)
 
-    def _joint_log_likelihood(self, X):
-        return self._log_likelihood(X, with_prior=True)
+    def _joint_log_likelihood(self, X, argmax=False):
+        return self._log_likelihood(X, with_prior=True, argmax=argmax)
+
+    def predict(self, X):
+        """The class of highest posterior probability for each row.
+
+        On NumPy the best class of each row block is found while its scores are in cache, so
+        prediction reads X once and writes only the labels.
+        """
+        if not _is_host_input(X):
+            return super().predict(X)
+        check_is_fitted(self, "classes_")
+        X = validate_data(self, X, reset=False, check_finite=False)  # checked block by block
+        xp, device = namespace_and_device(X)
+        idx = self._joint_log_likelihood(X, argmax=True)
+        return decode_labels(self.classes_, idx, xp, device)
 
 
