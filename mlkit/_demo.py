@@ -23,12 +23,22 @@ class DemoInputError(ValueError):
 @dataclass
 class Data:
     name: str
-    X_train: np.ndarray
+    X_train: np.ndarray  # the numeric columns, standardized (None when there are none)
     X_test: np.ndarray
     y_train: np.ndarray
     y_test: np.ndarray
-    feature_names: list
-    raw_train: np.ndarray  # before standardization, for the scalers
+    feature_names: list  # of the numeric columns
+    raw_train: np.ndarray  # the numeric columns before standardization, for the scalers
+    frame_train: pd.DataFrame  # every feature column, categorical ones as 'category'
+    frame_test: pd.DataFrame
+
+    @property
+    def has_numeric(self):
+        return self.X_train is not None
+
+    @property
+    def has_categorical(self):
+        return any(not pd.api.types.is_numeric_dtype(t) for t in self.frame_train.dtypes)
 
 
 @dataclass
@@ -40,6 +50,7 @@ class Case:
     theirs: object
     compare: object  # (ours_fitted, theirs_fitted, data) -> (score, agreement, ok)
     raw: bool = False  # fit on the unstandardized data (the scalers)
+    frame: bool = False  # fit on every column, categorical ones included (theirs may be None)
 
 
 @dataclass
@@ -76,17 +87,23 @@ def load_data(dataset="iris", target=None, seed=0):
     y = df[target].astype(str).to_numpy()
     if np.unique(y).shape[0] < 2:
         raise DemoInputError(f"the target column {target!r} has a single class: nothing to learn")
-    X = df.drop(columns=target).select_dtypes("number")
-    if X.shape[1] == 0:
-        raise DemoInputError(f"{name} has no numeric feature column besides {target!r}")
+    frame = df.drop(columns=target)
+    for col in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[col]) or frame[col].dtype == bool:
+            frame[col] = frame[col].astype(str).astype("category")
+    if frame.shape[1] == 0:
+        raise DemoInputError(f"{name} has no feature column besides {target!r}")
     counts = pd.Series(y).value_counts()
     stratify = y if counts.min() >= 2 else None
-    X_tr, X_te, y_tr, y_te = train_test_split(
-        X.to_numpy(np.float64), y, test_size=0.3, random_state=seed, stratify=stratify
-    )
+    f_tr, f_te, y_tr, y_te = train_test_split(frame, y, test_size=0.3, random_state=seed,
+                                              stratify=stratify)
+    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
+    if not numeric:
+        return Data(name, None, None, y_tr, y_te, [], None, f_tr, f_te)
+    X_tr, X_te = f_tr[numeric].to_numpy(np.float64), f_te[numeric].to_numpy(np.float64)
     scaler = StandardScaler().fit(X_tr)
     return Data(name, scaler.transform(X_tr), scaler.transform(X_te), y_tr, y_te,
-                list(X.columns), X_tr)
+                [str(c) for c in numeric], X_tr, f_tr, f_te)
 
 
 def _read_csv(path):
@@ -169,12 +186,14 @@ def compare_clusterer(tol):
     return compare
 
 
-def cases():
-    """The demo's rows, in the order of the toolkit's topics."""
+def cases(data):
+    """The demo's rows, in the order of the toolkit's topics, for the columns ``data`` has."""
     from sklearn import preprocessing as skp
 
     from . import preprocessing as mkp
 
+    if not data.has_numeric:
+        return _categorical_cases()
     rows = [
         Case("StandardScaler (z-score)", mkp.StandardScaler, skp.StandardScaler,
              compare_transform(1e-12), raw=True),
@@ -190,6 +209,8 @@ def cases():
     for builder in (_decomposition_cases, _lda_cases, _naive_bayes_cases, _mixture_cases,
                     _tree_cases, _svm_cases, _metrics_cases):
         rows += builder()
+    if data.has_categorical:
+        rows += _categorical_cases()
     return rows
 
 
@@ -255,6 +276,31 @@ def _tree_cases():
     rows.append(Case("C45Classifier (vs CART entropy)", mkt.C45Classifier, cart(skt, "entropy"),
                      compare_classifier(None)))
     return rows
+
+
+def compare_alone(why):
+    """A model without a scikit-learn twin: its test accuracy, and why there is no twin."""
+
+    def compare(ours, theirs, data):
+        acc = float(np.mean(np.asarray(ours.predict(data.frame_test)) == data.y_test))
+        return f"{acc:.3f} acc", f"no scikit-learn twin: {why}", True
+
+    return compare
+
+
+def _categorical_cases():
+    """Models that take categorical columns as they are (multiway splits, category counts)."""
+    from . import naive_bayes as mkn
+    from . import tree as mkt
+
+    return [
+        Case("C45Classifier (every column)", mkt.C45Classifier, None,
+             compare_alone("gain ratio, multiway categorical splits"), frame=True),
+        Case("ID3Classifier (every column)", mkt.ID3Classifier, None,
+             compare_alone("information gain, multiway splits"), frame=True),
+        Case("MixedNB (every column)", mkn.MixedNB, None,
+             compare_alone("Gaussian and categorical columns in one model"), frame=True),
+    ]
 
 
 def _svm_cases():
@@ -354,18 +400,20 @@ def run(dataset="iris", target=None, out=None, console=None):
             console = Console(width=150)
     data = load_data(dataset, target)
     table = Table(title=f"mlkit vs scikit-learn on {data.name} "
-                        f"({data.X_train.shape[0]} train / {data.X_test.shape[0]} test rows)")
+                        f"({len(data.y_train)} train / {len(data.y_test)} test rows)")
     for col in ("model", "score", "agreement", "ok", "mlkit fit", "sklearn fit"):
         table.add_column(col, justify="left" if col in ("model", "agreement") else "right")
     results = []
-    for case in cases():
-        X = data.raw_train if case.raw else data.X_train
+    for case in cases(data):
+        X = data.frame_train if case.frame else data.raw_train if case.raw else data.X_train
         ours, t_ours = _timed_fit(case.ours, X, data.y_train)
-        theirs, t_theirs = _timed_fit(case.theirs, X, data.y_train)
+        theirs, t_theirs = (None, None) if case.theirs is None else _timed_fit(
+            case.theirs, X, data.y_train)
         score, agreement, ok = case.compare(ours, theirs, data)
         results.append(Result(case, ours, theirs, score, agreement, ok))
         table.add_row(case.name, str(score), agreement, "yes" if ok else "NO",
-                      f"{t_ours * 1e3:.1f} ms", f"{t_theirs * 1e3:.1f} ms")
+                      f"{t_ours * 1e3:.1f} ms",
+                      "-" if t_theirs is None else f"{t_theirs * 1e3:.1f} ms")
     console.print(table)
     if out is not None:
         try:

@@ -17,14 +17,16 @@ def write_report(out: Path, data, results):
     matplotlib.use("Agg")
     out.mkdir(parents=True, exist_ok=True)
     lines = [f"# mlkit demo on {data.name}", "",
-             f"{data.X_train.shape[0]} training rows, {data.X_test.shape[0]} test rows "
+             f"{len(data.y_train)} training rows, {len(data.y_test)} test rows "
              "(stratified split, seed 0), features standardized.", "",
              "| model | score | agreement with scikit-learn | within tolerance |",
              "|---|---|---|---|"]
     for r in results:
         lines.append(f"| {r.case.name} | {r.score} | {r.agreement} | {'yes' if r.ok else 'NO'} |")
     lines.append("")
-    for title, draw in _FIGURES:
+    for title, draw, numeric in _FIGURES:
+        if numeric and not data.has_numeric:
+            continue
         filename = draw(out, data, results)
         lines += [f"## {title}", "", f"![{title}]({filename})", ""]
     page = out / "report.md"
@@ -188,24 +190,23 @@ def _roc(out, data, results):
 
 def _c45_tree(out, data, results):
     import matplotlib.pyplot as plt
-    import pandas as pd
 
     from . import tree
 
-    X = pd.DataFrame(data.raw_train, columns=data.feature_names)
-    model = tree.C45Classifier().fit(X, data.y_train)
+    model = tree.C45Classifier().fit(data.frame_train, data.y_train)
     fig, ax = plt.subplots(figsize=(11, 6))
     tree.plot_tree(model, ax=ax)
-    ax.set_title("C4.5 (pruned, confidence factor 0.25) on the raw training features")
+    ax.set_title("C4.5 (pruned, confidence factor 0.25) on the training columns as given")
     (out / "c45_rules.txt").write_text(tree.export_rules(model))
     return _save(fig, out, "c45_tree.png")
 
 
+# (title, drawing function, needs numeric columns)
 _FIGURES = [
-    ("Normalization: the training features before and after each scaler", _scalers),
-    ("PCA and LDA projections", _projections),
-    ("Decision regions on the first two principal components", _decision_regions),
-    ("Gaussian mixtures on the first two principal components", _gmm_ellipses),
-    ("ROC curves with DeLong confidence intervals", _roc),
-    ("The C4.5 tree", _c45_tree),
+    ("Normalization: the training features before and after each scaler", _scalers, True),
+    ("PCA and LDA projections", _projections, True),
+    ("Decision regions on the first two principal components", _decision_regions, True),
+    ("Gaussian mixtures on the first two principal components", _gmm_ellipses, True),
+    ("ROC curves with DeLong confidence intervals", _roc, True),
+    ("The C4.5 tree", _c45_tree, False),
 ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 
 from mlkit.cli import main
@@ -17,10 +19,16 @@ def test_demo_prints_the_table_and_writes_the_report(tmp_path, capsys):
     for name in ("StandardScaler", "MinMaxScaler", "DecimalScaler", "Normalizer"):
         assert name in out
     assert "NO" not in out.split("report written")[0].replace("NORM", "")
+    for name in ("PCA", "LDA", "GaussianNB", "GaussianMixture", "KMeans",
+                 "DecisionTreeClassifier", "C45Classifier", "SVC", "roc_auc"):
+        assert name in out
     page = (tmp_path / "report.md").read_text()
-    assert "![" in page
-    png = tmp_path / "normalization.png"
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    figures = re.findall(r"!\[[^]]*\]\(([^)]+)\)", page)
+    assert {"normalization.png", "projections.png", "decision_regions.png", "gmm.png",
+            "roc.png", "c45_tree.png"} <= set(figures)
+    for name in figures:
+        assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "c45_rules.txt").read_text().startswith("IF ")
 
 
 @pytest.mark.parametrize("dataset", ["wine", "breast_cancer"])
@@ -63,6 +71,27 @@ def test_demo_on_a_user_csv(tmp_path, capsys):
     path = tmp_path / "iris.csv"
     df.to_csv(path, index=False)
     assert main(["demo", "--dataset", str(path), "--target", "species"]) == 0
+
+
+def test_demo_on_categorical_columns(tmp_path, capsys):
+    # play-tennis is all categorical: the models that take categories as they are run
+    assert main(["demo", "--dataset", "play_tennis", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "C45Classifier (every column)" in out and "MixedNB (every column)" in out
+    assert "StandardScaler" not in out
+    assert (tmp_path / "c45_tree.png").exists()
+
+
+def test_demo_on_a_csv_with_numeric_and_categorical_columns(tmp_path, capsys):
+    from mlkit.datasets import load_iris
+
+    df = load_iris(as_frame=True)
+    df.insert(0, "size", pd.cut(df["sepal length (cm)"], 3, labels=["small", "mid", "big"]))
+    path = tmp_path / "mixed.csv"
+    df.to_csv(path, index=False)
+    assert main(["demo", "--dataset", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "StandardScaler" in out and "MixedNB (every column)" in out
 
 
 def test_info_and_capabilities(capsys):
