@@ -378,3 +378,13 @@ def test_row_order_and_label_names_do_not_matter():
     np.testing.assert_allclose(a.decision_function(X), b.decision_function(X), atol=1e-6)
     np.testing.assert_array_equal(names[a.predict(X)], b.predict(X))
     np.testing.assert_array_equal(np.sort(perm[b.support_]), np.sort(a.support_))
+
+
+def test_coef_only_for_the_linear_kernel_as_scikit_learn():
+    X, y = load_iris(return_X_y=True)
+    for kernel in ("rbf", "poly"):
+        ours, theirs = SVC(kernel=kernel).fit(X, y), SkSVC(kernel=kernel).fit(X, y)
+        assert hasattr(ours, "coef_") == hasattr(theirs, "coef_") is False
+    ours = SVC(kernel="linear", tol=TIGHT).fit(X, y)
+    theirs = SkSVC(kernel="linear", tol=TIGHT).fit(X, y)
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-3, atol=1e-3)

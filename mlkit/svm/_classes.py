@@ -199,9 +199,9 @@ class SVC(ClassifierMixin, BaseEstimator):
         one-vs-one; one row per class for ``multi_class='ovr'``.
     intercept_ : array of shape (n_machines,)
         ``-ρ`` of each machine.
-    coef_ : array of shape (n_machines, n_features) or None
-        The primal weights ``Σ α_i y_i x_i`` for the linear kernel; None for other kernels
-        (scikit-learn raises AttributeError there instead).
+    coef_ : array of shape (n_machines, n_features)
+        The primal weights ``Σ α_i y_i x_i``; the linear kernel only (AttributeError for the
+        others, as scikit-learn).
     certificate_ : list of Certificate
         One per machine: primal and dual objectives, duality gap, largest KKT violation,
         solver status.
@@ -344,6 +344,14 @@ class SVC(ClassifierMixin, BaseEstimator):
                 and self.kernel != "precomputed" else 0.0,
                 "degree": self.degree, "coef0": float(self.coef0)}
 
+    @property
+    def coef_(self):
+        """Primal weights of the linear kernel (AttributeError for other kernels)."""
+        check_is_fitted(self, "dual_coef_")
+        if self._coef is None:
+            raise AttributeError("coef_ is only available when using a linear kernel")
+        return self._coef
+
     def fit(self, X, y, sample_weight=None):
         """Fit the machine(s) on ``X`` (or a precomputed Gram matrix) and labels ``y``."""
         validate_params(self)
@@ -447,10 +455,8 @@ class SVC(ClassifierMixin, BaseEstimator):
         else:
             self.support_vectors_ = xp.take(X, as_namespace(support, xp, device), axis=0) \
                 if not isinstance(X, np.ndarray) else X[support]
-        if self.kernel == "linear":
-            self.coef_ = as_namespace(pair_coef.T @ Xh[support], xp, device)
-        else:
-            self.coef_ = None
+        self._coef = (as_namespace(pair_coef.T @ Xh[support], xp, device)
+                      if self.kernel == "linear" else None)
         self._sv_host = Xh[support]
         self._gamma = params["gamma"]
         self.certificate_ = certs
