@@ -246,9 +246,9 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         dtype = float_dtype(xp, device)
         sw = check_sample_weight(sample_weight, X.shape[0], xp, device, dtype)
         stats = _concrete(*column_moments(X, sw, xp, dtype))
-        check_finite_stats(*(xp.where(stats[0] > 0, s, 0.0) for s in stats[1:]))
+        sxp, _ = namespace_and_device(stats[0])  # concrete (NumPy for Dask)
+        check_finite_stats(*(sxp.where(stats[0] > 0, s, 0.0) for s in stats[1:]))
         if not first:
-            sxp, _ = namespace_and_device(stats[0])
             stats = merge_moments((self._count, self._mean, self._m2), stats, sxp)
         self._count, self._mean, self._m2 = stats
         self._weighted = getattr(self, "_weighted", False) or sample_weight is not None
@@ -387,8 +387,8 @@ class MinMaxScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         X = validate_data(self, X, reset=first, allow_nan=True)
         xp, _ = namespace_and_device(X)
         data_min, data_max = _concrete(*column_extremes(X, xp))
-        check_finite_stats(*(xp.where(xp.isnan(s), 0.0, s) for s in (data_min, data_max)))
-        sxp, _ = namespace_and_device(data_min)
+        sxp, _ = namespace_and_device(data_min)  # concrete (NumPy for Dask)
+        check_finite_stats(*(sxp.where(sxp.isnan(s), 0.0, s) for s in (data_min, data_max)))
         if not first:
             data_min = _nan_aware(sxp.minimum, self.data_min_, data_min, sxp)
             data_max = _nan_aware(sxp.maximum, self.data_max_, data_max, sxp)
