@@ -10,6 +10,7 @@ from sklearn.cluster import KMeans as SkKMeans
 from sklearn.cluster import kmeans_plusplus as sk_kmeans_plusplus
 from sklearn.exceptions import ConvergenceWarning
 
+from mlkit import cluster
 from mlkit._array import to_host
 from mlkit._testing import assert_allclose_xp
 from mlkit.cluster import KMeans, assign, kmeans_plusplus
@@ -150,3 +151,25 @@ def test_dask_one_compute_per_lloyd_iteration():
     # the column means, one per iteration, the final labels and inertia
     assert len(calls) == km.n_iter_ + 2
     assert_same_kmeans(km, SkKMeans(5, init=init, algorithm="lloyd").fit(X))
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_numpy_row_blocks_equal_sklearn(monkeypatch, weighted):
+    # the NumPy fast path with blocks of 64 rows (the last one partial) and ties at the edges
+    monkeypatch.setattr(cluster, "_BLOCK_ROWS", 64)
+    X = blobs(seed=6)
+    rng = np.random.default_rng(6)
+    init = X[rng.choice(X.shape[0], 7, replace=False)]
+    sw = rng.uniform(0.1, 3, size=X.shape[0]) if weighted else None
+    ours = KMeans(7, init=init).fit(X, sample_weight=sw)
+    assert_same_kmeans(ours, SkKMeans(7, init=init, algorithm="lloyd").fit(X, sample_weight=sw))
+
+
+def test_ties_go_to_the_first_center_as_argmin(monkeypatch):
+    # x = 1 is exactly as far from 0.5 as from 1.5 (also in the expanded form ‖c‖² − 2xc)
+    monkeypatch.setattr(cluster, "_BLOCK_ROWS", 4)
+    X = np.arange(10.0)[:, None] % 3
+    C = np.array([[1.5], [0.5], [-1.0]])
+    slow = [int(np.argmin([np.sum((x - c) ** 2) for c in C])) for x in X]
+    np.testing.assert_array_equal(assign(X, C, np), slow)
+    assert slow[1] == 0
