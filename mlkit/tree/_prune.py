@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._criteria import EPS, pessimistic_error
-from ._structure import class_counts, compact, route
+from ._structure import branch_of, class_counts, compact, route
 
 TOLERANCE = 0.1  # J48 prefers the simpler tree unless it costs more than 0.1 estimated errors
 
@@ -59,6 +59,18 @@ def subtree_owners(tree, roots):
         frontier, reps = _expand(tree, frontier[inner])
         owner = np.repeat(owner[inner], reps)
     return np.concatenate(nodes), np.concatenate(owners)
+
+
+def descend(tree, Z, samples, start):
+    """The leaf each case reaches from its node in ``start`` when no value is missing: one
+    step per depth for the cases still at an internal node."""
+    nodes = np.array(start, dtype=np.int64)
+    active = np.flatnonzero(tree.feature[nodes] >= 0)
+    while active.size:
+        at = nodes[active]
+        nodes[active] = tree.child_start[at] + branch_of(tree, Z, at, samples[active])
+        active = active[tree.feature[nodes[active]] >= 0]
+    return nodes
 
 
 def collapse(tree):
@@ -128,14 +140,13 @@ class _Pruner:
         other = kids != branches[owner_of_kid]
         samples, weights, tags = self._cases(kids[other])
         tags = owner_of_kid[other][tags]
-        reached, s, w, terminal = route(self.tree, self.Z, samples, weights, branches[tags])
+        reached = descend(self.tree, self.Z, samples, branches[tags])
         sub, owner = subtree_owners(self.tree, branches)
         leaf = self.tree.feature[sub] < 0
         sub, owner = sub[leaf], owner[leaf]
         position = np.full(self.tree.n_nodes, -1)
         position[sub] = np.arange(sub.size)
-        added = class_counts(position[reached[terminal]], s[terminal], w[terminal], self.y,
-                             sub.size, self.C)
+        added = class_counts(position[reached], samples, weights, self.y, sub.size, self.C)
         errors = self.leaf_errors(self.tree.counts[sub] + added)
         return np.bincount(owner, errors, minlength=len(nodes))
 
@@ -156,9 +167,10 @@ class _Pruner:
         """Prune the subtrees under ``roots`` bottom-up, a depth at a time."""
         tree = self.tree
         for level in reversed(levels_below(tree, roots)):
-            leaves = level[tree.feature[level] < 0]
-            self.estimate[leaves] = self.leaf_errors(tree.counts[leaves])
-            inner = level[tree.feature[level] >= 0]
+            as_leaf = self.leaf_errors(tree.counts[level])  # each node's errors as a leaf
+            is_inner = tree.feature[level] >= 0
+            self.estimate[level[~is_inner]] = as_leaf[~is_inner]
+            inner = level[is_inner]
             if inner.size == 0:
                 continue
             kids, reps = _expand(tree, inner)
@@ -170,7 +182,7 @@ class _Pruner:
             near = sizes >= np.repeat(biggest, reps) - EPS
             largest = kids[np.maximum.reduceat(np.where(near, np.arange(kids.size), -1),
                                                starts)]
-            e_leaf = self.leaf_errors(tree.counts[inner])
+            e_leaf = as_leaf[is_inner]
             if self.raising and self.complete:
                 e_branch = self.branch_errors_complete(inner, largest, kids, reps)
             elif self.raising:
