@@ -88,6 +88,9 @@ def numeric_scores(order, nd, sizes, features, sample, weight, y, Z, total, n_op
     segs = np.arange(G)
     starts = np.searchsorted(nd, segs, "left")
     ends = np.searchsorted(nd, segs, "right")
+    # ``nd`` is sorted, so a per-segment value is spread over its entries by ``np.repeat``
+    # (cheaper than gathering with ``take(nd)``)
+    seg_size = ends - starts
     # running weight of each class along the sorted cases (one contiguous row per class)
     if table is None:
         w = weight.take(order)
@@ -103,14 +106,14 @@ def numeric_scores(order, nd, sizes, features, sample, weight, y, Z, total, n_op
     before = cum[:, starts]  # weight before each segment's first case, per class and in all
     known = cum[:, ends] - before
     known_total = known[n_classes]
-    lw = cum[n_classes, 1:] - before[n_classes].take(nd)
-    rw = known_total.take(nd) - lw
+    lw = cum[n_classes, 1:] - np.repeat(before[n_classes], seg_size)
+    rw = np.repeat(known_total, seg_size) - lw
     boundary = np.zeros(m, dtype=bool)
     tol = 1e-5 if p.c45 else 0.0  # J48 treats values closer than 1e-5 as equal
     boundary[:-1] = (nd[1:] == nd[:-1]) & ((v[:-1] + tol < v[1:]) if tol else (v[:-1] < v[1:]))
     if p.c45:
         min_split = _min_split(known_total, n_classes, p.min_leaf)
-        ms = (min_split - EPS).take(nd)
+        ms = np.repeat(min_split - EPS, seg_size)
         valid = boundary & (lw >= ms) & (rw >= ms)
         enough = known_total >= 2 * min_split - EPS
     else:
@@ -120,23 +123,23 @@ def numeric_scores(order, nd, sizes, features, sample, weight, y, Z, total, n_op
     if at.size == 0:
         return gain_out.reshape(shape), ratio_out.reshape(shape), ok.reshape(shape), thr.reshape(
             shape)
-    nd_at = nd.take(at)
-    n_valid = np.bincount(nd_at, minlength=G)
+    seg = np.searchsorted(at, starts)  # each segment's first valid boundary, and their number
+    n_valid = np.searchsorted(at, ends) - seg
     parent_nh = xlog2x(known_total) - xlog2x(known[:n_classes]).sum(axis=0)
     children_nh = xlog2x(lw.take(at)) + xlog2x(rw.take(at))
+    at1 = at + 1
     for k in range(n_classes):
-        left = cum[k].take(at + 1) - before[k].take(nd_at)
-        right = known[k].take(nd_at) - left
+        left = cum[k].take(at1) - np.repeat(before[k], n_valid)
+        right = np.repeat(known[k], n_valid) - left
         children_nh -= xlog2x(left) + xlog2x(right)
-    gain = (parent_nh.take(nd_at) - children_nh) / total.take(nd_at)
+    gain = (np.repeat(parent_nh, n_valid) - children_nh) / np.repeat(total, n_valid)
     score = np.where(gain > EPS, gain, -np.inf)
-    seg = np.searchsorted(nd_at, segs, "left")
     has = n_valid > 0
     best = np.full(G, -np.inf)
     best[has] = np.maximum.reduceat(score, seg[has])
     tie = EPS if p.c45 else 1e-12  # J48 keeps the first of gains equal within 1e-6
-    hit = np.flatnonzero(score >= (best - tie).take(nd_at))  # all of a segment when best = -inf
-    hit_seg = nd_at.take(hit)
+    hit = np.flatnonzero(score >= np.repeat(best - tie, n_valid))  # all when best = -inf
+    hit_seg = nd.take(at.take(hit))
     lead = np.ones(hit.size, dtype=bool)
     lead[1:] = hit_seg[1:] != hit_seg[:-1]
     first = np.full(G, at.size)
@@ -260,6 +263,19 @@ def _feature_groups(sizes):
     return groups
 
 
+class _KnownValues(dict):
+    """The distinct known values of each numeric column, computed when first asked for."""
+
+    def __init__(self, cols, numeric):
+        super().__init__()
+        self.cols, self.position = cols, {int(f): i for i, f in enumerate(numeric)}
+
+    def __missing__(self, f):
+        col = self.cols[:, self.position[int(f)]]
+        self[f] = np.unique(col[~np.isnan(col)])
+        return self[f]
+
+
 def snap_thresholds(thr, feature, values):
     """Move each numeric split point to the largest training value of its feature not above
     it (J48's setSplitPoint); ``feature`` is -1 where there is no numeric split."""
@@ -295,15 +311,15 @@ def grow(Z, is_cat, n_cats, y, w, n_classes, p):
     weight = w[sample].astype(np.float64)
     local = np.zeros(sample.size, dtype=np.int64)
     numeric = np.flatnonzero(~is_cat)
-    parts, values = [], {}
-    for f in numeric:
-        col = Z[sample, f]
-        o = np.argsort(col, kind="stable")
-        parts.append(o[~np.isnan(col[o])])
-        values[f] = np.unique(col[~np.isnan(col)])
-    # the cases sorted by (node, value), feature after feature; sizes[i] for numeric[i]
-    order = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-    sizes = np.array([part.size for part in parts], dtype=np.int64)
+    # the cases sorted by (node, value), feature after feature; sizes[i] for numeric[i]. The
+    # order among equal values never matters (candidates lie between distinct values), so
+    # the sort need not be stable; NaN sorts last and is dropped.
+    cols = Z[sample][:, numeric]
+    o = np.argsort(cols, axis=0)
+    known_sorted = ~np.isnan(np.take_along_axis(cols, o, axis=0))
+    order = o.T[known_sorted.T]
+    sizes = known_sorted.sum(axis=0).astype(np.int64)
+    values = _KnownValues(cols, numeric)
     nd = np.repeat(np.arange(sizes.size), sizes)  # segment (feature, node) of each entry
     table = None
     if np.all(weight == 1.0) and not np.isnan(Z[sample]).any():
@@ -386,10 +402,10 @@ def grow(Z, is_cat, n_cats, y, w, n_classes, p):
             # each case of a split node goes to one child: keep those entries, in order
             at = np.flatnonzero(moving.take(order))
             o = order.take(at)
-            key = (nd.take(at) // n_open) * n_next + child.take(o)
+            key = np.repeat(np.arange(sizes.size) * n_next, sizes).take(at) + child.take(o)
             perm = _stable_argsort(key, sizes.size * n_next)
             order, nd = new_at.take(o).take(perm), key.take(perm)
-            sizes = np.bincount(nd // n_next, minlength=sizes.size)
+            sizes = np.diff(np.searchsorted(nd, np.arange(sizes.size + 1) * n_next))
         elif order.size:
             c = copies[order]
             o_rep = np.repeat(order, c)
