@@ -92,27 +92,29 @@ class _Pruner:
         self.estimate = np.zeros(tree.n_nodes)  # estimated errors of each pruned subtree
         self.complete = not np.isnan(Z).any()  # no missing values: routing is deterministic
         samples = np.flatnonzero(sample_weight > 0)
-        self.data = {}
+        # each node's cases: rows start[k] .. start[k] + count[k] - 1 of (rows_s, rows_w)
+        self.start = np.zeros(tree.n_nodes, dtype=np.int64)
+        self.count = np.zeros(tree.n_nodes, dtype=np.int64)
+        self.rows_s, self.rows_w = np.zeros(0, dtype=np.int64), np.zeros(0)
         self._store(*route(tree, Z, samples, sample_weight[samples],
                            np.zeros(samples.size, dtype=np.int64))[:3])
 
     def _store(self, nodes, samples, weights):
         """Keep each node's cases (sample ids and weights)."""
         order = np.argsort(nodes, kind="stable")
-        nodes, samples, weights = nodes[order], samples[order], weights[order]
-        uniq, starts = np.unique(nodes, return_index=True)
-        parts = zip(uniq, np.split(samples, starts[1:]), np.split(weights, starts[1:]),
-                    strict=True)
-        for node, s, w in parts:
-            self.data[int(node)] = (s, w)
+        base = self.rows_s.size
+        self.rows_s = np.concatenate([self.rows_s, samples[order]])
+        self.rows_w = np.concatenate([self.rows_w, weights[order]])
+        uniq, first, count = np.unique(nodes[order], return_index=True, return_counts=True)
+        self.start[uniq] = base + first
+        self.count[uniq] = count
 
     def _cases(self, nodes):
         """The cases of ``nodes``, concatenated, with the position of their node as a tag."""
-        empty = (np.zeros(0, dtype=np.int64), np.zeros(0))
-        parts = [self.data.get(int(k), empty) for k in nodes]
-        tags = np.repeat(np.arange(len(nodes)), [p[0].size for p in parts])
-        return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
-                tags)
+        count = self.count[nodes]
+        shift = np.repeat(self.start[nodes] - (np.cumsum(count) - count), count)
+        rows = shift + np.arange(shift.size)
+        return self.rows_s[rows], self.rows_w[rows], np.repeat(np.arange(len(nodes)), count)
 
     def leaf_errors(self, counts):
         total = counts.sum(axis=-1)
@@ -157,8 +159,7 @@ class _Pruner:
                                  refit_fractions=True)
         sub = np.concatenate(levels_below(self.tree, nodes))
         self.tree.counts[sub] = 0.0
-        for k in sub:
-            self.data.pop(int(k), None)
+        self.count[sub] = 0
         uniq, at = np.unique(reached, return_inverse=True)
         self.tree.counts[uniq] = class_counts(at, s, w, self.y, uniq.size, self.C)
         self._store(reached, s, w)
