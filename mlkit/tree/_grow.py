@@ -263,27 +263,20 @@ def _feature_groups(sizes):
     return groups
 
 
-class _KnownValues(dict):
-    """The distinct known values of each numeric column, computed when first asked for."""
-
-    def __init__(self, cols, numeric):
-        super().__init__()
-        self.cols, self.position = cols, {int(f): i for i, f in enumerate(numeric)}
-
-    def __missing__(self, f):
-        col = self.cols[:, self.position[int(f)]]
-        self[f] = np.unique(col[~np.isnan(col)])
-        return self[f]
-
-
-def snap_thresholds(thr, feature, values):
+def snap_thresholds(thr, feature, sorted_values):
     """Move each numeric split point to the largest training value of its feature not above
-    it (J48's setSplitPoint); ``feature`` is -1 where there is no numeric split."""
+    it (J48's setSplitPoint); ``feature`` is -1 where there is no numeric split and
+    ``sorted_values[f]`` holds the known training values of column f in increasing order."""
+    at = np.flatnonzero(feature >= 0)
+    if at.size == 0:
+        return thr
     thr = thr.copy()
-    for f in np.unique(feature[feature >= 0]):
-        at = feature == f
-        vals = values[f]
-        thr[at] = vals[np.maximum(np.searchsorted(vals, thr[at], "right") - 1, 0)]
+    at = at[np.argsort(feature[at], kind="stable")]
+    f_at = feature[at]
+    cuts = np.flatnonzero(f_at[1:] != f_at[:-1]) + 1
+    for group in np.split(at, cuts):  # one search per split feature
+        vals = sorted_values[int(feature[group[0]])]
+        thr[group] = vals[np.maximum(np.searchsorted(vals, thr[group], "right") - 1, 0)]
     return thr
 
 
@@ -316,10 +309,11 @@ def grow(Z, is_cat, n_cats, y, w, n_classes, p):
     # the sort need not be stable; NaN sorts last and is dropped.
     cols = Z[sample][:, numeric]
     o = np.argsort(cols, axis=0)
-    known_sorted = ~np.isnan(np.take_along_axis(cols, o, axis=0))
+    sorted_cols = np.take_along_axis(cols, o, axis=0)
+    known_sorted = ~np.isnan(sorted_cols)
     order = o.T[known_sorted.T]
     sizes = known_sorted.sum(axis=0).astype(np.int64)
-    values = _KnownValues(cols, numeric)
+    values = {int(f): sorted_cols[:sizes[i], i] for i, f in enumerate(numeric)}
     nd = np.repeat(np.arange(sizes.size), sizes)  # segment (feature, node) of each entry
     table = None
     if np.all(weight == 1.0) and not np.isnan(Z[sample]).any():
