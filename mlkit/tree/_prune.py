@@ -66,9 +66,14 @@ def descend(tree, Z, samples, start):
     step per depth for the cases still at an internal node."""
     nodes = np.array(start, dtype=np.int64)
     active = np.flatnonzero(tree.feature[nodes] >= 0)
+    numeric = not tree.is_categorical.any()
     while active.size:
         at = nodes[active]
-        nodes[active] = tree.child_start[at] + branch_of(tree, Z, at, samples[active])
+        if numeric:  # branch 1 is x > threshold
+            b = Z[samples[active], tree.feature[at]] > tree.threshold[at]
+        else:
+            b = branch_of(tree, Z, at, samples[active])
+        nodes[active] = tree.child_start[at] + b
         active = active[tree.feature[nodes[active]] >= 0]
     return nodes
 
