@@ -109,8 +109,14 @@ def numeric_scores(order, nd, sizes, features, sample, weight, y, Z, total, n_op
     lw = cum[n_classes, 1:] - np.repeat(before[n_classes], seg_size)
     rw = np.repeat(known_total, seg_size) - lw
     boundary = np.zeros(m, dtype=bool)
-    tol = 1e-5 if p.c45 else 0.0  # J48 treats values closer than 1e-5 as equal
-    boundary[:-1] = (nd[1:] == nd[:-1]) & ((v[:-1] + tol < v[1:]) if tol else (v[:-1] < v[1:]))
+    if p.c45:  # J48 treats values closer than 1e-5 as equal
+        np.less(v[:-1] + 1e-5, v[1:], out=boundary[:-1])
+    else:
+        np.less(v[:-1], v[1:], out=boundary[:-1])
+    if not p.c45 or min(p.min_leaf, 25.0) <= 2 * EPS:
+        boundary[:-1] &= nd[1:] == nd[:-1]
+    # else a segment's last case leaves no weight on the right, so the minimum split weight
+    # below already keeps every boundary inside its segment
     if p.c45:
         min_split = _min_split(known_total, n_classes, p.min_leaf)
         ms = np.repeat(min_split - EPS, seg_size)
@@ -151,11 +157,12 @@ def numeric_scores(order, nd, sizes, features, sample, weight, y, Z, total, n_op
     if p.mdl:
         g = g - np.log2(np.maximum(n_valid, 1)) / np.where(total > 0, total, 1.0)
     ok = found & (g > EPS)
-    si = split_info(np.stack([lw[j], rw[j], total - known_total], axis=1))
     mid = (v[j] + v[j + 1]) / 2
     mid = np.where(mid == v[j + 1], v[j], mid)
     gain_out = np.where(ok, g, 0.0)
-    ratio_out = np.where(ok, gain_ratio(gain_out, si), 0.0)
+    if p.c45:  # ID3 needs no gain ratio
+        si = split_info(np.stack([lw[j], rw[j], total - known_total], axis=1))
+        ratio_out = np.where(ok, gain_ratio(gain_out, si), 0.0)
     thr = np.where(ok, mid, np.nan)
     return gain_out.reshape(shape), ratio_out.reshape(shape), ok.reshape(shape), thr.reshape(shape)
 
