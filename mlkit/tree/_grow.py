@@ -254,7 +254,10 @@ def choose_attribute(gains, ratios, ok, in_average, p):
     return np.where(winners.any(axis=0), first, -1)
 
 
-_ROWS_PER_PASS = 2**22  # numeric features scored together, up to this many sorted cases
+# numeric features scored together, up to this many sorted cases: the arrays of one pass
+# (a few dozen bytes per case) then stay in a core's L2 cache, which at n = 2000 (20 features)
+# makes a level ~1.3x faster than scoring all features in one pass
+_ROWS_PER_PASS = 2**14
 
 
 def _feature_groups(sizes):
