@@ -61,12 +61,14 @@ def subtree_owners(tree, roots):
     return np.concatenate(nodes), np.concatenate(owners)
 
 
-def descend(tree, Z, samples, start):
+def descend(tree, Z, samples, start, visits=False):
     """The leaf each case reaches from its node in ``start`` when no value is missing: one
-    step per depth for the cases still at an internal node."""
+    step per depth for the cases still at an internal node. With ``visits``, also every
+    (node, case index) passed through, in the order of ``route``."""
     nodes = np.array(start, dtype=np.int64)
     active = np.flatnonzero(tree.feature[nodes] >= 0)
     numeric = not tree.is_categorical.any()
+    seen_nodes, seen_cases = ([nodes.copy()], [np.arange(nodes.size)]) if visits else ([], [])
     while active.size:
         at = nodes[active]
         if numeric:  # branch 1 is x > threshold
@@ -74,7 +76,12 @@ def descend(tree, Z, samples, start):
         else:
             b = branch_of(tree, Z, at, samples[active])
         nodes[active] = tree.child_start[at] + b
+        if visits:
+            seen_nodes.append(nodes[active])
+            seen_cases.append(active)
         active = active[tree.feature[nodes[active]] >= 0]
+    if visits:
+        return nodes, np.concatenate(seen_nodes), np.concatenate(seen_cases)
     return nodes
 
 
@@ -101,8 +108,12 @@ class _Pruner:
         self.start = np.zeros(tree.n_nodes, dtype=np.int64)
         self.count = np.zeros(tree.n_nodes, dtype=np.int64)
         self.rows_s, self.rows_w = np.zeros(0, dtype=np.int64), np.zeros(0)
-        self._store(*route(tree, Z, samples, sample_weight[samples],
-                           np.zeros(samples.size, dtype=np.int64))[:3])
+        weights, root = sample_weight[samples], np.zeros(samples.size, dtype=np.int64)
+        if self.complete:
+            _, nodes, cases = descend(tree, Z, samples, root, visits=True)
+            self._store(nodes, samples[cases], weights[cases])
+        else:
+            self._store(*route(tree, Z, samples, weights, root)[:3])
 
     def _store(self, nodes, samples, weights):
         """Keep each node's cases (sample ids and weights)."""
