@@ -54,7 +54,7 @@ def _xlog2x(x):
 
 def numeric_scores(order, nd, sizes, features, sample, weight, y, Z, total, n_open, n_classes, p,
                    table=None):
-    """Best threshold of every numeric feature for every open node, all in one pass.
+    """Best threshold of every numeric feature (of one group) for every open node, in one pass.
 
     ``order`` lists, feature after feature (``sizes[i]`` cases for ``features[i]``), the
     cases of the open nodes with a known value of the feature, grouped by node and sorted by
@@ -314,11 +314,14 @@ def grow(Z, is_cat, n_cats, y, w, n_classes, p):
     weight = w[sample].astype(np.float64)
     local = np.zeros(sample.size, dtype=np.int64)
     numeric = np.flatnonzero(~is_cat)
-    # the cases sorted by (node, value), feature after feature; sizes[i] for numeric[i]. The
-    # order among equal values never matters (candidates lie between distinct values), so
-    # the sort need not be stable; NaN sorts last and is dropped.
+    complete = not np.isnan(Z[sample]).any()
+    # the cases sorted by (node, value), feature after feature; sizes[i] for numeric[i]; NaN
+    # sorts last and is dropped. Candidates lie between distinct values, so the order among
+    # equal values changes nothing when all cases weigh the same and none is spread over
+    # branches (a missing value): the sort then need not be stable.
     cols = Z[sample][:, numeric]
-    o = np.argsort(cols, axis=0)
+    any_order = complete and np.all(weight == weight[0])
+    o = np.argsort(cols, axis=0, kind=None if any_order else "stable")
     sorted_cols = np.take_along_axis(cols, o, axis=0)
     known_sorted = ~np.isnan(sorted_cols)
     order = o.T[known_sorted.T]
@@ -326,7 +329,7 @@ def grow(Z, is_cat, n_cats, y, w, n_classes, p):
     values = {int(f): sorted_cols[:sizes[i], i] for i, f in enumerate(numeric)}
     nd = np.repeat(np.arange(sizes.size), sizes)  # segment (feature, node) of each entry
     table = None
-    if np.all(weight == 1.0) and not np.isnan(Z[sample]).any():
+    if complete and np.all(weight == 1.0):
         counts = np.arange(sample.size + 1, dtype=np.float64)
         table = _xlog2x(counts)
     many_valued = is_cat & (n_cats >= 0.3 * n)
