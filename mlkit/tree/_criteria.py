@@ -138,7 +138,8 @@ def pessimistic_error(n, e, confidence_factor=0.25):
     """
     n = np.asarray(n, dtype=np.float64)
     e = np.asarray(e, dtype=np.float64)
-    n, e = np.broadcast_arrays(n, e)
+    if n.shape != e.shape:
+        n, e = np.broadcast_arrays(n, e)
     cf = float(confidence_factor)
     z = _z(cf)
     safe_n = np.where(n > 0, n, 1.0)

@@ -35,6 +35,8 @@ TOLERANCE = 0.1  # J48 prefers the simpler tree unless it costs more than 0.1 es
 def _expand(tree, nodes):
     """The children of ``nodes`` (internal), concatenated, and each one's position."""
     reps = tree.n_children[nodes]
+    if np.all(reps == 2):  # binary splits only
+        return (tree.child_start[nodes][:, None] + np.arange(2)).ravel(), reps
     offset = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
     return np.repeat(tree.child_start[nodes], reps) + offset, reps
 
