@@ -7,6 +7,8 @@ Entropies are in bits (log base 2), as Quinlan writes them.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from scipy.special import ndtri
 
@@ -100,6 +102,11 @@ def _upper_bound_errors(n, e, z):
     return n * (f + z2 / (2 * n) + z * root) / (1 + z2 / n)
 
 
+@lru_cache(maxsize=8)
+def _z(confidence_factor):
+    return float(ndtri(1.0 - confidence_factor))
+
+
 def pessimistic_error(n, e, confidence_factor=0.25):
     """C4.5's estimate of the errors a leaf makes: E plus the upper-confidence-bound correction.
 
@@ -131,19 +138,20 @@ def pessimistic_error(n, e, confidence_factor=0.25):
     """
     n = np.asarray(n, dtype=np.float64)
     e = np.asarray(e, dtype=np.float64)
-    n, e = np.broadcast_arrays(n, e)
+    if n.shape != e.shape:
+        n, e = np.broadcast_arrays(n, e)
     cf = float(confidence_factor)
-    z = float(ndtri(1.0 - cf))
+    z = _z(cf)
     safe_n = np.where(n > 0, n, 1.0)
-    base = safe_n * (1.0 - cf ** (1.0 / safe_n))  # E = 0
-    middle = e + 0.5 < n
-    # the bound at E = 1 is needed for the interpolation when 0 < E < 1
-    one = np.where(1.5 < safe_n, _upper_bound_errors(safe_n, 1.0, z) - 1.0, safe_n - 1.0)
-    one = np.maximum(one, 0.0)
     wilson = _upper_bound_errors(safe_n, np.maximum(e, 1.0), z) - e
-    extra = np.where(
-        e < 1,
-        base + e * (one - base),
-        np.where(middle, wilson, np.maximum(n - e, 0.0)),
-    )
+    extra = np.where(e + 0.5 < n, wilson, np.maximum(n - e, 0.0))
+    low = e < 1
+    if low.any():
+        base = safe_n * (1.0 - cf ** (1.0 / safe_n))  # E = 0
+        if (low & (e > 0)).any():
+            # the bound at E = 1 is needed for the interpolation when 0 < E < 1
+            one = np.where(1.5 < safe_n, _upper_bound_errors(safe_n, 1.0, z) - 1.0,
+                           safe_n - 1.0)
+            base = base + e * (np.maximum(one, 0.0) - base)
+        extra = np.where(low, base, extra)
     return np.where(n > 0, e + extra, 0.0)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._criteria import EPS, pessimistic_error
-from ._structure import class_counts, compact, route
+from ._structure import branch_of, class_counts, compact, route
 
 TOLERANCE = 0.1  # J48 prefers the simpler tree unless it costs more than 0.1 estimated errors
 
@@ -35,6 +35,8 @@ TOLERANCE = 0.1  # J48 prefers the simpler tree unless it costs more than 0.1 es
 def _expand(tree, nodes):
     """The children of ``nodes`` (internal), concatenated, and each one's position."""
     reps = tree.n_children[nodes]
+    if np.all(reps == 2):  # binary splits only
+        return (tree.child_start[nodes][:, None] + np.arange(2)).ravel(), reps
     offset = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
     return np.repeat(tree.child_start[nodes], reps) + offset, reps
 
@@ -61,6 +63,30 @@ def subtree_owners(tree, roots):
     return np.concatenate(nodes), np.concatenate(owners)
 
 
+def descend(tree, Z, samples, start, visits=False):
+    """The leaf each case reaches from its node in ``start`` when no value is missing: one
+    step per depth for the cases still at an internal node. With ``visits``, also every
+    (node, case index) passed through, in the order of ``route``."""
+    nodes = np.array(start, dtype=np.int64)
+    active = np.flatnonzero(tree.feature[nodes] >= 0)
+    numeric = not tree.is_categorical.any()
+    seen_nodes, seen_cases = ([nodes.copy()], [np.arange(nodes.size)]) if visits else ([], [])
+    while active.size:
+        at = nodes[active]
+        if numeric:  # branch 1 is x > threshold
+            b = Z[samples[active], tree.feature[at]] > tree.threshold[at]
+        else:
+            b = branch_of(tree, Z, at, samples[active])
+        nodes[active] = tree.child_start[at] + b
+        if visits:
+            seen_nodes.append(nodes[active])
+            seen_cases.append(active)
+        active = active[tree.feature[nodes[active]] >= 0]
+    if visits:
+        return nodes, np.concatenate(seen_nodes), np.concatenate(seen_cases)
+    return nodes
+
+
 def collapse(tree):
     """J48's collapse: a subtree whose leaves' training errors are not below its root's
     (minus 1e-3) becomes a leaf. Returns the compacted tree."""
@@ -80,27 +106,33 @@ class _Pruner:
         self.estimate = np.zeros(tree.n_nodes)  # estimated errors of each pruned subtree
         self.complete = not np.isnan(Z).any()  # no missing values: routing is deterministic
         samples = np.flatnonzero(sample_weight > 0)
-        self.data = {}
-        self._store(*route(tree, Z, samples, sample_weight[samples],
-                           np.zeros(samples.size, dtype=np.int64))[:3])
+        # each node's cases: rows start[k] .. start[k] + count[k] - 1 of (rows_s, rows_w)
+        self.start = np.zeros(tree.n_nodes, dtype=np.int64)
+        self.count = np.zeros(tree.n_nodes, dtype=np.int64)
+        self.rows_s, self.rows_w = np.zeros(0, dtype=np.int64), np.zeros(0)
+        weights, root = sample_weight[samples], np.zeros(samples.size, dtype=np.int64)
+        if self.complete:
+            _, nodes, cases = descend(tree, Z, samples, root, visits=True)
+            self._store(nodes, samples[cases], weights[cases])
+        else:
+            self._store(*route(tree, Z, samples, weights, root)[:3])
 
     def _store(self, nodes, samples, weights):
         """Keep each node's cases (sample ids and weights)."""
         order = np.argsort(nodes, kind="stable")
-        nodes, samples, weights = nodes[order], samples[order], weights[order]
-        uniq, starts = np.unique(nodes, return_index=True)
-        parts = zip(uniq, np.split(samples, starts[1:]), np.split(weights, starts[1:]),
-                    strict=True)
-        for node, s, w in parts:
-            self.data[int(node)] = (s, w)
+        base = self.rows_s.size
+        self.rows_s = np.concatenate([self.rows_s, samples[order]])
+        self.rows_w = np.concatenate([self.rows_w, weights[order]])
+        uniq, first, count = np.unique(nodes[order], return_index=True, return_counts=True)
+        self.start[uniq] = base + first
+        self.count[uniq] = count
 
     def _cases(self, nodes):
         """The cases of ``nodes``, concatenated, with the position of their node as a tag."""
-        empty = (np.zeros(0, dtype=np.int64), np.zeros(0))
-        parts = [self.data.get(int(k), empty) for k in nodes]
-        tags = np.repeat(np.arange(len(nodes)), [p[0].size for p in parts])
-        return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
-                tags)
+        count = self.count[nodes]
+        shift = np.repeat(self.start[nodes] - (np.cumsum(count) - count), count)
+        rows = shift + np.arange(shift.size)
+        return self.rows_s[rows], self.rows_w[rows], np.repeat(np.arange(len(nodes)), count)
 
     def leaf_errors(self, counts):
         total = counts.sum(axis=-1)
@@ -128,14 +160,13 @@ class _Pruner:
         other = kids != branches[owner_of_kid]
         samples, weights, tags = self._cases(kids[other])
         tags = owner_of_kid[other][tags]
-        reached, s, w, terminal = route(self.tree, self.Z, samples, weights, branches[tags])
+        reached = descend(self.tree, self.Z, samples, branches[tags])
         sub, owner = subtree_owners(self.tree, branches)
         leaf = self.tree.feature[sub] < 0
         sub, owner = sub[leaf], owner[leaf]
         position = np.full(self.tree.n_nodes, -1)
         position[sub] = np.arange(sub.size)
-        added = class_counts(position[reached[terminal]], s[terminal], w[terminal], self.y,
-                             sub.size, self.C)
+        added = class_counts(position[reached], samples, weights, self.y, sub.size, self.C)
         errors = self.leaf_errors(self.tree.counts[sub] + added)
         return np.bincount(owner, errors, minlength=len(nodes))
 
@@ -146,8 +177,7 @@ class _Pruner:
                                  refit_fractions=True)
         sub = np.concatenate(levels_below(self.tree, nodes))
         self.tree.counts[sub] = 0.0
-        for k in sub:
-            self.data.pop(int(k), None)
+        self.count[sub] = 0
         uniq, at = np.unique(reached, return_inverse=True)
         self.tree.counts[uniq] = class_counts(at, s, w, self.y, uniq.size, self.C)
         self._store(reached, s, w)
@@ -156,9 +186,10 @@ class _Pruner:
         """Prune the subtrees under ``roots`` bottom-up, a depth at a time."""
         tree = self.tree
         for level in reversed(levels_below(tree, roots)):
-            leaves = level[tree.feature[level] < 0]
-            self.estimate[leaves] = self.leaf_errors(tree.counts[leaves])
-            inner = level[tree.feature[level] >= 0]
+            as_leaf = self.leaf_errors(tree.counts[level])  # each node's errors as a leaf
+            is_inner = tree.feature[level] >= 0
+            self.estimate[level[~is_inner]] = as_leaf[~is_inner]
+            inner = level[is_inner]
             if inner.size == 0:
                 continue
             kids, reps = _expand(tree, inner)
@@ -170,7 +201,7 @@ class _Pruner:
             near = sizes >= np.repeat(biggest, reps) - EPS
             largest = kids[np.maximum.reduceat(np.where(near, np.arange(kids.size), -1),
                                                starts)]
-            e_leaf = self.leaf_errors(tree.counts[inner])
+            e_leaf = as_leaf[is_inner]
             if self.raising and self.complete:
                 e_branch = self.branch_errors_complete(inner, largest, kids, reps)
             elif self.raising:
