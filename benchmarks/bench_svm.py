@@ -113,5 +113,6 @@ if __name__ == "__main__":
     parts = [run_rbf([500, 1000] if args.quick else [500, 1000, 2000, 4000, 20000]),
              run_linear([2000] if args.quick else [2000, 4000, 10000]),
              run_forms(300 if args.quick else 1000)]
-    write_section("svm", "\n\n".join(parts) + "\n\nTaken on a shared 2-core machine while other "
-                  "jobs ran: absolute times are noisy; each ratio is from one run.")
+    write_section("svm", "\n\n".join(parts) + "\n\nThe rbf rows are best of 3 (one run at "
+                  "n = 20000), the other tables one run each: ratios move by some tens of percent "
+                  "between runs on this 2-core machine.")
