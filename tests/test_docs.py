@@ -59,3 +59,14 @@ def test_readme_quick_start_runs():
     namespace = {}
     exec(compile(block, "README.md quick start", "exec"), namespace)
     assert 0.5 < namespace["auc"] <= 1.0 and namespace["lo"] <= namespace["auc"] <= namespace["hi"]
+
+
+def test_pyproject_lists_every_package():
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+                 ["packages"])
+    on_disk = {"mlkit"} | {
+        "mlkit." + p.parent.name for p in (ROOT / "mlkit").glob("*/__init__.py")
+    }
+    assert on_disk <= listed, f"add to pyproject's packages: {sorted(on_disk - listed)}"
