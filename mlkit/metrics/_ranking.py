@@ -79,10 +79,14 @@ def _merged_descending(y_score, y_bool):
     concatenated sorted runs is then a linear merge (timsort finds the runs), and tells which
     class each sorted score came from. Cheaper than one ``argsort`` of all the scores.
     """
-    neg = np.sort(np.compress(~y_bool, y_score))  # compress: faster than a boolean index
-    z = np.concatenate([neg, np.sort(np.compress(y_bool, y_score))])
+    n_neg = y_score.shape[0] - int(np.count_nonzero(y_bool))
+    z = np.empty(y_score.shape[0], dtype=y_score.dtype)
+    np.compress(~y_bool, y_score, out=z[:n_neg])  # compress: faster than a boolean index
+    np.compress(y_bool, y_score, out=z[n_neg:])
+    z[:n_neg].sort()  # each class sorted in place: no concatenated copy
+    z[n_neg:].sort()
     order = np.argsort(z, kind="stable")
-    return z[order][::-1], (order >= neg.shape[0])[::-1]
+    return z[order][::-1], (order >= n_neg)[::-1]
 
 
 def _clf_curve_numpy(y_bool, y_score, weight, drop_intermediate):
