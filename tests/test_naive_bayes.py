@@ -500,3 +500,22 @@ def test_multinomial_without_smoothing_gives_minus_inf_not_nan():
     np.testing.assert_allclose(jll, expected, rtol=1e-12)
     proba = model.predict_proba(x)
     assert not np.any(np.isnan(proba)) and proba[1, 0] == 0.0
+
+
+def test_gaussian_threaded_row_blocks_equal_scikit_learn():
+    # n large enough for the NumPy path to share its row blocks between threads
+    from sklearn.naive_bayes import GaussianNB as SkGaussianNB
+
+    from mlkit.naive_bayes import GaussianNB as MkGaussianNB
+
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 4, size=70_000)
+    X = rng.normal(size=(70_000, 6)) + y[:, None] * 0.3
+    ours, theirs = MkGaussianNB().fit(X, y), SkGaussianNB().fit(X, y)
+    np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
+    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), rtol=1e-10,
+                               atol=1e-12)
+    X_bad = X.copy()
+    X_bad[-5, 2] = np.nan  # in the last thread's rows
+    with pytest.raises(ValueError, match="NaN"):
+        ours.predict(X_bad)

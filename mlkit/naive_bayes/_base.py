@@ -13,11 +13,14 @@ variances -- so a model fitted block by block equals the one fitted on all the r
 from __future__ import annotations
 
 import numbers
+import os
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import array_api_compat as aac
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+from threadpoolctl import threadpool_limits
 
 from .._array import (
     as_namespace,
@@ -155,15 +158,42 @@ def _gaussian_products_numpy(X, shift, A, B, const, argmax=False):
     infinity while it is in cache (its sum is finite unless it holds one, or overflows). With
     ``argmax`` each block's best class is found while the block's scores are in cache too, and
     only the n class indices are written out.
+
+    The products are thin (a few classes against many rows), so one BLAS call gains little
+    from threads; instead the row blocks are shared between threads (NumPy releases the GIL),
+    each calling a single-threaded BLAS. Every row's result is the same whatever the split.
     """
-    n, d = X.shape
-    out = np.empty((A.shape[0], _BLOCK_ROWS if argmax else n))
+    n = X.shape[0]
+    k = A.shape[0]
+    scores = None if argmax else np.empty((k, n))
     best = np.empty(n, dtype=np.intp) if argmax else None
-    rows_max = min(n, _BLOCK_ROWS)
+
+    def rows_from(lo, hi):
+        _gaussian_blocks(X, lo, hi, shift, A, B, const, scores, best)
+
+    n_threads = max(1, min(os.cpu_count() or 1, n // (4 * _BLOCK_ROWS)))
+    if n_threads == 1:
+        rows_from(0, n)
+    else:
+        cuts = [i * n // n_threads // _BLOCK_ROWS * _BLOCK_ROWS for i in range(n_threads)]
+        cuts.append(n)
+        with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(n_threads) as pool:
+            list(pool.map(rows_from, cuts[:-1], cuts[1:]))  # re-raises a worker's error
+    if argmax:
+        return best
+    scores += const[:, None]
+    return scores.T
+
+
+def _gaussian_blocks(X, lo, hi, shift, A, B, const, scores, best):
+    """Rows ``lo:hi`` of :func:`_gaussian_products_numpy`, block by block (one thread)."""
+    d, k = X.shape[1], A.shape[0]
+    rows_max = min(hi - lo, _BLOCK_ROWS)
     square = np.empty((rows_max, d))
     centred = np.empty((rows_max, d)) if shift is not None else None
-    for start in range(0, n, _BLOCK_ROWS):
-        rows = X[start:start + _BLOCK_ROWS]
+    buffer = np.empty((k, rows_max)) if best is not None else None
+    for start in range(lo, hi, _BLOCK_ROWS):
+        rows = X[start:min(start + _BLOCK_ROWS, hi)]
         m = rows.shape[0]
         if not np.isfinite(rows.sum()) and not np.isfinite(rows).all():
             bad = "NaN" if np.isnan(rows).any() else "infinity or a value too large"
@@ -171,16 +201,12 @@ def _gaussian_products_numpy(X, shift, A, B, const, argmax=False):
         if shift is not None:
             rows = np.subtract(rows, shift, out=centred[:m])
         np.multiply(rows, rows, out=square[:m])
-        block = out[:, :m] if argmax else out[:, start:start + m]
+        block = buffer[:, :m] if best is not None else scores[:, start:start + m]
         np.matmul(A, square[:m].T, out=block)
         block += B @ rows.T
-        if argmax:
+        if best is not None:
             block += const[:, None]
             best[start:start + m] = _argmax_columns(block)
-    if argmax:
-        return best
-    out += const[:, None]
-    return out.T
 
 
 def _argmax_columns(T):
