@@ -21,6 +21,7 @@ __all__ = [
     "is_lazy",
     "is_numpy",
     "logsumexp",
+    "map_row_ranges",
     "namespace_and_device",
     "nanmax",
     "nanmin",
@@ -231,6 +232,29 @@ def _nan_extreme(x, axis, xp, which):
     reduce = xp.min if which == "min" else xp.max
     out = reduce(xp.where(nan, fill, x), axis=axis)
     return xp.where(xp.all(nan, axis=axis), xp.nan, out)
+
+
+def map_row_ranges(fn, n_rows, block_rows, min_blocks_per_thread=4):
+    """``[fn(lo, hi) ...]`` over contiguous row ranges that share out the rows among threads.
+
+    For NumPy loops over cache-sized row blocks whose products are too thin to gain from a
+    threaded BLAS: each range runs in its own thread (NumPy releases the GIL) with a
+    single-threaded BLAS. Ranges start on multiples of ``block_rows``; small inputs run in one
+    range on the calling thread. A worker's exception is raised here.
+    """
+    import os
+
+    n_threads = max(1, min(os.cpu_count() or 1, n_rows // (min_blocks_per_thread * block_rows)))
+    if n_threads == 1:
+        return [fn(0, n_rows)]
+    from concurrent.futures import ThreadPoolExecutor
+
+    from threadpoolctl import threadpool_limits
+
+    cuts = [i * n_rows // n_threads // block_rows * block_rows for i in range(n_threads)]
+    cuts.append(n_rows)
+    with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(n_threads) as pool:
+        return list(pool.map(fn, cuts[:-1], cuts[1:]))
 
 
 def _native(x):

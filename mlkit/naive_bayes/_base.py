@@ -13,14 +13,11 @@ variances -- so a model fitted block by block equals the one fitted on all the r
 from __future__ import annotations
 
 import numbers
-import os
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 
 import array_api_compat as aac
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from threadpoolctl import threadpool_limits
 
 from .._array import (
     as_namespace,
@@ -29,6 +26,7 @@ from .._array import (
     is_lazy,
     is_numpy,
     logsumexp,
+    map_row_ranges,
     namespace_and_device,
     one_hot,
     to_host,
@@ -160,8 +158,8 @@ def _gaussian_products_numpy(X, shift, A, B, const, argmax=False):
     only the n class indices are written out.
 
     The products are thin (a few classes against many rows), so one BLAS call gains little
-    from threads; instead the row blocks are shared between threads (NumPy releases the GIL),
-    each calling a single-threaded BLAS. Every row's result is the same whatever the split.
+    from threads; instead the row blocks are shared between threads (``map_row_ranges``), each
+    calling a single-threaded BLAS. Every row's result is the same whatever the split.
     """
     n = X.shape[0]
     k = A.shape[0]
@@ -171,14 +169,7 @@ def _gaussian_products_numpy(X, shift, A, B, const, argmax=False):
     def rows_from(lo, hi):
         _gaussian_blocks(X, lo, hi, shift, A, B, const, scores, best)
 
-    n_threads = max(1, min(os.cpu_count() or 1, n // (4 * _BLOCK_ROWS)))
-    if n_threads == 1:
-        rows_from(0, n)
-    else:
-        cuts = [i * n // n_threads // _BLOCK_ROWS * _BLOCK_ROWS for i in range(n_threads)]
-        cuts.append(n)
-        with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(n_threads) as pool:
-            list(pool.map(rows_from, cuts[:-1], cuts[1:]))  # re-raises a worker's error
+    map_row_ranges(rows_from, n, _BLOCK_ROWS)  # threads share the blocks; one BLAS thread each
     if argmax:
         return best
     scores += const[:, None]
