@@ -123,3 +123,20 @@ def test_nanmin_nanmax(backend):
     out_hi = _array.nanmax(backend.asarray(a), axis=0, xp=xp)
     np.testing.assert_array_equal(_array.to_host(out_lo), lo)
     np.testing.assert_array_equal(_array.to_host(out_hi), hi)
+
+
+def test_map_row_ranges_covers_every_row_once_and_raises():
+    seen = np.zeros(200_000, dtype=int)
+
+    def mark(lo, hi):
+        seen[lo:hi] += 1
+        return hi - lo
+
+    sizes = _array.map_row_ranges(mark, seen.shape[0], 4096, min_blocks_per_thread=1)
+    assert sum(sizes) == seen.shape[0] and (seen == 1).all()
+
+    def fail(lo, hi):
+        raise ValueError(f"rows {lo}:{hi}")
+
+    with pytest.raises(ValueError, match="rows"):
+        _array.map_row_ranges(fail, 200_000, 4096, min_blocks_per_thread=1)
