@@ -242,10 +242,6 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
         self.tol = tol
         self.covariance_estimator = covariance_estimator
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        return tags
-
     # --- fitting -----------------------------------------------------------------------------
 
     def _check_solver_options(self):

@@ -134,3 +134,14 @@ def _to_xp(a, xp, device):
         return a
     host = to_host(a)
     return host if is_numpy(xp) else xp.asarray(host, device=device)
+
+
+def _score_inputs(y_true, y_score, sample_weight):
+    """The checked inputs of a score-based metric: ``(xp, device, y_true, y_score, weight)``,
+    with the scores finite and the weights float64 in the scores' namespace."""
+    xp, device, (y_score, y_true, weight) = _inputs(y_score, y_true, sample_weight)
+    _check_lengths(y_true, y_score, weight)
+    y_score = _check_scores(y_score, xp)
+    if weight is not None:
+        weight = xp.astype(_to_xp(weight, xp, device), xp.float64)
+    return xp, device, y_true, y_score, weight

@@ -10,11 +10,9 @@ import numpy as np
 from .._array import to_host
 from ._checks import (
     _binary_input,
-    _check_lengths,
-    _check_scores,
     _classes,
-    _inputs,
     _is_label,
+    _score_inputs,
     _to_xp,
 )
 from ._ranking import _average_binary_score, _clf_curve, _rowwise_average_precision
@@ -93,11 +91,7 @@ def average_precision_score(y_true, y_score, *, average="macro", pos_label=1,
     >>> round(average_precision_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]), 4)
     0.8333
     """
-    xp, device, (y_score, y_true, weight) = _inputs(y_score, y_true, sample_weight)
-    _check_lengths(y_true, y_score, weight)
-    y_score = _check_scores(y_score, xp)
-    if weight is not None:
-        weight = xp.astype(_to_xp(weight, xp, device), xp.float64)
+    xp, device, y_true, y_score, weight = _score_inputs(y_true, y_score, sample_weight)
 
     def binary(yb, s, w):
         return _binary_average_precision(yb, s, w, xp)

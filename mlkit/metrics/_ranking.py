@@ -32,9 +32,9 @@ from .._array import is_numpy, to_host
 from ._checks import (
     _binary_input,
     _check_lengths,
-    _check_scores,
     _classes,
     _inputs,
+    _score_inputs,
     _to_xp,
 )
 
@@ -484,11 +484,7 @@ def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_f
             "The 'max_fpr' parameter of roc_auc_score must be a float in the range (0.0, 1.0] "
             f"or None. Got {max_fpr!r} instead."
         )
-    xp, device, (y_score, y_true, weight) = _inputs(y_score, y_true, sample_weight)
-    _check_lengths(y_true, y_score, weight)
-    y_score = _check_scores(y_score, xp)
-    if weight is not None:
-        weight = xp.astype(_to_xp(weight, xp, device), xp.float64)
+    xp, device, y_true, y_score, weight = _score_inputs(y_true, y_score, sample_weight)
 
     def binary(yb, s, w):
         return _binary_roc_auc(yb, s, w, max_fpr, xp)
