@@ -37,6 +37,7 @@ __all__ = [
     "decode_labels",
     "encode_labels",
     "validate_data",
+    "validate_param",
     "validate_params",
 ]
 
@@ -151,6 +152,13 @@ def constraint_message(name, owner, constraints, value):
     parts.sort(key=lambda p: p == "None")
     allowed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
     return f"The {name!r} parameter of {owner} must be {allowed}. Got {value!r} instead."
+
+
+def validate_param(owner, name, value, allowed):
+    """Check one argument of a function (``owner``) against its allowed forms, with the
+    message ``validate_params`` gives for estimators."""
+    if not any(_accepts(c, value) for c in allowed):
+        raise InvalidParameterError(constraint_message(name, owner, allowed, value))
 
 
 def validate_params(estimator):

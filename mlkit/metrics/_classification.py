@@ -16,6 +16,7 @@ import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 
 from .._array import bincount, compute, is_lazy, is_numpy, namespace_and_device, to_host
+from .._validation import StrOptions, validate_param
 
 __all__ = [
     "accuracy_score",
@@ -174,11 +175,8 @@ def confusion_matrix(y_true, y_pred, *, labels=None, sample_weight=None, normali
     >>> confusion_matrix(["a", "b", "a", "c"], ["a", "a", "a", "c"]).tolist()
     [[2, 0, 0], [1, 0, 0], [0, 0, 1]]
     """
-    if normalize not in ("true", "pred", "all", None):
-        raise ValueError(
-            "The 'normalize' parameter of confusion_matrix must be a str among {'all', 'pred', "
-            f"'true'}} or None. Got {normalize!r} instead."
-        )
+    validate_param("confusion_matrix", "normalize", normalize,
+                   [StrOptions({"true", "pred", "all"}), None])
     xp, device, (y_true, y_pred, sample_weight) = _prepare(y_true, y_pred, sample_weight)
     if labels is None:
         labels = _present_labels(y_true, y_pred)

@@ -28,6 +28,7 @@ from scipy import stats
 from sklearn.utils import check_random_state
 
 from .._array import is_numpy, to_host
+from .._validation import Interval, StrOptions, validate_param
 from ._checks import _check_lengths, _check_scores, _classes, _inputs, _to_xp
 from ._ranking import _sort
 
@@ -37,12 +38,8 @@ _ONE_CLASS = "Only one class is present in y_true. ROC AUC score is not defined 
 
 
 def _check_confidence(confidence, owner):
-    if (isinstance(confidence, bool) or not isinstance(confidence, numbers.Real)
-            or not 0 < confidence < 1):
-        raise ValueError(
-            f"The 'confidence' parameter of {owner} must be a float in the range (0.0, 1.0). "
-            f"Got {confidence!r} instead."
-        )
+    validate_param(owner, "confidence", confidence,
+                   [Interval(numbers.Real, 0.0, 1.0, closed="neither")])
 
 
 def _binary_scores(y_true, scores, pos_label):
@@ -187,17 +184,9 @@ def roc_auc_ci(y_true, y_score, *, confidence=0.95, method="delong", n_bootstrap
     (0.8889, 0.5809, 1.0)
     """
     _check_confidence(confidence, "roc_auc_ci")
-    if method not in ("delong", "bootstrap"):
-        raise ValueError(
-            "The 'method' parameter of roc_auc_ci must be a str among {'bootstrap', 'delong'}. "
-            f"Got {method!r} instead."
-        )
-    if (isinstance(n_bootstraps, bool) or not isinstance(n_bootstraps, numbers.Integral)
-            or n_bootstraps < 1):
-        raise ValueError(
-            "The 'n_bootstraps' parameter of roc_auc_ci must be an int in the range [1, inf). "
-            f"Got {n_bootstraps!r} instead."
-        )
+    validate_param("roc_auc_ci", "method", method, [StrOptions({"delong", "bootstrap"})])
+    validate_param("roc_auc_ci", "n_bootstraps", n_bootstraps,
+                   [Interval(numbers.Integral, 1, None, closed="left")])
     y_bool, scores, xp = _binary_scores(y_true, [y_score], pos_label)
     aucs, cov, (m, n) = _delong_cov(y_bool, scores, xp)
     auc = float(aucs[0])

@@ -29,6 +29,7 @@ import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 
 from .._array import is_numpy, to_host
+from .._validation import Interval, StrOptions, validate_param
 from ._checks import (
     _binary_input,
     _check_lengths,
@@ -467,23 +468,12 @@ def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_f
     >>> roc_auc_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
     0.75
     """
-    if average not in ("micro", "macro", "weighted", "samples", None):
-        raise ValueError(
-            "The 'average' parameter of roc_auc_score must be a str among {'micro', 'macro', "
-            f"'samples', 'weighted'}} or None. Got {average!r} instead."
-        )
-    if multi_class not in ("raise", "ovr", "ovo"):
-        raise ValueError(
-            "The 'multi_class' parameter of roc_auc_score must be a str among {'ovo', 'ovr', "
-            f"'raise'}}. Got {multi_class!r} instead."
-        )
-    if max_fpr is not None and not (
-        isinstance(max_fpr, numbers.Real) and not isinstance(max_fpr, bool) and 0 < max_fpr <= 1
-    ):
-        raise ValueError(
-            "The 'max_fpr' parameter of roc_auc_score must be a float in the range (0.0, 1.0] "
-            f"or None. Got {max_fpr!r} instead."
-        )
+    validate_param("roc_auc_score", "average", average,
+                   [StrOptions({"micro", "macro", "weighted", "samples"}), None])
+    validate_param("roc_auc_score", "multi_class", multi_class,
+                   [StrOptions({"raise", "ovr", "ovo"})])
+    validate_param("roc_auc_score", "max_fpr", max_fpr,
+                   [Interval(numbers.Real, 0.0, 1.0, closed="right"), None])
     xp, device, y_true, y_score, weight = _score_inputs(y_true, y_score, sample_weight)
 
     def binary(yb, s, w):
