@@ -68,17 +68,24 @@ def _short(name):
     return str(name).replace(" (cm)", "")[:14]
 
 
+def _first_two_components(data):
+    """The training rows on their first two principal components (computed once per report)."""
+    if getattr(data, "_pca2", None) is None:
+        from .decomposition import PCA
+
+        data._pca2 = PCA(2).fit(data.X_train).transform(data.X_train)
+    return data._pca2
+
+
 def _projections(out, data, results):
     import matplotlib.pyplot as plt
 
-    from .decomposition import PCA
     from .discriminant_analysis import LinearDiscriminantAnalysis
 
     classes, codes, _ = _codes(data)
-    pca = PCA(2).fit(data.X_train)
     lda = LinearDiscriminantAnalysis(n_components=2).fit(data.X_train, data.y_train)
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.2))
-    for ax, (title, Z) in zip(axes, [("PCA (unsupervised)", pca.transform(data.X_train)),
+    for ax, (title, Z) in zip(axes, [("PCA (unsupervised)", _first_two_components(data)),
                                      ("LDA (Fisher's discriminants)",
                                       lda.transform(data.X_train))], strict=True):
         for k, name in enumerate(classes):
@@ -106,11 +113,10 @@ def _classifiers():
 def _decision_regions(out, data, results):
     import matplotlib.pyplot as plt
 
-    from .decomposition import PCA
 
     models = _classifiers()
     classes, codes, _ = _codes(data)
-    Z = PCA(2).fit(data.X_train).transform(data.X_train)
+    Z = _first_two_components(data)
     lo, hi = Z.min(axis=0) - 0.5, Z.max(axis=0) + 0.5
     g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], 200), np.linspace(lo[1], hi[1], 200))
     grid = np.column_stack([g0.ravel(), g1.ravel()])
@@ -132,10 +138,9 @@ def _gmm_ellipses(out, data, results):
     import matplotlib.pyplot as plt
     from matplotlib.patches import Ellipse
 
-    from .decomposition import PCA
     from .mixture import GaussianMixture
 
-    Z = PCA(2).fit(data.X_train).transform(data.X_train)
+    Z = _first_two_components(data)
     classes, codes, _ = _codes(data)
     fig, axes = plt.subplots(1, 4, figsize=(15, 3.8))
     for ax, kind in zip(axes, ("full", "tied", "diag", "spherical"), strict=True):
