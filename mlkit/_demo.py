@@ -50,7 +50,8 @@ class Case:
     theirs: object
     compare: object  # (ours_fitted, theirs_fitted, data) -> (score, agreement, ok)
     raw: bool = False  # fit on the unstandardized data (the scalers)
-    frame: bool = False  # fit on every column, categorical ones included (theirs may be None)
+    frame: bool = False  # fit on every column, categorical ones included
+    # theirs is None where there is no scikit-learn model to fit (no twin; the metrics rows)
 
 
 @dataclass
@@ -353,9 +354,10 @@ def compare_auc(data_kind):
 
 
 def _metrics_cases():
-    return [Case("roc_auc_score (Gaussian NB's probabilities)", _Scores, _Scores,
+    # one model's scores, measured by mlkit.metrics and sklearn.metrics inside compare_auc
+    return [Case("roc_auc_score (Gaussian NB's probabilities)", _Scores, None,
                  compare_auc("ovr")),
-            Case("roc_auc_ci (last class vs rest, DeLong)", _Scores, _Scores,
+            Case("roc_auc_ci (last class vs rest, DeLong)", _Scores, None,
                  compare_auc("binary"))]
 
 
