@@ -7,9 +7,9 @@ so that the work is one matrix product), and the update step (per-cluster weight
 reduce over row blocks, so on a Dask array every iteration is one ``dask.compute`` of a few
 ``k × d`` numbers; the centers stay small and concrete.
 
-On NumPy arrays both steps run fused in one pass over cache-sized row blocks
-(``_lloyd_pass_numpy``): the same distances, labels and sums, without the ``n × k`` distance
-and one-hot matrices or a row-wise argmin.
+On NumPy arrays the iterations run in ``_lloyd_numpy``: both steps fused in one pass over
+cache-sized row blocks, and after the first pass only the samples whose nearest center can
+have changed are scanned again (Hamerly's bounds) -- the same labels and centers, cheaper.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from sklearn.base import (
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
+from . import _lloyd_numpy
 from ._array import (
     as_namespace,
     bincount,
@@ -73,7 +74,7 @@ def squared_distances(X, centers, xp, x_squared_norms=None):
 def assign(X, centers, xp):
     """The assignment step: the index of each sample's nearest center."""
     if is_numpy(xp):
-        return _lloyd_pass_numpy(X, centers)
+        return _lloyd_numpy.scan(X, centers)[0]
     return xp.argmin(squared_distances(X, centers, xp), axis=1)
 
 
@@ -92,81 +93,10 @@ def cluster_sums(Xw, sample_weight, labels, n_clusters, xp):
 def inertia(X, sample_weight, centers, labels, xp):
     """``Σ w ‖x − c_label‖²``, from the differences themselves (not the expanded form)."""
     if is_numpy(xp):
-        return _inertia_numpy(X, sample_weight, np.asarray(centers), labels)
+        return _lloyd_numpy.inertia(X, sample_weight, np.asarray(centers), labels)
     H = one_hot(labels, centers.shape[0], dtype=X.dtype, xp=xp)
     diff = X - H @ as_namespace(centers, xp, None if is_lazy(X) else _device(X))
     return xp.sum(sample_weight * xp.sum(diff * diff, axis=1))
-
-
-# ---------------------------------------------------------------------------------------------
-# NumPy fast path: the two steps in one pass over cache-sized row blocks
-# ---------------------------------------------------------------------------------------------
-
-_BLOCK_ROWS = 8192
-
-
-def _lloyd_pass_numpy(X, centers, Xw=None, sample_weight=None):
-    """NumPy fast path of ``assign`` (and of ``cluster_sums`` when ``Xw`` is given).
-
-    One pass over X in blocks of a few thousand rows, each used while it is in cache:
-
-    * distances: the ``k × rows`` matrix ``(−2C) Xᵀ + ‖c‖²``, one small matrix product;
-    * nearest center: the minimum over the k rows of that matrix (k − 1 vectorized
-      comparisons; a row-wise argmin over rows of length k is slow), then the block's one-hot
-      matrix ``H = (D == min)``, the labels ``[0, 1, …, k−1] · H``;
-    * update step: per-cluster sums ``H Xw`` and weights ``H w``, two small matrix products.
-
-    A column of H without exactly one 1 (a tie between centers, or NaN) sends its block to
-    argmin instead, so ties go to the first center as in the generic path. No ``n × k`` array
-    is made and the buffers are reused from block to block. Returns ``labels``, or ``(labels,
-    weights, sums)`` when ``Xw`` (the weighted rows) and ``sample_weight`` are given.
-    """
-    n = X.shape[0]
-    k = centers.shape[0]
-    dtype = np.result_type(X.dtype, centers.dtype)
-    minus_2c = -2.0 * centers
-    c_sq = np.sum(centers * centers, axis=1)[:, None]
-    index_and_one = np.stack([np.arange(k, dtype=dtype), np.ones(k, dtype)])
-    step = max(1, min(n, _BLOCK_ROWS))
-    D, H = np.empty((k, step), dtype), np.empty((k, step), dtype)
-    nearest, found = np.empty(step, dtype), np.empty((2, step), dtype)
-    labels = np.empty(n, dtype=np.intp)
-    if Xw is not None:
-        weights, sums = np.zeros(k, dtype), np.zeros((k, X.shape[1]), dtype)
-    for start in range(0, n, step):
-        rows = slice(start, start + step)
-        x = X[rows]
-        m = x.shape[0]
-        Db, Hb = D[:, :m], H[:, :m]
-        np.matmul(minus_2c, x.T, out=Db)
-        Db += c_sq
-        np.minimum.reduce(Db, axis=0, out=nearest[:m])
-        np.equal(Db, nearest[:m], out=Hb)
-        label, count = np.matmul(index_and_one, Hb, out=found[:, :m])
-        if np.all(count == 1):
-            labels[rows] = label
-        else:  # a tie or NaN: the first center, as argmin
-            labels[rows] = np.argmin(Db, axis=0)
-            np.equal(labels[rows], np.arange(k)[:, None], out=Hb)
-        if Xw is not None:
-            sums += Hb @ Xw[rows]
-            weights += Hb @ sample_weight[rows]
-    return labels if Xw is None else (labels, weights, sums)
-
-
-def _inertia_numpy(X, sample_weight, centers, labels):
-    """NumPy fast path of ``inertia``: ``Σ w ‖x − c‖²`` block by block, in reused buffers."""
-    step = max(1, min(X.shape[0], _BLOCK_ROWS))
-    diff = np.empty((step, X.shape[1]), np.result_type(X.dtype, centers.dtype))
-    total = 0.0
-    for start in range(0, X.shape[0], step):
-        rows = slice(start, start + step)
-        m = labels[rows].shape[0]
-        np.take(centers, labels[rows], axis=0, out=diff[:m])
-        np.subtract(X[rows], diff[:m], out=diff[:m])
-        np.multiply(diff[:m], diff[:m], out=diff[:m])
-        total += np.sum(sample_weight[rows] @ diff[:m])
-    return total
 
 
 def _device(X):
@@ -221,24 +151,28 @@ def lloyd(X, sample_weight, centers, *, max_iter, tol, verbose=False, Xw=None):
 
     ``Xw`` is ``X * sample_weight[:, None]`` when the caller has it (X itself for unit
     weights). Returns ``(labels, inertia, centers, n_iter)``; on Dask, ``labels`` is concrete.
+    NumPy arrays take ``_lloyd_numpy.lloyd``: the same iterations, with settled rows skipped.
     """
     xp, _ = namespace_and_device(X)
+
+    def update(sums, weights, centers, labels):
+        sums, weights = relocate_empty_clusters(X, sample_weight, centers, sums, weights,
+                                                labels, xp)
+        return average_centers(sums, weights, namespace_and_device(sums)[0])
+
+    if is_numpy(xp):
+        return _lloyd_numpy.lloyd(X, sample_weight, centers, max_iter=max_iter, tol=tol,
+                                  update=update, verbose=verbose, Xw=Xw)
     k = centers.shape[0]
     Xw = X * sample_weight[:, None] if Xw is None else Xw
     labels_old, strict = None, False
     for i in range(max_iter):
-        if is_numpy(xp):
-            labels, weights, sums = _lloyd_pass_numpy(X, centers, Xw, sample_weight)
-        else:
-            labels = assign(X, centers, xp)
-            weights, sums = cluster_sums(Xw, sample_weight, labels, k, xp)
+        labels = assign(X, centers, xp)
+        weights, sums = cluster_sums(Xw, sample_weight, labels, k, xp)
         changed = xp.any(labels != labels_old) if labels_old is not None else None
         weights, sums, changed = compute(weights, sums, changed)
-        sums, weights = relocate_empty_clusters(X, sample_weight, centers, sums, weights,
-                                                labels, xp)
-        sxp, _ = namespace_and_device(sums)
-        new = average_centers(sums, weights, sxp)
-        shift = float(sxp.sum((new - centers) ** 2))
+        new = update(sums, weights, centers, labels)
+        shift = float(namespace_and_device(new)[0].sum((new - centers) ** 2))
         centers = new
         if verbose:
             print(f"Iteration {i}: center shift {shift:.6g}")

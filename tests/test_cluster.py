@@ -10,7 +10,7 @@ from sklearn.cluster import KMeans as SkKMeans
 from sklearn.cluster import kmeans_plusplus as sk_kmeans_plusplus
 from sklearn.exceptions import ConvergenceWarning
 
-from mlkit import cluster
+from mlkit import _lloyd_numpy
 from mlkit._array import to_host
 from mlkit._testing import assert_allclose_xp
 from mlkit.cluster import KMeans, assign, kmeans_plusplus
@@ -156,7 +156,7 @@ def test_dask_one_compute_per_lloyd_iteration():
 @pytest.mark.parametrize("weighted", [False, True])
 def test_numpy_row_blocks_equal_sklearn(monkeypatch, weighted):
     # the NumPy fast path with blocks of 64 rows (the last one partial) and ties at the edges
-    monkeypatch.setattr(cluster, "_BLOCK_ROWS", 64)
+    monkeypatch.setattr(_lloyd_numpy, "BLOCK_ROWS", 64)
     X = blobs(seed=6)
     rng = np.random.default_rng(6)
     init = X[rng.choice(X.shape[0], 7, replace=False)]
@@ -167,9 +167,85 @@ def test_numpy_row_blocks_equal_sklearn(monkeypatch, weighted):
 
 def test_ties_go_to_the_first_center_as_argmin(monkeypatch):
     # x = 1 is exactly as far from 0.5 as from 1.5 (also in the expanded form ‖c‖² − 2xc)
-    monkeypatch.setattr(cluster, "_BLOCK_ROWS", 4)
+    monkeypatch.setattr(_lloyd_numpy, "BLOCK_ROWS", 4)
     X = np.arange(10.0)[:, None] % 3
     C = np.array([[1.5], [0.5], [-1.0]])
     slow = [int(np.argmin([np.sum((x - c) ** 2) for c in C])) for x in X]
     np.testing.assert_array_equal(assign(X, C, np), slow)
     assert slow[1] == 0
+
+
+# --- the NumPy path's skipped rows (mlkit/_lloyd_numpy.py) -----------------------------------
+
+
+def plain_lloyd(X, centers, max_iter, tol):
+    """Lloyd's algorithm without bounds: every row is scanned in every iteration (the
+    expanded distance, argmin over the centers, plain means; no empty cluster expected)."""
+    labels_old = None
+    for i in range(max_iter):
+        labels = np.argmin(np.sum(centers**2, axis=1) - 2 * X @ centers.T, axis=1)
+        new = np.stack([X[labels == j].mean(axis=0) for j in range(centers.shape[0])])
+        shift, centers = np.sum((new - centers) ** 2), new
+        if labels_old is not None and np.array_equal(labels, labels_old):
+            return labels, centers, i + 1
+        if shift <= tol:
+            break
+        labels_old = labels
+    return np.argmin(np.sum(centers**2, axis=1) - 2 * X @ centers.T, axis=1), centers, i + 1
+
+
+def _lloyd_with_bounds(X, centers, max_iter, tol):
+    def update(sums, weights, centers, labels):
+        return sums / weights[:, None]
+
+    sw = np.ones(X.shape[0])
+    return _lloyd_numpy.lloyd(X, sw, centers, max_iter=max_iter, tol=tol, update=update)
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("offset", [0.0, 1e4])
+def test_rows_skipped_by_the_bounds_get_the_plain_labels(seed, offset):
+    # uniform data: no cluster structure, many rows near a boundary in every iteration; the
+    # offset makes ‖x‖² large against the distances (the rounding slack must cover it)
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(size=(3000, 4)) + offset
+    init = X[rng.choice(3000, 12, replace=False)]
+    labels, total, centers, n_iter = _lloyd_with_bounds(X, init, 200, 0.0)
+    ref_labels, ref_centers, ref_n_iter = plain_lloyd(X, init, 200, 0.0)
+    assert n_iter == ref_n_iter > 20
+    np.testing.assert_array_equal(labels, ref_labels)
+    np.testing.assert_allclose(centers, ref_centers, rtol=1e-12)
+    np.testing.assert_allclose(total, np.sum((X - ref_centers[ref_labels]) ** 2), rtol=1e-9)
+
+
+def test_settled_rows_are_not_scanned_again(monkeypatch):
+    X = blobs(n=5000, seed=4)
+    scanned = []
+    scan = _lloyd_numpy.scan
+
+    def counting_scan(X, *args, **kwargs):
+        scanned.append(X.shape[0])
+        return scan(X, *args, **kwargs)
+
+    monkeypatch.setattr(_lloyd_numpy, "scan", counting_scan)
+    _, _, _, n_iter = _lloyd_with_bounds(X, X[:5] + 0.5, 100, 0.0)
+    assert scanned[0] == 5000 and n_iter >= 3
+    assert max(scanned[-2:]) < 500  # the last scans: only rows near a boundary
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("d", [1, 5, 50])
+@pytest.mark.parametrize("offset", [0.0, 1e3, 1e6])
+def test_margins_are_within_the_rounding_slack(dtype, d, offset):
+    # margins from the expanded form against the same margins from the differences, in
+    # float64 (or long double for float64 inputs)
+    rng = np.random.default_rng(d)
+    X = (rng.normal(size=(2000, d)) + offset).astype(dtype)
+    C = (rng.normal(size=(6, d)) + offset).astype(dtype)
+    x_sq = np.einsum("ij,ij->i", X, X)
+    labels, margins, _, _ = _lloyd_numpy.scan(X, C, x_sq=x_sq)
+    wide = np.longdouble if dtype == np.float64 else np.float64
+    dist = np.sqrt(np.sum((X.astype(wide)[:, None, :] - C.astype(wide)) ** 2, axis=2))
+    exact = np.sort(dist, axis=1)
+    error = np.abs(margins - (exact[:, 1] - exact[:, 0])).max()
+    assert error <= _lloyd_numpy.rounding_slack(X, x_sq, C) / 4

@@ -1,0 +1,190 @@
+"""Lloyd's iterations on NumPy arrays: cache-sized row blocks and bounds that skip settled rows.
+
+The result is the plain algorithm's (``mlkit.cluster.lloyd``), row for row; two things make
+it cheaper.
+
+* **Row blocks.** A scan of the rows works on a few thousand at a time while they are in cache:
+  the ``k × rows`` matrix ``(−2C) Xᵀ + ‖c‖²``, its minimum over the k centers (k − 1
+  vectorized comparisons; a row-wise argmin over rows of length k is slow), the block's one-hot
+  matrix ``H = (D == min)`` and the labels ``[0, 1, …, k−1] · H``. No ``n × k`` array is made.
+* **Margins (Hamerly 2010).** Every sample keeps a lower bound on its margin: how much farther
+  its second-nearest center is than its own. When the centers move by ``p_j``, the distance to
+  its own center ``a`` grows by at most ``p_a`` and the distance to any other center shrinks
+  by at most ``max_{j≠a} p_j`` (triangle inequality), so the margin falls by at most their
+  sum. Only the samples whose bound falls below zero are scanned again; the others keep a
+  label that a full scan would give them again. The update step's sums follow the samples
+  that change cluster, so an iteration late in a run costs a few passes over length-n
+  vectors instead of two ``n × k × d`` matrix products.
+
+The bounds carry a slack for the rounding of ``‖x‖² − 2 x·c + ‖c‖²``: a sample whose margin is
+within that rounding is scanned, so that near-ties are decided by the same arithmetic as in a
+full scan.
+
+Reference: G. Hamerly (2010), "Making k-means even faster", SIAM International Conference on
+Data Mining, pp. 130–140.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._array import one_hot
+
+BLOCK_ROWS = 8192
+
+
+def scan(X, centers, Xw=None, sample_weight=None, x_sq=None):
+    """The nearest center of every row of X, in one pass over cache-sized row blocks.
+
+    Returns ``(labels, margins, weights, sums)``. ``margins`` (when the squared row norms
+    ``x_sq`` are given) are the distances to the second-nearest center minus those to the
+    nearest; ``weights`` and ``sums`` (when ``Xw``, the weighted rows, and ``sample_weight``
+    are given) are the update step's per-cluster ``Σ w`` and ``Σ w x``. Others are None.
+
+    A column of H without exactly one 1 (a tie between centers) sends its block to argmin, so
+    ties go to the first center as in the generic path.
+    """
+    n, k = X.shape[0], centers.shape[0]
+    dtype = np.result_type(X.dtype, centers.dtype)
+    labels = np.empty(n, dtype=np.intp)
+    margins = None if x_sq is None else np.empty(n, dtype)
+    minus_2c = -2.0 * centers
+    c_sq = np.sum(centers * centers, axis=1)[:, None]
+    index_and_one = np.stack([np.arange(k, dtype=dtype), np.ones(k, dtype)])
+    step = max(1, min(n, BLOCK_ROWS))
+    D, H = np.empty((k, step), dtype), np.empty((k, step), dtype)
+    nearest, found = np.empty(step, dtype), np.empty((2, step), dtype)
+    weights = sums = None
+    if Xw is not None:
+        weights, sums = np.zeros(k, dtype), np.zeros((k, X.shape[1]), dtype)
+    far = np.finfo(dtype).max / 4  # added to the nearest center's entry: the rest's minimum
+    for start in range(0, n, step):
+        rows = slice(start, start + step)
+        x = X[rows]
+        m = x.shape[0]
+        Db, Hb = D[:, :m], H[:, :m]
+        np.matmul(minus_2c, x.T, out=Db)
+        Db += c_sq
+        np.minimum.reduce(Db, axis=0, out=nearest[:m])
+        np.equal(Db, nearest[:m], out=Hb)
+        label, count = np.matmul(index_and_one, Hb, out=found[:, :m])
+        if np.all(count == 1):
+            labels[rows] = label
+        else:  # a tie: the first center, as argmin
+            labels[rows] = np.argmin(Db, axis=0)
+            np.equal(labels[rows], np.arange(k)[:, None], out=Hb)
+        if Xw is not None:
+            sums += Hb @ Xw[rows]
+            weights += Hb @ sample_weight[rows]
+        if margins is not None:
+            Hb *= far
+            Hb += Db
+            second = np.minimum.reduce(Hb, axis=0)
+            margins[rows] = (_root(second + x_sq[rows]) - _root(nearest[:m] + x_sq[rows]))
+    return labels, margins, weights, sums
+
+
+def _root(squared):
+    return np.sqrt(np.maximum(squared, 0.0, out=squared), out=squared)
+
+
+def inertia(X, sample_weight, centers, labels):
+    """``Σ w ‖x − c_label‖²`` block by block, from the differences, in reused buffers."""
+    step = max(1, min(X.shape[0], BLOCK_ROWS))
+    diff = np.empty((step, X.shape[1]), np.result_type(X.dtype, centers.dtype))
+    total = 0.0
+    for start in range(0, X.shape[0], step):
+        rows = slice(start, start + step)
+        m = labels[rows].shape[0]
+        np.take(centers, labels[rows], axis=0, out=diff[:m])
+        np.subtract(X[rows], diff[:m], out=diff[:m])
+        np.multiply(diff[:m], diff[:m], out=diff[:m])
+        total += np.sum(sample_weight[rows] @ diff[:m])
+    return total
+
+
+def rounding_slack(X, x_sq, centers):
+    """A bound on the error of a distance computed as ``sqrt(‖x‖² − 2 x·c + ‖c‖²)``, twice over.
+
+    Each of the d + 2 terms is rounded to within ``eps`` of ``|x|² + |c|² ≤ 2R²`` (R the
+    largest norm of a row or center; later centers are means of rows), so the squared distance
+    is off by at most ``e = 2 (d + 2) eps R²`` and its root by ``√e``. A margin computed from
+    two such roots and compared with zero needs ``2√e``; we keep four times that.
+    """
+    dtype = np.result_type(X.dtype, centers.dtype)
+    r_sq = max(float(np.max(x_sq, initial=0.0)), float(np.max(np.sum(centers**2, axis=1))))
+    return 8.0 * np.sqrt(2.0 * (X.shape[1] + 2) * np.finfo(dtype).eps * r_sq)
+
+
+def lloyd(X, sample_weight, centers, *, max_iter, tol, update, verbose=False, Xw=None):
+    """Lloyd's iterations from ``centers``; the contract of ``mlkit.cluster.lloyd``.
+
+    ``update(sums, weights, centers, labels)`` is the generic update step (empty clusters
+    relocated, sums averaged). Returns ``(labels, inertia, centers, n_iter)``.
+    """
+    Xw = X * sample_weight[:, None] if Xw is None else Xw
+    x_sq = np.einsum("ij,ij->i", X, X)
+    slack = rounding_slack(X, x_sq, centers)
+    labels, margins, weights, sums = scan(X, centers, Xw, sample_weight, x_sq)
+    margins -= slack
+    changed, strict = True, False
+    for i in range(max_iter):
+        if i > 0:
+            changed = _rescan(X, x_sq, centers, labels, margins, slack, Xw, sample_weight,
+                              weights, sums)
+        new = update(sums, weights, centers, labels)
+        move = np.sqrt(np.sum((new - centers) ** 2, axis=1))
+        margins -= (move + _largest_other(move))[labels]
+        shift = float(np.sum((new - centers) ** 2))
+        centers = new
+        if verbose:
+            print(f"Iteration {i}: center shift {shift:.6g}")
+        if not changed:
+            strict = True
+            break
+        if shift <= tol:
+            break
+    if not strict:
+        _rescan(X, x_sq, centers, labels, margins, slack, Xw, sample_weight, weights, sums)
+    return labels, inertia(X, sample_weight, centers, labels), centers, i + 1
+
+
+def _largest_other(move):
+    """``max_{j' ≠ j} move[j']`` for every j (0 for a single center)."""
+    if move.shape[0] == 1:
+        return np.zeros(1)
+    top, second = np.argsort(move)[::-1][:2]
+    other = np.full(move.shape, move[top])
+    other[top] = move[second]
+    return other
+
+
+def _rescan(X, x_sq, centers, labels, margins, slack, Xw, sample_weight, weights, sums):
+    """Scan again the rows whose margin bound is below zero; update labels, margins and the
+    sums in place. Returns whether any label changed.
+
+    When a quarter of the rows or more are to be scanned (early iterations), all are, and the
+    sums are made afresh: gathering the rows would cost more than the scan.
+    """
+    rows = np.flatnonzero(margins < 0)
+    if rows.size == 0:
+        return False
+    if 4 * rows.size >= X.shape[0]:
+        new, fresh, weights[:], sums[:] = scan(X, centers, Xw, sample_weight, x_sq)
+        np.subtract(fresh, slack, out=margins)
+        changed = bool(np.any(new != labels))
+        labels[:] = new
+        return changed
+    new, fresh, _, _ = scan(X[rows], centers, x_sq=x_sq[rows])
+    margins[rows] = fresh - slack
+    moved = new != labels[rows]
+    if not moved.any():
+        return False
+    rows, new = rows[moved], new[moved]
+    k = centers.shape[0]
+    H = one_hot(new, k, dtype=sums.dtype, xp=np) - one_hot(labels[rows], k, dtype=sums.dtype,
+                                                             xp=np)
+    sums += H.T @ Xw[rows]
+    weights += H.T @ sample_weight[rows]
+    labels[rows] = new
+    return True
