@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from ._array import compute, is_numpy, namespace_and_device, to_host
+from ._array import compute, is_numpy, max_rows, namespace_and_device, sum_rows, to_host
 
 # ---------------------------------------------------------------------------------------------
 # E-step (pure functions of arrays, in any namespace)
@@ -29,8 +29,11 @@ def log_det_cholesky(prec_chol, covariance_type, n_features, xp):
     return n_features * xp.log(prec_chol)
 
 
-def estimate_log_gaussian_prob(X, means, prec_chol, covariance_type, xp):
-    """``log N(x_i | μ_k, Σ_k)`` for every sample and component, shape (n_samples, k)."""
+def estimate_log_gaussian_prob(X, means, prec_chol, covariance_type, xp, squares=None):
+    """``log N(x_i | μ_k, Σ_k)`` for every sample and component, shape (n_samples, k).
+
+    ``squares`` is ``squares_of(X, covariance_type)`` when the caller keeps it for a fit.
+    """
     n_features = X.shape[1]
     k = means.shape[0]
     pxp, _ = namespace_and_device(prec_chol)  # the parameters' namespace (NumPy for Dask)
@@ -43,44 +46,65 @@ def estimate_log_gaussian_prob(X, means, prec_chol, covariance_type, xp):
         Y -= shift
         Y = xp.reshape(Y, (-1, k, n_features))
         maha = np.einsum("nkd,nkd->nk", Y, Y) if is_numpy(xp) else xp.sum(Y * Y, axis=2)
+        log_prob, const = -0.5 * maha, 0.0
     elif covariance_type == "tied":
-        # ‖y − b_k‖² = ‖y‖² − 2 y·b_k + ‖b_k‖² with y = x U, b_k = μ_k U (one product)
+        # −½‖y − b_k‖² = y·b_k − ½‖y‖² − ½‖b_k‖² with y = x U, b_k = μ_k U (one product)
         Y = X @ prec_chol
         B = means @ prec_chol
-        maha = xp.sum(Y * Y, axis=1)[:, None] - 2.0 * (Y @ B.T) + xp.sum(B * B, axis=1)
-    elif covariance_type == "diag":
-        P = prec_chol * prec_chol
-        maha = xp.sum(means * means * P, axis=1) - 2.0 * (X @ (means * P).T) + (X * X) @ P.T
+        log_prob = Y @ B.T
+        log_prob -= 0.5 * xp.sum(Y * Y, axis=1)[:, None]
+        const = -0.5 * xp.sum(B * B, axis=1)
     else:
+        # −½ Σ_j p_kj (x_j − μ_kj)² = x·(p_k μ_k) − ½ x²·p_k − ½ μ_k²·p_k, with p_k the
+        # precisions (a row per component; one value repeated for 'spherical')
+        sq = squares_of(X, covariance_type, xp) if squares is None else squares
         P = prec_chol * prec_chol
-        maha = (xp.sum(means * means, axis=1) * P - 2.0 * (X @ means.T) * P
-                + xp.sum(X * X, axis=1)[:, None] * P)
-    return -0.5 * (n_features * math.log(2 * math.pi) + maha) + log_det
+        if covariance_type == "diag":
+            log_prob = X @ (means * P).T
+            log_prob -= 0.5 * (sq @ P.T)
+            const = -0.5 * xp.sum(means * means * P, axis=1)
+        else:
+            log_prob = X @ (means * P[:, None]).T
+            log_prob -= 0.5 * (sq[:, None] * P)
+            const = -0.5 * xp.sum(means * means, axis=1) * P
+    log_prob += const + log_det - 0.5 * n_features * math.log(2 * math.pi)
+    return log_prob
 
 
-def e_step(X, weights, means, prec_chol, covariance_type, xp):
-    """The E-step: ``(log p(x_i), log r_ik)``, the responsibilities in log space."""
-    weighted = estimate_log_gaussian_prob(X, means, prec_chol, covariance_type, xp)
-    weighted = weighted + namespace_and_device(weights)[0].log(weights)
-    log_norm = logsumexp_rows(weighted, xp)
-    return log_norm, weighted - log_norm[:, None]
+def squares_of(X, covariance_type, xp):
+    """The squares of X the E- and M-steps of 'diag' (``x²``) and 'spherical' (``‖x‖²``)
+    need; X does not change during EM, so a fit computes them once. None for the others."""
+    if covariance_type == "diag":
+        return X * X
+    if covariance_type == "spherical":
+        return xp.sum(X * X, axis=1)
+    return None
+
+
+def e_step(X, weights, means, prec_chol, covariance_type, xp, squares=None):
+    """The E-step: ``(log p(x_i), r_ik)``, each sample's log-likelihood and responsibilities.
+
+    In log space: ``a_ik = log w_k + log N(x_i | k)``, ``log p(x_i) = m_i + log Σ_k e^(a_ik −
+    m_i)`` with ``m_i`` the row maximum, ``r_ik = e^(a_ik − m_i) / Σ_k e^(a_ik − m_i)``. Terms
+    below ``e^−690`` (~1e-300) are flushed to zero: subnormal numbers would slow the M-step's
+    matrix products many times over, and change no sum.
+    """
+    a = estimate_log_gaussian_prob(X, means, prec_chol, covariance_type, xp, squares)
+    a += namespace_and_device(weights)[0].log(weights)
+    top = max_rows(a, xp)
+    top = xp.where(xp.isfinite(top), top, 0.0)
+    a -= top[:, None]
+    resp = xp.where(a > -690.0, xp.exp(a), 0.0)
+    total = sum_rows(resp, xp)
+    resp /= xp.where(total > 0.0, total, 1.0)[:, None]
+    return xp.log(total) + top, resp
 
 
 def logsumexp_rows(a, xp):
-    """``log Σ_k exp(a_ik)`` per row, the row maximum taken out first (no overflow).
-
-    The few lines of the textbook, in ``xp``: for an (n, k) array with small k this is several
-    times faster than a general-purpose logsumexp, and it is called once per EM iteration.
-    """
-    m = xp.max(a, axis=1)
-    m = xp.where(xp.isfinite(m), m, 0.0)
-    return xp.log(xp.sum(xp.exp(a - m[:, None]), axis=1)) + m
-
-
-def responsibilities(log_resp, xp):
-    """``exp(log r)``, with the values below ~1e-300 flushed to zero: subnormal numbers would
-    slow the M-step's matrix products many times over, and change no sum."""
-    return xp.where(log_resp > -690.0, xp.exp(log_resp), 0.0)
+    """``log Σ_k exp(a_ik)`` per row, the row maximum taken out first (no overflow)."""
+    top = max_rows(a, xp)
+    top = xp.where(xp.isfinite(top), top, 0.0)
+    return xp.log(sum_rows(xp.exp(a - top[:, None]), xp)) + top
 
 
 # ---------------------------------------------------------------------------------------------
@@ -110,10 +134,11 @@ def _unpack_symmetric(packed, d):
     return full
 
 
-def sufficient_statistics(X, resp, sample_weight, covariance_type, xp, pairs=None):
+def sufficient_statistics(X, resp, sample_weight, covariance_type, xp, squares=None):
     """``(N_k, Σ r x, S2)`` with weights ``r_ik w_i``; S2 is ``Σ r x xᵀ`` per component ('full'),
-    ``Σ w x xᵀ`` ('tied') or ``Σ r x²`` ('diag', 'spherical'). ``pairs`` (NumPy, optional)
-    is ``pair_products(X)``, for the 'full' statistics at half the work.
+    ``Σ w x xᵀ`` ('tied'), ``Σ r x²`` ('diag') or ``Σ r ‖x‖²`` ('spherical'). ``squares`` is
+    what the fit keeps of X: ``squares_of(X)`` ('diag', 'spherical') or, on NumPy, the
+    ``pair_products(X)`` for the 'full' statistics at half the work.
 
     The products are written ``Xᵀ R`` (long inner dimension, data on the left), the form BLAS
     runs fastest for a few outputs and many rows.
@@ -122,8 +147,8 @@ def sufficient_statistics(X, resp, sample_weight, covariance_type, xp, pairs=Non
     k, d = resp.shape[1], X.shape[1]
     nk = xp.sum(R, axis=0)
     sx = (X.T @ R).T
-    if covariance_type == "full" and pairs is not None:
-        s2 = _unpack_symmetric(R.T @ pairs, d)
+    if covariance_type == "full" and squares is not None:
+        s2 = _unpack_symmetric(R.T @ squares, d)
     elif covariance_type == "full":
         RX = xp.reshape(R[:, :, None] * X[:, None, :], (-1, k * d))
         s2 = xp.permute_dims(xp.reshape(X.T @ RX, (d, k, d)), (1, 0, 2))
@@ -131,7 +156,8 @@ def sufficient_statistics(X, resp, sample_weight, covariance_type, xp, pairs=Non
         Xw = X if sample_weight is None else X * sample_weight[:, None]
         s2 = Xw.T @ X
     else:
-        s2 = ((X * X).T @ R).T
+        sq = squares_of(X, covariance_type, xp) if squares is None else squares
+        s2 = (sq.T @ R).T if covariance_type == "diag" else sq @ R
     return nk, sx, s2
 
 
@@ -146,10 +172,10 @@ def m_step(nk, sx, s2, covariance_type, reg_covar, xp):
     elif covariance_type == "tied":
         eye = xp.eye(d, dtype=sx.dtype, device=_dev(sx))
         cov = (s2 - (nk[:, None] * means).T @ means) / xp.sum(nk) + reg_covar * eye
-    else:
+    elif covariance_type == "diag":
         cov = s2 / nk[:, None] - means * means + reg_covar
-        if covariance_type == "spherical":
-            cov = xp.mean(cov, axis=1)
+    else:  # the mean of the d variances
+        cov = s2 / (d * nk) - xp.mean(means * means, axis=1) + reg_covar
     return nk, means, cov
 
 
@@ -169,7 +195,9 @@ def noise_floor(nk, s2, covariance_type, xp):
         return eps * s2.shape[-1] * xp.max(xp.linalg.diagonal(s2), axis=1) / nk
     if covariance_type == "tied":
         return eps * s2.shape[-1] * xp.max(xp.linalg.diagonal(s2)) / xp.sum(nk)
-    return eps * xp.max(s2, axis=1) / nk
+    if covariance_type == "diag":
+        return eps * xp.max(s2, axis=1) / nk
+    return eps * s2 / nk
 
 
 def precision_cholesky(cov, covariance_type, xp, *, nk=None, reg_covar=None, floor=None):

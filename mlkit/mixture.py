@@ -21,6 +21,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
 from ._array import (
+    argmax_rows,
     as_namespace,
     compute,
     float_dtype,
@@ -48,7 +49,7 @@ from ._gaussian import (
     precision_cholesky,
     precision_cholesky_from_precisions,
     precisions_from_cholesky,
-    responsibilities,
+    squares_of,
     sufficient_statistics,
     tied_stats_about_origin,
 )
@@ -260,8 +261,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             self._run_em(X, sw)
             return X
         finally:
-            for name in ("_state_xp", "_state_device", "_pairs"):  # modules do not pickle;
-                self.__dict__.pop(name, None)  # the pair products are large
+            for name in ("_state_xp", "_state_device", "_squares"):  # modules do not pickle;
+                self.__dict__.pop(name, None)  # the squares are as large as X
 
     def _run_em(self, X, sw):
         xp, device = namespace_and_device(X)
@@ -282,10 +283,12 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             inits[1] = inits[1] - offset
         total_w = float(n) if sw is None else float(compute(xp.sum(sw))[0])
         d = X.shape[1]
-        self._pairs = None
+        # what EM needs of X besides X itself, computed once: the pair products x_a x_b for
+        # 'full' (Σ r x xᵀ at half the work), the squares for 'diag' and 'spherical'
+        self._squares = squares_of(X, self.covariance_type, xp)
         if (self.covariance_type == "full" and is_numpy(xp)
                 and n * d * (d + 1) // 2 <= PAIR_CACHE_ELEMENTS):
-            self._pairs = pair_products(X)  # Σ r x xᵀ at half the work, every iteration
+            self._squares = pair_products(X)
 
         do_init = not (self.warm_start and hasattr(self, "converged_"))
         rs = check_random_state(self.random_state)
@@ -329,10 +332,11 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         """One E-step and one M-step; on Dask, one ``compute`` of the statistics."""
         xp, device = namespace_and_device(X)
         weights, means, _, prec_chol = (as_namespace(p, xp, device) for p in params)
-        log_norm, log_resp = e_step(X, weights, means, prec_chol, self.covariance_type, xp)
+        squares = self._squares
+        log_norm, resp = e_step(X, weights, means, prec_chol, self.covariance_type, xp,
+                                squares=None if self.covariance_type == "full" else squares)
         total = xp.sum(log_norm if sw is None else log_norm * sw)
-        stats = sufficient_statistics(X, responsibilities(log_resp, xp), sw,
-                                      self.covariance_type, xp, pairs=self._pairs)
+        stats = sufficient_statistics(X, resp, sw, self.covariance_type, xp, squares=squares)
         total, *stats = compute(total, *stats)
         check_finite_stats(total)
         return float(total) / total_w, self._solve(*stats)
@@ -462,7 +466,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     def predict(self, X):
         """The most probable component of each sample."""
         xp, weighted = self._weighted_log_prob(X)
-        return xp.argmax(weighted, axis=1)
+        return argmax_rows(weighted, xp)
 
     def predict_proba(self, X):
         """Posterior probability of each component for each sample (the responsibilities)."""

@@ -328,12 +328,19 @@ def test_float32_input_keeps_float32_attributes_and_float64_accuracy():
         np.testing.assert_allclose(getattr(a, name), getattr(b, name), rtol=1e-5, err_msg=name)
 
 
-def test_full_statistics_from_pair_products_equal_the_direct_sums():
-    from mlkit._gaussian import pair_products, sufficient_statistics
+def test_statistics_from_the_kept_squares_equal_the_direct_sums():
+    from mlkit._gaussian import pair_products, squares_of, sufficient_statistics
 
     rng = np.random.default_rng(0)
     X, R, w = rng.normal(size=(50, 4)), rng.dirichlet(np.ones(3), size=50), rng.random(50)
-    slow = np.einsum("nk,n,na,nb->kab", R, w, X, X)  # Σ_i w_i r_ik x_i x_iᵀ
-    for pairs in (None, pair_products(X)):
-        _, _, s2 = sufficient_statistics(X, R, w, "full", np, pairs=pairs)
-        np.testing.assert_allclose(s2, slow, rtol=1e-12)
+    slow = {  # Σ_i w_i r_ik x_i x_iᵀ, its diagonal, its trace
+        "full": np.einsum("nk,n,na,nb->kab", R, w, X, X),
+        "diag": np.einsum("nk,n,na,na->ka", R, w, X, X),
+        "spherical": np.einsum("nk,n,na,na->k", R, w, X, X),
+    }
+    kept = {"full": pair_products(X), "diag": squares_of(X, "diag", np),
+            "spherical": squares_of(X, "spherical", np)}
+    for ctype, expected in slow.items():
+        for squares in (None, kept[ctype]):
+            _, _, s2 = sufficient_statistics(X, R, w, ctype, np, squares=squares)
+            np.testing.assert_allclose(s2, expected, rtol=1e-12, err_msg=ctype)

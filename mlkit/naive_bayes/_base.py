@@ -20,6 +20,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from .._array import (
+    argmax_rows,
     as_namespace,
     compute,
     float_dtype,
@@ -216,24 +217,6 @@ def _argmax_columns(T):
 # ---------------------------------------------------------------------------------------------
 # Shared machinery: labels, weights, prediction
 # ---------------------------------------------------------------------------------------------
-
-
-def argmax_rows(S, xp):
-    """``argmax(S, axis=1)``; for a few columns, one comparison per column over all rows.
-
-    A row-wise argmax over rows of length 5 is slow on tall arrays (and needs a contiguous
-    copy of a transposed one); ``k - 1`` vectorized comparisons are not. Ties go to the first
-    column, as with argmax.
-    """
-    n_cols = S.shape[1]
-    if n_cols > 8 or not is_numpy(xp):
-        return xp.argmax(S, axis=1)
-    best, idx = S[:, 0], np.zeros(S.shape[0], dtype=np.intp)
-    for c in range(1, n_cols):
-        better = S[:, c] > best
-        idx[better] = c
-        best = np.maximum(best, S[:, c])
-    return idx
 
 
 def log_normalize(S, xp):
