@@ -96,8 +96,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     tol : float, default=1e-3
         EM stops when the lower bound (mean log-likelihood per sample) changes by less.
     reg_covar : float, default=1e-6
-        Non-negative number added to the covariances' diagonal, keeping them positive
-        definite.
+        Positive number added to the covariances' diagonal, keeping them positive definite.
+        Unlike scikit-learn, 0 is refused: a covariance left unregularized turns singular
+        when a component collapses onto a few points; for (nearly) plain EM take a tiny
+        value such as 1e-12.
     max_iter : int, default=100
         Most EM iterations per initialization.
     n_init : int, default=1
@@ -185,7 +187,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         "n_components": [Interval(numbers.Integral, 1, None, closed="left")],
         "covariance_type": [StrOptions(set(COVARIANCE_TYPES))],
         "tol": [Interval(numbers.Real, 0.0, None, closed="left")],
-        "reg_covar": [Interval(numbers.Real, 0.0, None, closed="left")],
+        "reg_covar": [Interval(numbers.Real, 0.0, None, closed="neither")],
         "max_iter": [Interval(numbers.Integral, 0, None, closed="left")],
         "n_init": [Interval(numbers.Integral, 1, None, closed="left")],
         "init_params": [StrOptions({"kmeans", "k-means++", "random", "random_from_data"})],

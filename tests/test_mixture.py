@@ -160,7 +160,7 @@ def test_lower_bound_never_decreases(seed, ctype, k, weighted):
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(80, 2)) * rng.uniform(0.5, 3, size=2) + rng.integers(0, 3, (80, 1))
     sw = rng.integers(1, 4, size=80).astype(float) if weighted else None
-    gm = GaussianMixture(k, covariance_type=ctype, reg_covar=0.0, tol=0.0, max_iter=25,
+    gm = GaussianMixture(k, covariance_type=ctype, reg_covar=1e-12, tol=0.0, max_iter=25,
                          init_params="random", random_state=seed)
     try:
         with warnings.catch_warnings():
@@ -195,7 +195,7 @@ def test_collapsed_component_names_it_and_what_to_do(ctype):
     X = np.concatenate([rng.normal(size=(50, 2)), np.full((5, 2), 10.0)])
     init = explicit_init(X, ctype, k=2)
     init["means_init"] = np.array([[0.0, 0.0], [10.0, 10.0]])
-    gm = GaussianMixture(2, covariance_type=ctype, reg_covar=0.0, **init)
+    gm = GaussianMixture(2, covariance_type=ctype, reg_covar=1e-20, **init)  # ~ none
     if ctype == "tied":  # a shared covariance cannot collapse here: the blob keeps it positive
         gm.fit(X)
         return
@@ -216,6 +216,8 @@ def test_not_converged_warns():
     [
         ({"n_components": 500}, "n_samples >= n_components"),
         ({"reg_covar": -1.0}, "'reg_covar' parameter"),
+        ({"reg_covar": 0.0}, "'reg_covar' parameter of GaussianMixture must be a float in the "
+                             "range (0.0, inf)"),
         ({"covariance_type": "banana"}, "'covariance_type' parameter"),
         ({"n_components": 2, "means_init": np.zeros((3, 3))}, "'means_init' should have"),
         ({"n_components": 2, "weights_init": [0.2, 0.2]}, "normalized"),
@@ -264,7 +266,7 @@ def test_select_by_bic_skips_collapsed_fits_with_a_warning():
     X = np.concatenate([np.random.default_rng(0).normal(size=(30, 2)), np.full((4, 2), 9.0)])
     with pytest.warns(UserWarning, match="skipped"):
         best, table = select_by_bic(X, n_components=[1, 2], covariance_types=["diag"],
-                                    reg_covar=0.0, init_params="kmeans", random_state=0)
+                                    reg_covar=1e-20, init_params="kmeans", random_state=0)
     assert np.isnan(table.loc[2, "diag"]) and best.n_components == 1
 
 
