@@ -9,6 +9,9 @@ standard alone.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+
 import array_api_compat as aac
 import numpy as np
 
@@ -280,21 +283,40 @@ def map_row_ranges(fn, n_rows, block_rows, min_blocks_per_thread=4):
     For NumPy loops over cache-sized row blocks whose products are too thin to gain from a
     threaded BLAS: each range runs in its own thread (NumPy releases the GIL) with a
     single-threaded BLAS. Ranges start on multiples of ``block_rows``; small inputs run in one
-    range on the calling thread. A worker's exception is raised here.
+    range on the calling thread. A worker's exception is raised here. A loop that maps many
+    times over the same rows holds ``row_threads`` instead and sets up the threads once.
     """
+    with row_threads(n_rows, block_rows, min_blocks_per_thread) as run:
+        return run(fn)
+
+
+@contextlib.contextmanager
+def row_threads(n_rows, block_rows, min_blocks_per_thread=4):
+    """``run(fn)``: ``map_row_ranges(fn, n_rows, ...)`` with the threads and the one-thread BLAS
+    limit set up once for the whole ``with`` block (BLAS is single-threaded in the calling
+    thread too). Too few rows for two threads: no threads, no limit."""
     import os
 
     n_threads = max(1, min(os.cpu_count() or 1, n_rows // (min_blocks_per_thread * block_rows)))
     if n_threads == 1:
-        return [fn(0, n_rows)]
+        yield lambda fn: [fn(0, n_rows)]
+        return
     from concurrent.futures import ThreadPoolExecutor
-
-    from threadpoolctl import threadpool_limits
 
     cuts = [i * n_rows // n_threads // block_rows * block_rows for i in range(n_threads)]
     cuts.append(n_rows)
-    with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(n_threads) as pool:
-        return list(pool.map(fn, cuts[:-1], cuts[1:]))
+    with _blas_controller().limit(limits=1, user_api="blas"), \
+            ThreadPoolExecutor(n_threads) as pool:
+        yield lambda fn: list(pool.map(fn, cuts[:-1], cuts[1:]))
+
+
+@functools.cache
+def _blas_controller():
+    """threadpoolctl's view of the loaded thread pools, made once: ``threadpool_limits`` would
+    look them all up again on every call."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 def _native(x):

@@ -28,38 +28,58 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._array import one_hot
+from ._array import one_hot, row_threads
 
 BLOCK_ROWS = 8192
 
 
-def scan(X, centers, Xw=None, sample_weight=None, x_sq=None):
+def scan(X, centers, Xw=None, sample_weight=None, x_sq=None, run=None):
     """The nearest center of every row of X, in one pass over cache-sized row blocks.
 
     Returns ``(labels, margins, weights, sums)``. ``margins`` (when the squared row norms
     ``x_sq`` are given) are the distances to the second-nearest center minus those to the
     nearest; ``weights`` and ``sums`` (when ``Xw``, the weighted rows, and ``sample_weight``
     are given) are the update step's per-cluster ``Σ w`` and ``Σ w x``. Others are None.
+    ``run`` (from ``_array.row_threads`` over X's rows) shares the rows out among threads;
+    their sums are added in row order, so the result does not depend on the threads.
+    """
+    n = X.shape[0]
+    dtype = np.result_type(X.dtype, centers.dtype)
+    labels = np.empty(n, dtype=np.intp)
+    margins = None if x_sq is None else np.empty(n, dtype)
+
+    def rows(lo, hi):
+        return _scan_rows(X, centers, lo, hi, labels, margins, Xw, sample_weight, x_sq)
+
+    parts = [rows(0, n)] if run is None else run(rows)
+    if Xw is None:
+        return labels, margins, None, None
+    weights, sums = parts[0]
+    for w, s in parts[1:]:
+        weights, sums = weights + w, sums + s
+    return labels, margins, weights, sums
+
+
+def _scan_rows(X, centers, lo, hi, labels, margins, Xw, sample_weight, x_sq):
+    """``scan`` of rows ``lo:hi``: writes their labels (and margins), returns their sums.
 
     A column of H without exactly one 1 (a tie between centers) sends its block to argmin, so
     ties go to the first center as in the generic path.
     """
-    n, k = X.shape[0], centers.shape[0]
+    k = centers.shape[0]
     dtype = np.result_type(X.dtype, centers.dtype)
-    labels = np.empty(n, dtype=np.intp)
-    margins = None if x_sq is None else np.empty(n, dtype)
     minus_2c = -2.0 * centers
     c_sq = np.sum(centers * centers, axis=1)[:, None]
     index_and_one = np.stack([np.arange(k, dtype=dtype), np.ones(k, dtype)])
-    step = max(1, min(n, BLOCK_ROWS))
+    step = max(1, min(hi - lo, BLOCK_ROWS))
     D, H = np.empty((k, step), dtype), np.empty((k, step), dtype)
     nearest, found = np.empty(step, dtype), np.empty((2, step), dtype)
     weights = sums = None
     if Xw is not None:
         weights, sums = np.zeros(k, dtype), np.zeros((k, X.shape[1]), dtype)
     far = np.finfo(dtype).max / 4  # added to the nearest center's entry: the rest's minimum
-    for start in range(0, n, step):
-        rows = slice(start, start + step)
+    for start in range(lo, hi, step):
+        rows = slice(start, min(start + step, hi))
         x = X[rows]
         m = x.shape[0]
         Db, Hb = D[:, :m], H[:, :m]
@@ -81,7 +101,7 @@ def scan(X, centers, Xw=None, sample_weight=None, x_sq=None):
             Hb += Db
             second = np.minimum.reduce(Hb, axis=0)
             margins[rows] = (_root(second + x_sq[rows]) - _root(nearest[:m] + x_sq[rows]))
-    return labels, margins, weights, sums
+    return weights, sums
 
 
 def _root(squared):
@@ -120,33 +140,36 @@ def lloyd(X, sample_weight, centers, *, max_iter, tol, update, verbose=False, Xw
     """Lloyd's iterations from ``centers``; the contract of ``mlkit.cluster.lloyd``.
 
     ``update(sums, weights, centers, labels)`` is the generic update step (empty clusters
-    relocated, sums averaged). Returns ``(labels, inertia, centers, n_iter)``.
+    relocated, sums averaged). Returns ``(labels, inertia, centers, n_iter)``. Full scans share
+    the rows among threads, each with a one-thread BLAS: the products here have k × d
+    outputs, too thin for a threaded BLAS to pay for its threads.
     """
     Xw = X * sample_weight[:, None] if Xw is None else Xw
-    x_sq = np.einsum("ij,ij->i", X, X)
-    slack = rounding_slack(X, x_sq, centers)
-    labels, margins, weights, sums = scan(X, centers, Xw, sample_weight, x_sq)
-    margins -= slack
-    changed, strict = True, False
-    for i in range(max_iter):
-        if i > 0:
-            changed = _rescan(X, x_sq, centers, labels, margins, slack, Xw, sample_weight,
-                              weights, sums)
-        new = update(sums, weights, centers, labels)
-        move = np.sqrt(np.sum((new - centers) ** 2, axis=1))
-        margins -= (move + _largest_other(move))[labels]
-        shift = float(np.sum((new - centers) ** 2))
-        centers = new
-        if verbose:
-            print(f"Iteration {i}: center shift {shift:.6g}")
-        if not changed:
-            strict = True
-            break
-        if shift <= tol:
-            break
-    if not strict:
-        _rescan(X, x_sq, centers, labels, margins, slack, Xw, sample_weight, weights, sums)
-    return labels, inertia(X, sample_weight, centers, labels), centers, i + 1
+    with row_threads(X.shape[0], BLOCK_ROWS) as run:
+        x_sq = np.einsum("ij,ij->i", X, X)
+        slack = rounding_slack(X, x_sq, centers)
+        labels, margins, weights, sums = scan(X, centers, Xw, sample_weight, x_sq, run)
+        margins -= slack
+        state = X, x_sq, labels, margins, slack, Xw, sample_weight, weights, sums, run
+        changed, strict = True, False
+        for i in range(max_iter):
+            if i > 0:
+                changed = _rescan(centers, *state)
+            new = update(sums, weights, centers, labels)
+            move = np.sqrt(np.sum((new - centers) ** 2, axis=1))
+            margins -= (move + _largest_other(move))[labels]
+            shift = float(np.sum((new - centers) ** 2))
+            centers = new
+            if verbose:
+                print(f"Iteration {i}: center shift {shift:.6g}")
+            if not changed:
+                strict = True
+                break
+            if shift <= tol:
+                break
+        if not strict:
+            _rescan(centers, *state)
+        return labels, inertia(X, sample_weight, centers, labels), centers, i + 1
 
 
 def _largest_other(move):
@@ -159,7 +182,7 @@ def _largest_other(move):
     return other
 
 
-def _rescan(X, x_sq, centers, labels, margins, slack, Xw, sample_weight, weights, sums):
+def _rescan(centers, X, x_sq, labels, margins, slack, Xw, sample_weight, weights, sums, run):
     """Scan again the rows whose margin bound is below zero; update labels, margins and the
     sums in place. Returns whether any label changed.
 
@@ -170,7 +193,7 @@ def _rescan(X, x_sq, centers, labels, margins, slack, Xw, sample_weight, weights
     if rows.size == 0:
         return False
     if 4 * rows.size >= X.shape[0]:
-        new, fresh, weights[:], sums[:] = scan(X, centers, Xw, sample_weight, x_sq)
+        new, fresh, weights[:], sums[:] = scan(X, centers, Xw, sample_weight, x_sq, run)
         np.subtract(fresh, slack, out=margins)
         changed = bool(np.any(new != labels))
         labels[:] = new

@@ -249,3 +249,24 @@ def test_margins_are_within_the_rounding_slack(dtype, d, offset):
     exact = np.sort(dist, axis=1)
     error = np.abs(margins - (exact[:, 1] - exact[:, 0])).max()
     assert error <= _lloyd_numpy.rounding_slack(X, x_sq, C) / 4
+
+
+def test_threaded_scan_equals_one_pass(monkeypatch):
+    # three threads over row ranges of 16-row blocks against a single pass over the rows
+    from mlkit._array import row_threads
+
+    monkeypatch.setattr(_lloyd_numpy, "BLOCK_ROWS", 16)
+    monkeypatch.setattr("os.cpu_count", lambda: 3)
+    X = blobs(n=1000, seed=7)
+    rng = np.random.default_rng(7)
+    C, w = X[:6] + 0.3, rng.uniform(0.5, 2, size=X.shape[0])
+    x_sq = np.einsum("ij,ij->i", X, X)
+    one = _lloyd_numpy.scan(X, C, X * w[:, None], w, x_sq)
+    with row_threads(X.shape[0], 16) as run:
+        ranges = run(lambda lo, hi: (lo, hi))
+        threaded = _lloyd_numpy.scan(X, C, X * w[:, None], w, x_sq, run)
+    assert len(ranges) == 3 and ranges[-1][1] == X.shape[0]
+    np.testing.assert_array_equal(threaded[0], one[0])
+    np.testing.assert_array_equal(threaded[1], one[1])
+    for a, b in zip(threaded[2:], one[2:], strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-13)
