@@ -11,7 +11,15 @@ import math
 
 import numpy as np
 
-from ._array import compute, is_numpy, max_rows, namespace_and_device, sum_rows, to_host
+from ._array import (
+    compute,
+    is_numpy,
+    max_rows,
+    namespace_and_device,
+    squared_norms,
+    sum_rows,
+    to_host,
+)
 
 # ---------------------------------------------------------------------------------------------
 # E-step (pure functions of arrays, in any namespace)
@@ -52,7 +60,7 @@ def estimate_log_gaussian_prob(X, means, prec_chol, covariance_type, xp, squares
         Y = X @ prec_chol
         B = means @ prec_chol
         log_prob = Y @ B.T
-        log_prob -= 0.5 * xp.sum(Y * Y, axis=1)[:, None]
+        log_prob -= 0.5 * squared_norms(Y, xp)[:, None]
         const = -0.5 * xp.sum(B * B, axis=1)
     else:
         # −½ Σ_j p_kj (x_j − μ_kj)² = x·(p_k μ_k) − ½ x²·p_k − ½ μ_k²·p_k, with p_k the
@@ -77,7 +85,7 @@ def squares_of(X, covariance_type, xp):
     if covariance_type == "diag":
         return X * X
     if covariance_type == "spherical":
-        return xp.sum(X * X, axis=1)
+        return squared_norms(X, xp)
     return None
 
 

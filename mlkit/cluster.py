@@ -36,6 +36,7 @@ from ._array import (
     is_numpy,
     namespace_and_device,
     one_hot,
+    squared_norms,
     to_host,
 )
 from ._discovery import Capabilities
@@ -207,12 +208,13 @@ def _kmeans_plusplus(X, n_clusters, sample_weight, random_state, n_local_trials=
     n = X.shape[0]
     w = np.asarray(to_host(sample_weight), dtype=np.float64)
     trials = 2 + int(np.log(n_clusters)) if n_local_trials is None else n_local_trials
-    x_sq = xp.sum(X * X, axis=1)
+    x_sq = squared_norms(X, xp)
 
     def dist_to(rows):
         C = X[rows, ...] if is_lazy(X) else xp.take(X, _index(rows, X, xp), axis=0)
         if is_numpy(xp):  # candidates × samples: contiguous rows for the minimum and products
-            D = (-2.0 * C) @ X.T + np.sum(C * C, axis=1)[:, None]
+            D = (-2.0 * C) @ X.T
+            D += np.sum(C * C, axis=1)[:, None]
             D += x_sq
             return np.maximum(D, 0.0, out=D)
         return np.asarray(to_host(squared_distances(X, C, xp, x_sq).T))
@@ -224,7 +226,8 @@ def _kmeans_plusplus(X, n_clusters, sample_weight, random_state, n_local_trials=
         draws = random_state.uniform(size=trials) * potential
         candidates = np.searchsorted(np.cumsum(w * closest), draws)
         np.clip(candidates, None, n - 1, out=candidates)
-        d = np.minimum(closest, dist_to(candidates))
+        d = dist_to(candidates)
+        np.minimum(d, closest, out=d)
         pots = d @ w
         best = int(np.argmin(pots))
         potential, closest = pots[best], d[best]
@@ -481,7 +484,7 @@ default='k-means++'
         check_is_fitted(self)
         X = validate_data(self, X, reset=False)
         xp, c = self._centers_for(X)
-        return xp.sqrt(squared_distances(X, c, xp, xp.sum(X * X, axis=1)))
+        return xp.sqrt(squared_distances(X, c, xp, squared_norms(X, xp)))
 
     def score(self, X, y=None, sample_weight=None):
         """Minus the (weighted) inertia of X with the fitted centers."""

@@ -22,6 +22,7 @@ from ._array import (
     namespace_and_device,
     nanmax,
     nanmin,
+    squared_norms,
     to_host,
 )
 from ._array import device as device_of
@@ -533,9 +534,7 @@ def row_norms(X, norm, xp):
     if norm == "l1":
         return xp.sum(xp.abs(X), axis=1)
     if norm == "l2":
-        if is_numpy(xp):  # one pass, no n x d temporary
-            return np.sqrt(np.einsum("ij,ij->i", X, X))
-        return xp.sqrt(xp.sum(X * X, axis=1))
+        return xp.sqrt(squared_norms(X, xp))
     return xp.max(xp.abs(X), axis=1)
 
 

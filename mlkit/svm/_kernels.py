@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._array import namespace_and_device, to_host
+from .._array import namespace_and_device, squared_norms, to_host
 
 KERNELS = ("linear", "poly", "rbf", "sigmoid", "precomputed")
 
@@ -26,8 +26,8 @@ def polynomial_kernel(X, Y, xp, *, gamma, degree, coef0):
 
 def rbf_kernel(X, Y, xp, *, gamma):
     """``K = exp(-γ ‖x - y‖²)``, the squared distance as ``‖x‖² + ‖y‖² - 2 xᵀy`` (clipped at 0)."""
-    xx = xp.sum(X * X, axis=1)
-    yy = xp.sum(Y * Y, axis=1)
+    xx = squared_norms(X, xp)
+    yy = squared_norms(Y, xp)
     d2 = xx[:, None] + yy[None, :] - 2.0 * (X @ Y.T)
     return xp.exp(-gamma * xp.maximum(d2, 0.0))
 
