@@ -186,28 +186,42 @@ def _rescan(centers, X, x_sq, labels, margins, slack, Xw, sample_weight, weights
     """Scan again the rows whose margin bound is below zero; update labels, margins and the
     sums in place. Returns whether any label changed.
 
-    When a quarter of the rows or more are to be scanned (early iterations), all are, and the
-    sums are made afresh: gathering the rows would cost more than the scan.
+    When a quarter of the rows or more are to be scanned (early iterations), all are: gathering
+    the rows would cost more than the scan.
     """
     rows = np.flatnonzero(margins < 0)
     if rows.size == 0:
         return False
     if 4 * rows.size >= X.shape[0]:
-        new, fresh, weights[:], sums[:] = scan(X, centers, Xw, sample_weight, x_sq, run)
+        new, fresh, _, _ = scan(X, centers, x_sq=x_sq, run=run)
         np.subtract(fresh, slack, out=margins)
-        changed = bool(np.any(new != labels))
-        labels[:] = new
-        return changed
-    new, fresh, _, _ = scan(X[rows], centers, x_sq=x_sq[rows])
-    margins[rows] = fresh - slack
-    moved = new != labels[rows]
-    if not moved.any():
+        rows = np.flatnonzero(new != labels)
+        new = new[rows]
+    else:
+        new, fresh, _, _ = scan(X[rows], centers, x_sq=x_sq[rows])
+        margins[rows] = fresh - slack
+        moved = new != labels[rows]
+        rows, new = rows[moved], new[moved]
+    if rows.size == 0:
         return False
-    rows, new = rows[moved], new[moved]
-    k = centers.shape[0]
+    _move(rows, new, labels, Xw, sample_weight, weights, sums)
+    return True
+
+
+def _move(rows, new, labels, Xw, sample_weight, weights, sums):
+    """Rows ``rows`` change to clusters ``new``: labels, weights and sums updated in place.
+
+    The sums follow the moved rows (``+w x`` to the new cluster, ``−w x`` to the old one);
+    when a quarter of the rows or more moved, they are summed afresh.
+    """
+    k = sums.shape[0]
+    if 4 * rows.size >= labels.shape[0]:
+        labels[rows] = new
+        H = one_hot(labels, k, dtype=sums.dtype, xp=np)
+        weights[:], sums[:] = H.T @ sample_weight, H.T @ Xw
+        return
     H = one_hot(new, k, dtype=sums.dtype, xp=np) - one_hot(labels[rows], k, dtype=sums.dtype,
                                                              xp=np)
-    sums += H.T @ Xw[rows]
     weights += H.T @ sample_weight[rows]
+    sums += H.T @ Xw[rows]
     labels[rows] = new
-    return True

@@ -270,3 +270,25 @@ def test_threaded_scan_equals_one_pass(monkeypatch):
     np.testing.assert_array_equal(threaded[1], one[1])
     for a, b in zip(threaded[2:], one[2:], strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-13)
+
+
+@pytest.mark.parametrize("n_moved", [3, 400])  # the sums followed; the sums afresh
+def test_moved_rows_update_the_sums(n_moved):
+    rng = np.random.default_rng(n_moved)
+    X, w = rng.normal(size=(1000, 3)), rng.uniform(0.5, 2, size=1000)
+    labels = rng.integers(0, 4, size=1000)
+
+    def sums_of(labels):  # per cluster, by a loop over the clusters
+        return (np.array([w[labels == j].sum() for j in range(4)]),
+                np.stack([(w[labels == j, None] * X[labels == j]).sum(axis=0)
+                          for j in range(4)]))
+
+    weights, sums = sums_of(labels)
+    rows = np.sort(rng.choice(1000, n_moved, replace=False))
+    new = (labels[rows] + rng.integers(1, 4, size=n_moved)) % 4
+    expected = labels.copy()
+    expected[rows] = new
+    _lloyd_numpy._move(rows, new, labels, X * w[:, None], w, weights, sums)
+    np.testing.assert_array_equal(labels, expected)
+    for got, want in zip((weights, sums), sums_of(expected), strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-12)
