@@ -321,12 +321,15 @@ default='k-means++'
     Σ_{l_i=j} w_i``. An empty cluster takes the sample farthest from its own center. As in
     scikit-learn, X is centered on its column means before fitting (for accuracy of the
     expanded distance) and the tolerance is relative to the data's variance; given the same
-    initial centers the result equals scikit-learn's ``KMeans(algorithm='lloyd')``.
+    initial centers the result equals scikit-learn's ``KMeans(algorithm='lloyd')``. On NumPy
+    arrays the iterations skip the samples whose nearest center cannot have changed (Hamerly's
+    bounds; see ``mlkit._lloyd_numpy``): the same labels and centers, at less cost.
 
     References
     ----------
     Lloyd (1982), "Least squares quantization in PCM", IEEE Trans. Inf. Theory 28(2).
     Arthur & Vassilvitskii (2007), "k-means++: the advantages of careful seeding", SODA.
+    Hamerly (2010), "Making k-means even faster", SIAM International Conference on Data Mining.
 
     Examples
     --------
