@@ -195,9 +195,10 @@ class CollapsedComponentError(ValueError):
     """A component's covariance is not positive definite (it collapsed onto too few points)."""
 
 
-def noise_floor(nk, s2, covariance_type, xp):
+def noise_floor(nk, s2, covariance_type, xp, n_features):
     """The size of the rounding error in ``s2 / N_k − μ μᵀ``: a variance (or a Cholesky pivot)
-    no larger than this is zero in disguise, the mark of a collapsed component."""
+    no larger than this is zero in disguise, the mark of a collapsed component. ('spherical':
+    the error of the mean of the d variances, from ``s2 = Σ r ‖x‖²``.)"""
     eps = 16 * xp.finfo(s2.dtype).eps
     if covariance_type == "full":
         return eps * s2.shape[-1] * xp.max(xp.linalg.diagonal(s2), axis=1) / nk
@@ -205,7 +206,7 @@ def noise_floor(nk, s2, covariance_type, xp):
         return eps * s2.shape[-1] * xp.max(xp.linalg.diagonal(s2)) / xp.sum(nk)
     if covariance_type == "diag":
         return eps * xp.max(s2, axis=1) / nk
-    return eps * s2 / nk
+    return eps * s2 / (n_features * nk)
 
 
 def precision_cholesky(cov, covariance_type, xp, *, nk=None, reg_covar=None, floor=None):

@@ -346,7 +346,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     def _solve(self, nk, sx, s2):
         sxp = self._state_xp
         nk, means, cov = m_step(nk, sx, s2, self.covariance_type, self.reg_covar, sxp)
-        floor = noise_floor(nk, s2, self.covariance_type, sxp)
+        floor = noise_floor(nk, s2, self.covariance_type, sxp, means.shape[1])
         prec_chol = precision_cholesky(cov, self.covariance_type, sxp, nk=nk,
                                        reg_covar=self.reg_covar, floor=floor)
         return nk / sxp.sum(nk), means, cov, prec_chol
@@ -368,7 +368,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 means = means - offset
             weights = nk / total_w
             if prec_init is None:
-                floor = noise_floor(nk, stats[2], self.covariance_type, sxp)
+                floor = noise_floor(nk, stats[2], self.covariance_type, sxp,
+                                    means.shape[1])
                 prec_chol = precision_cholesky(cov, self.covariance_type, sxp, nk=nk,
                                                reg_covar=self.reg_covar, floor=floor)
         if weights_init is not None:
