@@ -15,10 +15,12 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture as SkGaussianMixture
 
 from mlkit._array import to_host
+from mlkit._gaussian import squares_of
 from mlkit._testing import assert_allclose_xp
 from mlkit.mixture import (
     CollapsedComponentError,
     GaussianMixture,
+    e_step,
     estimate_log_gaussian_prob,
     select_by_bic,
 )
@@ -148,6 +150,14 @@ def test_e_step_against_per_sample_loop(ctype):
     np.testing.assert_allclose(gm.score_samples(Xt), log_px, rtol=1e-9)
     np.testing.assert_allclose(gm.predict_proba(Xt), np.exp(weighted - log_px[:, None]),
                                rtol=1e-7, atol=1e-12)
+    # EM's own E-step (responsibilities straight from the shifted exponentials), also with
+    # the squares a fit keeps
+    for squares in (None, squares_of(Xt, ctype, np)):
+        log_norm, resp = e_step(Xt, gm.weights_, gm.means_, gm.precisions_cholesky_, ctype, np,
+                                squares=squares)
+        np.testing.assert_allclose(log_norm, log_px, rtol=1e-9)
+        np.testing.assert_allclose(resp, np.exp(weighted - log_px[:, None]), rtol=1e-7,
+                                   atol=1e-12)
 
 
 # --- EM's lower bound never decreases ---------------------------------------------------------
