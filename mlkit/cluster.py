@@ -323,7 +323,10 @@ default='k-means++'
     expanded distance) and the tolerance is relative to the data's variance; given the same
     initial centers the result equals scikit-learn's ``KMeans(algorithm='lloyd')``. On NumPy
     arrays the iterations skip the samples whose nearest center cannot have changed (Hamerly's
-    bounds; see ``mlkit._lloyd_numpy``): the same labels and centers, at less cost.
+    bounds; see ``mlkit._lloyd_numpy``): the same labels and centers, at less cost. The one
+    exception is a tie between centers that coincide to rounding (more clusters than distinct
+    points): which of them takes the tied samples then rests on the last bits of the sums, and
+    can differ from scikit-learn's 'lloyd' (as its 'elkan' does).
 
     References
     ----------

@@ -292,3 +292,21 @@ def test_moved_rows_update_the_sums(n_moved):
     np.testing.assert_array_equal(labels, expected)
     for got, want in zip((weights, sums), sums_of(expected), strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_coinciding_centers_give_a_lloyd_fixed_point():
+    # 5 distinct points, 8 clusters: centers coincide, and which of two equal centers takes a
+    # tied sample is decided by the last bits of the sums (scikit-learn's own 'elkan' and
+    # 'lloyd' part ways here too). Whatever the tie-break, the result is a fixed point.
+    rng = np.random.default_rng(0)
+    X = np.repeat(rng.normal(size=(5, 2)), 40, axis=0)
+    init = X[rng.choice(200, 8, replace=False)] + 1e-3
+    with pytest.warns(ConvergenceWarning, match="distinct clusters"):
+        km = KMeans(8, init=init).fit(X)
+    C = km.cluster_centers_
+    d = np.sum((X[:, None, :] - C[None]) ** 2, axis=2)
+    np.testing.assert_allclose(d[np.arange(200), km.labels_], d.min(axis=1), atol=1e-20)
+    for j in np.unique(km.labels_):
+        np.testing.assert_allclose(C[j], X[km.labels_ == j].mean(axis=0), atol=1e-12)
+    assert km.inertia_ < 1e-20
+    assert np.unique(km.labels_).size == 5
