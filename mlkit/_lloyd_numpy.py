@@ -211,17 +211,19 @@ def _rescan(centers, X, x_sq, labels, margins, slack, Xw, sample_weight, weights
 def _move(rows, new, labels, Xw, sample_weight, weights, sums):
     """Rows ``rows`` change to clusters ``new``: labels, weights and sums updated in place.
 
-    The sums follow the moved rows (``+w x`` to the new cluster, ``−w x`` to the old one);
-    when a quarter of the rows or more moved, they are summed afresh.
+    The weights are counted afresh (one pass over the labels): a cluster left empty must weigh
+    exactly 0 for the update step to see it. The sums follow the moved rows (``+w x`` to the
+    new cluster, ``−w x`` to the old one), unless a quarter of the rows or more moved or a
+    cluster lost half its weight or more: then they too are summed afresh, so that no center
+    is the small difference of two large sums.
     """
     k = sums.shape[0]
-    if 4 * rows.size >= labels.shape[0]:
-        labels[rows] = new
-        H = one_hot(labels, k, dtype=sums.dtype, xp=np)
-        weights[:], sums[:] = H.T @ sample_weight, H.T @ Xw
-        return
-    H = one_hot(new, k, dtype=sums.dtype, xp=np) - one_hot(labels[rows], k, dtype=sums.dtype,
-                                                             xp=np)
-    weights += H.T @ sample_weight[rows]
-    sums += H.T @ Xw[rows]
+    old = labels[rows]
     labels[rows] = new
+    fresh = np.bincount(labels, weights=sample_weight, minlength=k)
+    if 4 * rows.size >= labels.shape[0] or np.any(fresh < 0.5 * weights):
+        sums[:] = one_hot(labels, k, dtype=sums.dtype, xp=np).T @ Xw
+    else:
+        H = one_hot(new, k, dtype=sums.dtype, xp=np) - one_hot(old, k, dtype=sums.dtype, xp=np)
+        sums += H.T @ Xw[rows]
+    weights[:] = fresh

@@ -310,3 +310,23 @@ def test_coinciding_centers_give_a_lloyd_fixed_point():
         np.testing.assert_allclose(C[j], X[km.labels_ == j].mean(axis=0), atol=1e-12)
     assert km.inertia_ < 1e-20
     assert np.unique(km.labels_).size == 5
+
+
+def test_a_cluster_left_empty_weighs_exactly_zero():
+    # the relocation of empty clusters looks for weight == 0, and an empty cluster's sums must
+    # be 0: subtracting the rows that moved out would leave rounding instead (a bug once: the
+    # center of such a cluster became a ratio of two rounding errors)
+    rng = np.random.default_rng(0)
+    X, w = rng.normal(size=(1000, 3)) + 50, rng.uniform(0.1, 3, size=1000)
+    labels = rng.integers(0, 3, size=1000)
+    weights = np.array([np.sum(w[labels == j]) for j in range(4)])
+    sums = np.stack([(w[labels == j, None] * X[labels == j]).sum(axis=0) for j in range(4)])
+    rows = np.sort(rng.choice(1000, 100, replace=False))
+    for part in (rows[:60], rows[60:]):  # into cluster 3 in two steps, out in one
+        _lloyd_numpy._move(part, np.full(part.size, 3), labels, X * w[:, None], w, weights,
+                           sums)
+    _lloyd_numpy._move(rows, rng.integers(0, 3, size=100), labels, X * w[:, None], w,
+                       weights, sums)
+    assert weights[3] == 0.0 and np.all(sums[3] == 0.0)
+    np.testing.assert_allclose(weights[:3], [np.sum(w[labels == j]) for j in range(3)],
+                               rtol=1e-13)
