@@ -204,26 +204,40 @@ def _rescan(centers, X, x_sq, labels, margins, slack, Xw, sample_weight, weights
         rows, new = rows[moved], new[moved]
     if rows.size == 0:
         return False
-    _move(rows, new, labels, Xw, sample_weight, weights, sums)
+    _move(rows, new, labels, Xw, sample_weight, weights, sums, run)
     return True
 
 
-def _move(rows, new, labels, Xw, sample_weight, weights, sums):
+def _move(rows, new, labels, Xw, sample_weight, weights, sums, run=None):
     """Rows ``rows`` change to clusters ``new``: labels, weights and sums updated in place.
 
     The weights are counted afresh (one pass over the labels): a cluster left empty must weigh
     exactly 0 for the update step to see it. The sums follow the moved rows (``+w x`` to the
-    new cluster, ``−w x`` to the old one), unless a quarter of the rows or more moved or a
-    cluster lost half its weight or more: then they too are summed afresh, so that no center
-    is the small difference of two large sums.
+    new cluster, ``−w x`` to the old one); they are summed afresh when a quarter of the rows or
+    more moved, or when a cluster lost more than 99.9% of its weight, so that no center is
+    the small difference of two large sums (the rounding stays below ~1e3 eps of a center).
     """
     k = sums.shape[0]
     old = labels[rows]
     labels[rows] = new
     fresh = np.bincount(labels, weights=sample_weight, minlength=k)
-    if 4 * rows.size >= labels.shape[0] or np.any(fresh < 0.5 * weights):
-        sums[:] = one_hot(labels, k, dtype=sums.dtype, xp=np).T @ Xw
+    if 4 * rows.size >= labels.shape[0] or np.any(1000 * fresh < weights):
+        sums[:] = _cluster_sums(labels, Xw, k, run)
     else:
         H = one_hot(new, k, dtype=sums.dtype, xp=np) - one_hot(old, k, dtype=sums.dtype, xp=np)
         sums += H.T @ Xw[rows]
     weights[:] = fresh
+
+
+def _cluster_sums(labels, Xw, k, run=None):
+    """``Σ w x`` per cluster, over row blocks (shared among threads by ``run``)."""
+    def rows(lo, hi):
+        sums = np.zeros((k, Xw.shape[1]), Xw.dtype)
+        clusters = np.arange(k)[:, None]
+        for start in range(lo, hi, BLOCK_ROWS):
+            block = slice(start, min(start + BLOCK_ROWS, hi))
+            sums += (labels[block] == clusters).astype(Xw.dtype) @ Xw[block]
+        return sums
+
+    parts = [rows(0, labels.shape[0])] if run is None else run(rows)
+    return sum(parts[1:], parts[0])
