@@ -146,18 +146,13 @@ def lloyd(X, sample_weight, centers, *, max_iter, tol, update, verbose=False, Xw
     """
     Xw = X * sample_weight[:, None] if Xw is None else Xw
     with row_threads(X.shape[0], BLOCK_ROWS) as run:
-        x_sq = np.einsum("ij,ij->i", X, X)
-        slack = rounding_slack(X, x_sq, centers)
-        labels, margins, weights, sums = scan(X, centers, Xw, sample_weight, x_sq, run)
-        margins -= slack
-        state = X, x_sq, labels, margins, slack, Xw, sample_weight, weights, sums, run
+        state = _State(X, sample_weight, Xw, centers, run)
         changed, strict = True, False
         for i in range(max_iter):
             if i > 0:
-                changed = _rescan(centers, *state)
-            new = update(sums, weights, centers, labels)
-            move = np.sqrt(np.sum((new - centers) ** 2, axis=1))
-            margins -= (move + _largest_other(move))[labels]
+                changed = state.rescan(centers)
+            new = update(state.sums, state.weights, centers, state.labels)
+            state.centers_moved(centers, new)
             shift = float(np.sum((new - centers) ** 2))
             centers = new
             if verbose:
@@ -168,8 +163,95 @@ def lloyd(X, sample_weight, centers, *, max_iter, tol, update, verbose=False, Xw
             if shift <= tol:
                 break
         if not strict:
-            _rescan(centers, *state)
+            state.rescan(centers)
+        labels = state.labels
         return labels, inertia(X, sample_weight, centers, labels), centers, i + 1
+
+
+class _State:
+    """What the iterations carry: the labels, the margin bounds, and the update step's
+    per-cluster weights and sums, kept for the current labels."""
+
+    def __init__(self, X, sample_weight, Xw, centers, run):
+        self.X, self.sample_weight, self.Xw, self.run = X, sample_weight, Xw, run
+        self.x_sq = np.einsum("ij,ij->i", X, X)
+        self.slack = rounding_slack(X, self.x_sq, centers)
+        self.labels, margins, self.weights, self.sums = scan(X, centers, Xw, sample_weight,
+                                                             self.x_sq, run)
+        self.margins = margins - self.slack
+        # members of positive weight: a cluster without any must weigh exactly 0, so that
+        # the update step finds it empty
+        self.n_positive = np.bincount(self.labels[sample_weight > 0],
+                                      minlength=centers.shape[0])
+
+    def centers_moved(self, old, new):
+        """Lower the margin bounds by how far the centers moved (triangle inequality)."""
+        move = np.sqrt(np.sum((new - old) ** 2, axis=1))
+        self.margins -= (move + _largest_other(move))[self.labels]
+
+    def rescan(self, centers):
+        """Scan again the rows whose margin bound is below zero; returns whether a label
+        changed. When a quarter of the rows or more are to be scanned (early iterations), all
+        are: gathering the rows would cost more than the scan."""
+        rows = np.flatnonzero(self.margins < 0)
+        if rows.size == 0:
+            return False
+        if 4 * rows.size >= self.X.shape[0]:
+            new, fresh, _, _ = scan(self.X, centers, x_sq=self.x_sq, run=self.run)
+            np.subtract(fresh, self.slack, out=self.margins)
+            rows = np.flatnonzero(new != self.labels)
+            new = new[rows]
+        else:
+            new, fresh, _, _ = scan(self.X[rows], centers, x_sq=self.x_sq[rows])
+            self.margins[rows] = fresh - self.slack
+            moved = new != self.labels[rows]
+            rows, new = rows[moved], new[moved]
+        if rows.size == 0:
+            return False
+        self.move(rows, new)
+        return True
+
+    def move(self, rows, new):
+        """Rows ``rows`` change to clusters ``new``: labels, weights and sums follow them
+        (``+w x`` to the new cluster, ``−w x`` to the old one).
+
+        The sums are made afresh when a quarter of the rows or more moved, or when a cluster
+        lost more than 99.9% of its weight: no center is then the small difference of two
+        large sums (the rounding stays below ~1e3 eps of a center).
+        """
+        k, w = self.sums.shape[0], self.sample_weight[rows]
+        old = self.labels[rows]
+        self.labels[rows] = new
+        positive = w > 0
+        self.n_positive += (np.bincount(new[positive], minlength=k)
+                            - np.bincount(old[positive], minlength=k))
+        weights = (self.weights + np.bincount(new, weights=w, minlength=k)
+                   - np.bincount(old, weights=w, minlength=k))
+        weights[self.n_positive == 0] = 0.0
+        if 4 * rows.size >= self.labels.shape[0] or np.any(1000 * weights < self.weights):
+            self.weights[:] = np.bincount(self.labels, weights=self.sample_weight, minlength=k)
+            self.sums[:] = self._cluster_sums()
+            return
+        H = one_hot(new, k, dtype=self.sums.dtype, xp=np) - one_hot(old, k,
+                                                                     dtype=self.sums.dtype,
+                                                                     xp=np)
+        self.sums += H.T @ self.Xw[rows]
+        self.weights[:] = weights
+
+    def _cluster_sums(self):
+        """``Σ w x`` per cluster, over row blocks shared among the threads."""
+        labels, Xw, k = self.labels, self.Xw, self.sums.shape[0]
+
+        def rows(lo, hi):
+            sums = np.zeros((k, Xw.shape[1]), Xw.dtype)
+            clusters = np.arange(k)[:, None]
+            for start in range(lo, hi, BLOCK_ROWS):
+                block = slice(start, min(start + BLOCK_ROWS, hi))
+                sums += (labels[block] == clusters).astype(Xw.dtype) @ Xw[block]
+            return sums
+
+        parts = self.run(rows)
+        return sum(parts[1:], parts[0])
 
 
 def _largest_other(move):
@@ -180,64 +262,3 @@ def _largest_other(move):
     other = np.full(move.shape, move[top])
     other[top] = move[second]
     return other
-
-
-def _rescan(centers, X, x_sq, labels, margins, slack, Xw, sample_weight, weights, sums, run):
-    """Scan again the rows whose margin bound is below zero; update labels, margins and the
-    sums in place. Returns whether any label changed.
-
-    When a quarter of the rows or more are to be scanned (early iterations), all are: gathering
-    the rows would cost more than the scan.
-    """
-    rows = np.flatnonzero(margins < 0)
-    if rows.size == 0:
-        return False
-    if 4 * rows.size >= X.shape[0]:
-        new, fresh, _, _ = scan(X, centers, x_sq=x_sq, run=run)
-        np.subtract(fresh, slack, out=margins)
-        rows = np.flatnonzero(new != labels)
-        new = new[rows]
-    else:
-        new, fresh, _, _ = scan(X[rows], centers, x_sq=x_sq[rows])
-        margins[rows] = fresh - slack
-        moved = new != labels[rows]
-        rows, new = rows[moved], new[moved]
-    if rows.size == 0:
-        return False
-    _move(rows, new, labels, Xw, sample_weight, weights, sums, run)
-    return True
-
-
-def _move(rows, new, labels, Xw, sample_weight, weights, sums, run=None):
-    """Rows ``rows`` change to clusters ``new``: labels, weights and sums updated in place.
-
-    The weights are counted afresh (one pass over the labels): a cluster left empty must weigh
-    exactly 0 for the update step to see it. The sums follow the moved rows (``+w x`` to the
-    new cluster, ``−w x`` to the old one); they are summed afresh when a quarter of the rows or
-    more moved, or when a cluster lost more than 99.9% of its weight, so that no center is
-    the small difference of two large sums (the rounding stays below ~1e3 eps of a center).
-    """
-    k = sums.shape[0]
-    old = labels[rows]
-    labels[rows] = new
-    fresh = np.bincount(labels, weights=sample_weight, minlength=k)
-    if 4 * rows.size >= labels.shape[0] or np.any(1000 * fresh < weights):
-        sums[:] = _cluster_sums(labels, Xw, k, run)
-    else:
-        H = one_hot(new, k, dtype=sums.dtype, xp=np) - one_hot(old, k, dtype=sums.dtype, xp=np)
-        sums += H.T @ Xw[rows]
-    weights[:] = fresh
-
-
-def _cluster_sums(labels, Xw, k, run=None):
-    """``Σ w x`` per cluster, over row blocks (shared among threads by ``run``)."""
-    def rows(lo, hi):
-        sums = np.zeros((k, Xw.shape[1]), Xw.dtype)
-        clusters = np.arange(k)[:, None]
-        for start in range(lo, hi, BLOCK_ROWS):
-            block = slice(start, min(start + BLOCK_ROWS, hi))
-            sums += (labels[block] == clusters).astype(Xw.dtype) @ Xw[block]
-        return sums
-
-    parts = [rows(0, labels.shape[0])] if run is None else run(rows)
-    return sum(parts[1:], parts[0])

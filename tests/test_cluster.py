@@ -272,25 +272,33 @@ def test_threaded_scan_equals_one_pass(monkeypatch):
         np.testing.assert_allclose(a, b, rtol=1e-13)
 
 
+def state_with(X, w, labels, k):
+    """The NumPy iterations' state, with the given labels and their sums by a loop."""
+    state = _lloyd_numpy._State(X, w, X * w[:, None], X[:k], run=lambda fn: [fn(0, len(X))])
+    state.labels = labels.copy()
+    state.weights, state.sums = sums_of(X, w, labels, k)
+    state.n_positive = np.bincount(labels[w > 0], minlength=k)
+    return state
+
+
+def sums_of(X, w, labels, k):  # per cluster, by a loop over the clusters
+    return (np.array([w[labels == j].sum() for j in range(k)]),
+            np.stack([(w[labels == j, None] * X[labels == j]).sum(axis=0) for j in range(k)]))
+
+
 @pytest.mark.parametrize("n_moved", [3, 400])  # the sums followed; the sums afresh
 def test_moved_rows_update_the_sums(n_moved):
     rng = np.random.default_rng(n_moved)
     X, w = rng.normal(size=(1000, 3)), rng.uniform(0.5, 2, size=1000)
     labels = rng.integers(0, 4, size=1000)
-
-    def sums_of(labels):  # per cluster, by a loop over the clusters
-        return (np.array([w[labels == j].sum() for j in range(4)]),
-                np.stack([(w[labels == j, None] * X[labels == j]).sum(axis=0)
-                          for j in range(4)]))
-
-    weights, sums = sums_of(labels)
+    state = state_with(X, w, labels, 4)
     rows = np.sort(rng.choice(1000, n_moved, replace=False))
     new = (labels[rows] + rng.integers(1, 4, size=n_moved)) % 4
     expected = labels.copy()
     expected[rows] = new
-    _lloyd_numpy._move(rows, new, labels, X * w[:, None], w, weights, sums)
-    np.testing.assert_array_equal(labels, expected)
-    for got, want in zip((weights, sums), sums_of(expected), strict=True):
+    state.move(rows, new)
+    np.testing.assert_array_equal(state.labels, expected)
+    for got, want in zip((state.weights, state.sums), sums_of(X, w, expected, 4), strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-12)
 
 
@@ -315,18 +323,19 @@ def test_coinciding_centers_give_a_lloyd_fixed_point():
 def test_a_cluster_left_empty_weighs_exactly_zero():
     # the relocation of empty clusters looks for weight == 0, and an empty cluster's sums must
     # be 0: subtracting the rows that moved out would leave rounding instead (a bug once: the
-    # center of such a cluster became a ratio of two rounding errors)
+    # center of such a cluster became a ratio of two rounding errors). A cluster whose members
+    # all weigh 0 is empty too.
     rng = np.random.default_rng(0)
     X, w = rng.normal(size=(1000, 3)) + 50, rng.uniform(0.1, 3, size=1000)
+    w[:5] = 0.0
     labels = rng.integers(0, 3, size=1000)
-    weights = np.array([np.sum(w[labels == j]) for j in range(4)])
-    sums = np.stack([(w[labels == j, None] * X[labels == j]).sum(axis=0) for j in range(4)])
-    rows = np.sort(rng.choice(1000, 100, replace=False))
+    labels[:5] = 4
+    state = state_with(X, w, labels, 5)
+    rows = np.sort(rng.choice(np.arange(5, 1000), 100, replace=False))
     for part in (rows[:60], rows[60:]):  # into cluster 3 in two steps, out in one
-        _lloyd_numpy._move(part, np.full(part.size, 3), labels, X * w[:, None], w, weights,
-                           sums)
-    _lloyd_numpy._move(rows, rng.integers(0, 3, size=100), labels, X * w[:, None], w,
-                       weights, sums)
-    assert weights[3] == 0.0 and np.all(sums[3] == 0.0)
-    np.testing.assert_allclose(weights[:3], [np.sum(w[labels == j]) for j in range(3)],
+        state.move(part, np.full(part.size, 3))
+    state.move(rows, rng.integers(0, 3, size=100))
+    assert state.weights[3] == 0.0 and np.all(state.sums[3] == 0.0)
+    assert state.weights[4] == 0.0 and np.all(state.sums[4] == 0.0)
+    np.testing.assert_allclose(state.weights[:3], sums_of(X, w, state.labels, 3)[0],
                                rtol=1e-13)
