@@ -31,6 +31,25 @@ def time_it(fn, *, repeat=3, warmup=1):
     return best
 
 
+def time_pair(fn_a, fn_b, *, rounds=5):
+    """Best wall-clock seconds of ``fn_a()`` and of ``fn_b()``, run in turn for ``rounds``
+    rounds after one warm-up each: neither always runs right after the other (a library's
+    worker threads can still be spinning, and its memory being freed, when the next starts).
+    """
+    fn_a(), fn_b()
+    best_a = best_b = np.inf
+    for _ in range(rounds):
+        for fn, which in ((fn_a, "a"), (fn_b, "b")):
+            t0 = time.perf_counter()
+            fn()
+            elapsed = time.perf_counter() - t0
+            if which == "a":
+                best_a = min(best_a, elapsed)
+            else:
+                best_b = min(best_b, elapsed)
+    return best_a, best_b
+
+
 def machine():
     """One line naming the machine the numbers were taken on."""
     import sklearn

@@ -31,6 +31,7 @@ import numpy as np
 from ._array import one_hot, row_threads
 
 BLOCK_ROWS = 8192
+FEW_ROWS = 2048  # up to this many rows, a rescan is one piece (``_scan_few``)
 
 
 def scan(X, centers, Xw=None, sample_weight=None, x_sq=None, run=None):
@@ -44,6 +45,8 @@ def scan(X, centers, Xw=None, sample_weight=None, x_sq=None, run=None):
     their sums are added in row order, so the result does not depend on the threads.
     """
     n = X.shape[0]
+    if Xw is None and n <= FEW_ROWS:
+        return (*_scan_few(X, centers, x_sq), None, None)
     dtype = np.result_type(X.dtype, centers.dtype)
     labels = np.empty(n, dtype=np.intp)
     margins = None if x_sq is None else np.empty(n, dtype)
@@ -102,6 +105,21 @@ def _scan_rows(X, centers, lo, hi, labels, margins, Xw, sample_weight, x_sq):
             second = np.minimum.reduce(Hb, axis=0)
             margins[rows] = (_root(second + x_sq[rows]) - _root(nearest[:m] + x_sq[rows]))
     return weights, sums
+
+
+def _scan_few(X, centers, x_sq):
+    """``scan`` of a few rows (the rows a late iteration looks at again): the same distances,
+    in one piece, with fewer steps to pay for than the blocked loop."""
+    D = (-2.0 * centers) @ X.T
+    D += np.sum(centers * centers, axis=1)[:, None]
+    labels = np.argmin(D, axis=0)
+    if x_sq is None:
+        return labels, None
+    cols = np.arange(X.shape[0])
+    nearest = D[labels, cols]
+    D[labels, cols] = np.inf
+    second = np.min(D, axis=0, initial=np.inf)
+    return labels, _root(second + x_sq) - _root(nearest + x_sq)
 
 
 def _root(squared):
@@ -179,10 +197,10 @@ class _State:
         self.labels, margins, self.weights, self.sums = scan(X, centers, Xw, sample_weight,
                                                              self.x_sq, run)
         self.margins = margins - self.slack
-        # members of positive weight: a cluster without any must weigh exactly 0, so that
-        # the update step finds it empty
+        # members of positive weight (counted in floats, exactly): a cluster without any must
+        # weigh exactly 0, so that the update step finds it empty
         self.n_positive = np.bincount(self.labels[sample_weight > 0],
-                                      minlength=centers.shape[0])
+                                      minlength=centers.shape[0]).astype(float)
 
     def centers_moved(self, old, new):
         """Lower the margin bounds by how far the centers moved (triangle inequality)."""
@@ -220,23 +238,18 @@ class _State:
         large sums (the rounding stays below ~1e3 eps of a center).
         """
         k, w = self.sums.shape[0], self.sample_weight[rows]
-        old = self.labels[rows]
+        H = (one_hot(new, k, dtype=self.sums.dtype, xp=np)
+             - one_hot(self.labels[rows], k, dtype=self.sums.dtype, xp=np))
         self.labels[rows] = new
-        positive = w > 0
-        self.n_positive += (np.bincount(new[positive], minlength=k)
-                            - np.bincount(old[positive], minlength=k))
-        weights = (self.weights + np.bincount(new, weights=w, minlength=k)
-                   - np.bincount(old, weights=w, minlength=k))
+        self.n_positive += H.T @ (w > 0)
+        weights = self.weights + H.T @ w
         weights[self.n_positive == 0] = 0.0
         if 4 * rows.size >= self.labels.shape[0] or np.any(1000 * weights < self.weights):
             self.weights[:] = np.bincount(self.labels, weights=self.sample_weight, minlength=k)
             self.sums[:] = self._cluster_sums()
-            return
-        H = one_hot(new, k, dtype=self.sums.dtype, xp=np) - one_hot(old, k,
-                                                                     dtype=self.sums.dtype,
-                                                                     xp=np)
-        self.sums += H.T @ self.Xw[rows]
-        self.weights[:] = weights
+        else:
+            self.weights[:] = weights
+            self.sums += H.T @ self.Xw[rows]
 
     def _cluster_sums(self):
         """``Σ w x`` per cluster, over row blocks shared among the threads."""

@@ -155,8 +155,10 @@ def test_dask_one_compute_per_lloyd_iteration():
 
 @pytest.mark.parametrize("weighted", [False, True])
 def test_numpy_row_blocks_equal_sklearn(monkeypatch, weighted):
-    # the NumPy fast path with blocks of 64 rows (the last one partial) and ties at the edges
+    # the NumPy fast path with blocks of 64 rows (the last one partial) and ties at the edges;
+    # every scan blocked, however few its rows
     monkeypatch.setattr(_lloyd_numpy, "BLOCK_ROWS", 64)
+    monkeypatch.setattr(_lloyd_numpy, "FEW_ROWS", 0)
     X = blobs(seed=6)
     rng = np.random.default_rng(6)
     init = X[rng.choice(X.shape[0], 7, replace=False)]
@@ -165,9 +167,11 @@ def test_numpy_row_blocks_equal_sklearn(monkeypatch, weighted):
     assert_same_kmeans(ours, SkKMeans(7, init=init, algorithm="lloyd").fit(X, sample_weight=sw))
 
 
-def test_ties_go_to_the_first_center_as_argmin(monkeypatch):
+@pytest.mark.parametrize("few_rows", [0, 2048])  # blocked; in one piece
+def test_ties_go_to_the_first_center_as_argmin(monkeypatch, few_rows):
     # x = 1 is exactly as far from 0.5 as from 1.5 (also in the expanded form ‖c‖² − 2xc)
     monkeypatch.setattr(_lloyd_numpy, "BLOCK_ROWS", 4)
+    monkeypatch.setattr(_lloyd_numpy, "FEW_ROWS", few_rows)
     X = np.arange(10.0)[:, None] % 3
     C = np.array([[1.5], [0.5], [-1.0]])
     slow = [int(np.argmin([np.sum((x - c) ** 2) for c in C])) for x in X]
@@ -202,9 +206,11 @@ def _lloyd_with_bounds(X, centers, max_iter, tol):
     return _lloyd_numpy.lloyd(X, sw, centers, max_iter=max_iter, tol=tol, update=update)
 
 
+@pytest.mark.parametrize("few_rows", [0, 2048])  # rescans blocked; in one piece
 @pytest.mark.parametrize("seed", range(3))
 @pytest.mark.parametrize("offset", [0.0, 1e4])
-def test_rows_skipped_by_the_bounds_get_the_plain_labels(seed, offset):
+def test_rows_skipped_by_the_bounds_get_the_plain_labels(monkeypatch, seed, offset, few_rows):
+    monkeypatch.setattr(_lloyd_numpy, "FEW_ROWS", few_rows)
     # uniform data: no cluster structure, many rows near a boundary in every iteration; the
     # offset makes ‖x‖² large against the distances (the rounding slack must cover it)
     rng = np.random.default_rng(seed)
@@ -233,10 +239,12 @@ def test_settled_rows_are_not_scanned_again(monkeypatch):
     assert max(scanned[-2:]) < 500  # the last scans: only rows near a boundary
 
 
+@pytest.mark.parametrize("few_rows", [0, 2048])  # blocked; in one piece
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("d", [1, 5, 50])
 @pytest.mark.parametrize("offset", [0.0, 1e3, 1e6])
-def test_margins_are_within_the_rounding_slack(dtype, d, offset):
+def test_margins_are_within_the_rounding_slack(monkeypatch, dtype, d, offset, few_rows):
+    monkeypatch.setattr(_lloyd_numpy, "FEW_ROWS", few_rows)
     # margins from the expanded form against the same margins from the differences, in
     # float64 (or long double for float64 inputs)
     rng = np.random.default_rng(d)
@@ -277,7 +285,7 @@ def state_with(X, w, labels, k):
     state = _lloyd_numpy._State(X, w, X * w[:, None], X[:k], run=lambda fn: [fn(0, len(X))])
     state.labels = labels.copy()
     state.weights, state.sums = sums_of(X, w, labels, k)
-    state.n_positive = np.bincount(labels[w > 0], minlength=k)
+    state.n_positive = np.bincount(labels[w > 0], minlength=k).astype(float)
     return state
 
 
