@@ -326,7 +326,10 @@ default='k-means++'
     bounds; see ``mlkit._lloyd_numpy``): the same labels and centers, at less cost. The one
     exception is a tie between centers that coincide to rounding (more clusters than distinct
     points): which of them takes the tied samples then rests on the last bits of the sums, and
-    can differ from scikit-learn's 'lloyd' (as its 'elkan' does).
+    can differ from scikit-learn's 'lloyd' (as its 'elkan' does). Likewise, when several
+    clusters are empty at once, which takes which far sample follows ``np.argpartition`` of the
+    distances, as in scikit-learn, and distances equal to rounding can swap two of them: the
+    same clustering (the same inertia) under other cluster numbers.
 
     References
     ----------
