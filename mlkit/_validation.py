@@ -31,6 +31,7 @@ __all__ = [
     "InvalidParameterError",
     "Options",
     "StrOptions",
+    "check_all_finite",
     "check_finite_stats",
     "check_is_fitted",
     "check_sample_weight",
@@ -291,6 +292,11 @@ def _check_array_xp(X, dtype, allow_nan, ensure_min_samples, ensure_min_features
     if check_finite and not is_lazy(X) and xp.isdtype(X.dtype, "real floating"):
         _check_finite_xp(X, xp, allow_nan, name)
     return X
+
+
+def check_all_finite(X, name="X"):
+    """Raise scikit-learn's NaN or infinity error when X has such a value."""
+    _check_finite_xp(X, namespace_and_device(X)[0], False, name)
 
 
 def _check_finite_xp(X, xp, allow_nan, name):

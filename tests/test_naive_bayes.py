@@ -483,6 +483,21 @@ def test_dask_fit_is_one_batched_pass(cls, computes):
     _close(proba, cls().fit(X, y, sample_weight=sw).predict_proba(X), "proba", rtol=1e-9)
 
 
+@pytest.mark.parametrize("value, message", [
+    (np.nan, "Input X contains NaN"), (np.inf, "Input X contains infinity"),
+    (-np.inf, "Input X contains infinity"), (-1.0, "Negative values in data passed"),
+])
+def test_multinomial_predict_checks_its_input(value, message):
+    # predict reads X twice (its minimum, the product) and still names each bad value
+    X, y, _ = random_counts()
+    model = MultinomialNB().fit(X, y)
+    bad = X.copy()
+    bad[7, 3] = value
+    for method in ("predict", "predict_proba", "predict_joint_log_proba"):
+        with pytest.raises(ValueError, match=message):
+            getattr(model, method)(bad)
+
+
 def test_multinomial_without_smoothing_gives_minus_inf_not_nan():
     X = np.array([[2.0, 1.0, 0.0], [1.0, 3.0, 0.0], [0.0, 1.0, 4.0], [1.0, 0.0, 2.0]])
     y = np.array([0, 0, 1, 1])

@@ -18,8 +18,15 @@ from .._array import (
     to_host,
 )
 from .._discovery import Capabilities
-from .._validation import Interval, check_finite_stats, validate_data, validate_params
-from ._base import _as_data, _BaseNB, _to_float, log_matmul
+from .._validation import (
+    Interval,
+    check_all_finite,
+    check_finite_stats,
+    check_is_fitted,
+    validate_data,
+    validate_params,
+)
+from ._base import _as_data, _BaseNB, _is_host_input, _to_float, log_matmul
 
 __all__ = ["BernoulliNB", "CategoricalNB", "MultinomialNB"]
 
@@ -206,6 +213,26 @@ class MultinomialNB(_BaseDiscreteNB):
         xp, _ = namespace_and_device(X)
         flp = _as_data(self.feature_log_prob_, X)
         return log_matmul(X, flp, xp) + _as_data(self.class_log_prior_, X)
+
+    def predict_joint_log_proba(self, X):
+        """``log P(c) + log P(x | c)`` for every row and class: shape (n_samples, n_classes).
+
+        On NumPy input X is read twice, not three times: its minimum finds NaN, −inf and
+        negative counts, and +inf shows in the product's result, whose few values are checked
+        (the full check, with its error, runs only when one is not finite).
+        """
+        if not _is_host_input(X):
+            return super().predict_joint_log_proba(X)
+        check_is_fitted(self, "classes_")
+        X = self._prepared(validate_data(self, X, reset=False, check_finite=False))
+        low = np.min(X)
+        if not low >= 0:  # NaN compares false
+            check_all_finite(X)
+            self._check_min(low)
+        jll = self._joint_log_likelihood(X)
+        if not np.all(np.isfinite(jll)):  # +inf in X, or -inf log-probabilities (alpha=0)
+            check_all_finite(X)
+        return jll
 
 
 class BernoulliNB(_BaseDiscreteNB):
