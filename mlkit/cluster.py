@@ -297,8 +297,10 @@ default='k-means++'
         Seeds the initialization.
     copy_x : bool, default=True
         Accepted for scikit-learn compatibility; X is never modified.
-    algorithm : {'lloyd'}, default='lloyd'
-        Only Lloyd's algorithm.
+    algorithm : {'lloyd', 'elkan'}, default='lloyd'
+        Accepted for scikit-learn compatibility; both run Lloyd's iterations. Like Elkan's
+        algorithm, they skip (on NumPy) the samples whose nearest center cannot have changed,
+        with Hamerly's single bound per sample (see Notes).
 
     Attributes
     ----------
@@ -359,7 +361,7 @@ default='k-means++'
         "verbose": [Interval(numbers.Integral, 0, None, closed="left"), "boolean"],
         "random_state": ["random_state"],
         "copy_x": ["boolean"],
-        "algorithm": [StrOptions({"lloyd"})],
+        "algorithm": [StrOptions({"lloyd", "elkan"})],
     }
     _capabilities = Capabilities(
         test_params={"n_clusters": 3, "random_state": 0},

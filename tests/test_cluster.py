@@ -347,3 +347,11 @@ def test_a_cluster_left_empty_weighs_exactly_zero():
     assert state.weights[4] == 0.0 and np.all(state.sums[4] == 0.0)
     np.testing.assert_allclose(state.weights[:3], sums_of(X, w, state.labels, 3)[0],
                                rtol=1e-13)
+
+
+def test_elkan_is_accepted_and_gives_the_same_clustering():
+    # scikit-learn's 'elkan' and 'lloyd' agree away from ties; ours runs the same iterations
+    X = blobs(seed=8)
+    init = X[np.random.default_rng(8).choice(X.shape[0], 5, replace=False)]
+    ours = KMeans(5, init=init, algorithm="elkan").fit(X)
+    assert_same_kmeans(ours, SkKMeans(5, init=init, algorithm="elkan").fit(X))
