@@ -278,14 +278,15 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
     ----------
     n_clusters : int, default=8
         Number of clusters.
-    init : {'k-means++', 'random'} or array of shape (n_clusters, n_features), \
+    init : {'k-means++', 'random'}, callable or array of shape (n_clusters, n_features), \
 default='k-means++'
         'k-means++': greedy k-means++ (``2 + log k`` candidates per seed); 'random':
-        ``n_clusters`` distinct rows drawn with probability proportional to the weight; an
-        array: the initial centers.
+        ``n_clusters`` distinct rows drawn with probability proportional to the weight; a
+        callable: ``init(X, n_clusters, random_state)`` returns the centers, given X centred on
+        its column means (as scikit-learn); an array: the initial centers.
     n_init : 'auto' or int, default='auto'
         Number of seedings; the run with the lowest inertia is kept. 'auto' is 1 for
-        'k-means++' and an array, 10 for 'random'.
+        'k-means++' and an array, 10 for 'random' and a callable.
     max_iter : int, default=300
         Most Lloyd iterations per run.
     tol : float, default=1e-4
@@ -354,7 +355,7 @@ default='k-means++'
 
     _parameter_constraints = {
         "n_clusters": [Interval(numbers.Integral, 1, None, closed="left")],
-        "init": [StrOptions({"k-means++", "random"}), "array-like"],
+        "init": [StrOptions({"k-means++", "random"}), callable, "array-like"],
         "n_init": [StrOptions({"auto"}), Interval(numbers.Integral, 1, None, closed="left")],
         "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
@@ -391,6 +392,11 @@ default='k-means++'
                 raise InvalidParameterError(constraint_message(
                     "init", "KMeans", self._parameter_constraints["init"][:1], init))
             return init
+        if callable(init):
+            return init
+        return self._checked_centers(init, X)
+
+    def _checked_centers(self, init, X):
         init = np.asarray(to_host(init) if hasattr(init, "shape") else init, dtype=np.float64)
         if init.shape != (self.n_clusters, X.shape[1]):
             raise ValueError(
@@ -414,9 +420,9 @@ default='k-means++'
         sw = check_sample_weight(sample_weight, n, xp, device, X.dtype)
         sw = _ones_like_rows(X, xp, device) if sw is None else _rows_like(sw, X)
         n_init = self.n_init
-        if n_init == "auto":
-            n_init = 10 if isinstance(init, str) and init == "random" else 1
-        if not isinstance(init, str) and n_init != 1:
+        if n_init == "auto":  # as scikit-learn: 10 runs for 'random' and a callable
+            n_init = 10 if callable(init) or (isinstance(init, str) and init == "random") else 1
+        if not isinstance(init, str) and not callable(init) and n_init != 1:
             warnings.warn(f"Explicit initial centers given: one run instead of n_init={n_init}.",
                           RuntimeWarning, stacklevel=2)
             n_init = 1
@@ -465,6 +471,9 @@ default='k-means++'
         elif isinstance(init, str):
             w = np.asarray(to_host(sw), dtype=np.float64)
             idx = rs.choice(Xc.shape[0], size=self.n_clusters, replace=False, p=w / w.sum())
+        elif callable(init):  # called, as in scikit-learn, with the centred X
+            return as_namespace(self._checked_centers(init(Xc, self.n_clusters, random_state=rs),
+                                                      Xc), sxp, sdev)
         else:
             return as_namespace(init, sxp, sdev) - mean
         rows = Xc[idx, ...] if is_lazy(Xc) else xp.take(Xc, _index(idx, Xc, xp), axis=0)

@@ -355,3 +355,18 @@ def test_elkan_is_accepted_and_gives_the_same_clustering():
     init = X[np.random.default_rng(8).choice(X.shape[0], 5, replace=False)]
     ours = KMeans(5, init=init, algorithm="elkan").fit(X)
     assert_same_kmeans(ours, SkKMeans(5, init=init, algorithm="elkan").fit(X))
+
+
+def test_callable_init_as_sklearn():
+    # scikit-learn calls init(X_centred, n_clusters, random_state=...) once per run (10 runs
+    # for n_init='auto'); a seeding drawn from random_state gives the same runs on both sides
+    def spread(X, n_clusters, random_state):
+        return X[random_state.choice(X.shape[0], n_clusters, replace=False)] * 0.9
+
+    X = blobs(seed=9) + 50.0
+    for n_init in ("auto", 2):
+        ours = KMeans(5, init=spread, n_init=n_init, random_state=4).fit(X)
+        theirs = SkKMeans(5, init=spread, n_init=n_init, random_state=4).fit(X)
+        assert_same_kmeans(ours, theirs)
+    with pytest.raises(ValueError, match="does not match"):
+        KMeans(5, init=lambda X, k, random_state: X[:3]).fit(X)
