@@ -1,12 +1,13 @@
-"""Principal component analysis: exact (SVD or covariance eigh), randomized, and streamed.
+"""Principal component analysis: exact (SVD or covariance eigh), randomized, ARPACK, streamed.
 
-PCA finds the orthonormal directions of largest variance of centred data. Three routes give
-the same answer: the SVD of the centred data ``Xc = U S Vᵀ`` ('full'); the eigendecomposition
-of the covariance ``C = XcᵀXc / (n - 1) = V diag(S²/(n-1)) Vᵀ`` ('covariance_eigh', one pass of
+PCA finds the orthonormal directions of largest variance of centred data. The routes give the
+same answer: the SVD of the centred data ``Xc = U S Vᵀ`` ('full'); the eigendecomposition of
+the covariance ``C = XcᵀXc / (n - 1) = V diag(S²/(n-1)) Vᵀ`` ('covariance_eigh', one pass of
 row-block sums and one d×d ``eigh`` -- the fastest route for tall data and the one that scales
-over Dask row blocks); and Halko, Martinsson & Tropp's randomized range finder ('randomized',
-for a few components of a large matrix). ``partial_fit`` streams row blocks into the mean and
-the scatter matrix and gives exactly the covariance route's model.
+over Dask row blocks); and, for a few components of a large matrix, Halko, Martinsson &
+Tropp's randomized range finder ('randomized') or ARPACK's Lanczos iterations ('arpack', on
+the host, as in scikit-learn). ``partial_fit`` streams row blocks into the mean and the
+scatter matrix and gives exactly the covariance route's model.
 """
 
 from __future__ import annotations
@@ -176,6 +177,17 @@ def randomized_svd(A, n_components, n_oversamples, n_iter, normalizer, random_st
     return U[:, :n_components], s[:n_components], Vt[:n_components, :]
 
 
+def arpack_svd(A, n_components, tol, random_state):
+    """The leading ``n_components`` singular values and right vectors of the host array ``A``
+    by ARPACK (Lanczos, scipy's ``svds``), started, as scikit-learn does, from ``v0`` drawn
+    uniformly in [-1, 1] by ``random_state``; by decreasing singular value."""
+    from scipy.sparse.linalg import svds
+
+    v0 = random_state.uniform(-1, 1, size=min(A.shape))
+    _, S, Vt = svds(A, k=n_components, tol=tol, v0=v0)
+    return S[::-1], Vt[::-1]
+
+
 def _scalar(value, xp):
     """A 0-d statistic: a NumPy float64/float32 scalar on NumPy, a 0-d array elsewhere."""
     if is_numpy(xp) or isinstance(value, np.ndarray | np.generic | float):
@@ -202,17 +214,19 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     whiten : bool, default=False
         Divide the projections by the square roots of the explained variances, so that each
         output column has unit variance.
-    svd_solver : {'auto', 'full', 'covariance_eigh', 'randomized'}, default='auto'
+    svd_solver : {'auto', 'full', 'covariance_eigh', 'randomized', 'arpack'}, default='auto'
         'full': LAPACK SVD of the centred data. 'covariance_eigh': ``eigh`` of the d×d
         covariance (one pass of ``XᵀX``; the route used for Dask). 'randomized': Halko et
-        al.'s randomized SVD. 'auto': when n_samples >= n_features and n_features <= 4000,
+        al.'s randomized SVD. 'arpack': ARPACK's Lanczos iterations (scipy's ``svds``, on the
+        host) for ``n_components < min(n_samples, n_features)`` (one fewer than that when
+        n_components is None). 'auto': when n_samples >= n_features and n_features <= 4000,
         'covariance_eigh' (measured several times faster than the SVD there, see
         ``benchmarks/bench_pca_lda.py``) unless few components are asked for and the
         randomized solver's flop count is lower; otherwise 'full' for small data (at most 500
         rows and columns) or ``'mle'``, 'randomized' when fewer than 80% of the components
         are asked for, else 'full'.
     tol : float, default=0.0
-        Accepted for scikit-learn compatibility (it tunes ARPACK, which mlkit does not offer).
+        Tolerance of the ARPACK solver (0: machine precision).
     iterated_power : int or 'auto', default='auto'
         Power iterations of the randomized solver ('auto': 7 when fewer than 10% of the
         components are asked for, else 4).
@@ -222,7 +236,8 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Renormalization between power iterations ('auto': none for at most 2 iterations, else
         LU; other namespaces than NumPy use QR for LU, which spans the same subspace).
     random_state : int, RandomState instance or None, default=None
-        Seed of the randomized solver's Gaussian test matrix.
+        Seed of the randomized solver's Gaussian test matrix and of ARPACK's start vector
+        (drawn as scikit-learn draws them).
 
     Attributes
     ----------
@@ -282,7 +297,8 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                          StrOptions({"mle"}), None],
         "copy": ["boolean"],
         "whiten": ["boolean"],
-        "svd_solver": [StrOptions({"auto", "full", "covariance_eigh", "randomized"})],
+        "svd_solver": [StrOptions({"auto", "full", "covariance_eigh", "randomized",
+                                   "arpack"})],
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
         "iterated_power": [StrOptions({"auto"}), Interval(numbers.Integral, 0, None,
                                                            closed="left")],
@@ -291,7 +307,8 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         "random_state": ["random_state"],
     }
     _capabilities = Capabilities(
-        host="svd_solver='randomized' on Dask input (the data is moved to the host)",
+        host="svd_solver='randomized' on Dask input and 'arpack' on any but NumPy (the data "
+             "is moved to the host)",
         test_params={"n_components": 2})
 
     def __init__(self, n_components=None, *, copy=True, whiten=False, svd_solver="auto",
@@ -338,12 +355,16 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     def _check_n_components(self, n_components, n, d, solver):
         k_max = min(n, d)
-        if solver == "randomized":
+        if solver in ("randomized", "arpack"):
             if isinstance(n_components, str):
                 raise ValueError(f"n_components={n_components!r} cannot be a string with "
                                  f"svd_solver='{solver}'")
             if not 1 <= n_components <= k_max:
                 raise ValueError(f"n_components={n_components!r} must be between 1 and "
+                                 f"min(n_samples, n_features)={k_max!r} with "
+                                 f"svd_solver='{solver}'")
+            if solver == "arpack" and n_components == k_max:
+                raise ValueError(f"n_components={n_components!r} must be strictly less than "
                                  f"min(n_samples, n_features)={k_max!r} with "
                                  f"svd_solver='{solver}'")
         elif n_components == "mle":
@@ -374,12 +395,14 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     def _fit(self, X):
         xp, device = namespace_and_device(X)
         n, d = X.shape
-        n_components = min(n, d) if self.n_components is None else self.n_components
+        n_components = self.n_components
+        if n_components is None:  # ARPACK cannot give all: one fewer, as scikit-learn
+            n_components = min(n, d) - (self.svd_solver == "arpack")
         solver = self._solver_for(n, d, n_components)
         self._check_n_components(n_components, n, d, solver)
         self._fit_svd_solver = solver
-        if solver == "randomized":
-            self._fit_randomized(X, n_components)
+        if solver in ("randomized", "arpack"):
+            self._fit_truncated(X, n_components, solver)
             return
         if solver == "covariance_eigh":
             mean, G = compute(xp.mean(X, axis=0), gram(X, xp))
@@ -417,16 +440,22 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         _, S, Vt = xp.linalg.svd(Xc, full_matrices=False)
         return mean, S, Vt
 
-    def _fit_randomized(self, X, n_components):
+    def _fit_truncated(self, X, n_components, solver):
+        """'randomized' and 'arpack': the leading ``n_components`` only."""
         if is_lazy(X):
             X = to_host(X)
-        xp, _ = namespace_and_device(X)
+        xp, device = namespace_and_device(X)
         n, d = X.shape
         rs = check_random_state(self.random_state)
         mean = xp.mean(X, axis=0)
         Xc = X - mean
-        _, S, Vt = randomized_svd(Xc, n_components, self.n_oversamples, self.iterated_power,
-                                  self.power_iteration_normalizer, rs, xp)
+        if solver == "arpack":
+            S, Vt = arpack_svd(np.asarray(to_host(Xc)), n_components, self.tol, rs)
+            S, Vt = as_namespace(S.copy(), xp, device), as_namespace(Vt.copy(), xp, device)
+        else:
+            _, S, Vt = randomized_svd(Xc, n_components, self.n_oversamples,
+                                      self.iterated_power, self.power_iteration_normalizer, rs,
+                                      xp)
         Vt, _ = svd_flip(Vt, xp)
         self.mean_ = mean
         self.n_samples_ = n

@@ -65,7 +65,7 @@ def _assert_same(ours, theirs, X, rtol, k=None):
 
 
 CASES = [(solver, n) for solver in ("full", "covariance_eigh") for n in (None, 2, 0.9, "mle")]
-CASES += [("randomized", 2), ("randomized", 3)]
+CASES += [(solver, n) for solver in ("randomized", "arpack") for n in (2, 3)]
 
 
 @pytest.mark.parametrize("data", ["iris", "wine", "tall", "square"])
@@ -90,13 +90,14 @@ def test_wide_data_n_less_than_d(solver):
         # n - 1 = 19 nonzero variances: the directions beyond them span a null space
         k = min(ours.n_components_, 19)
         _assert_same(ours, theirs, X, rtol=1e-6, k=k)
-    ours = PCA(n_components=5, svd_solver="randomized", random_state=1).fit(X)
-    theirs = SkPCA(n_components=5, svd_solver="randomized", random_state=1).fit(X)
-    _assert_same(ours, theirs, X, rtol=1e-6)
+    for solver in ("randomized", "arpack"):
+        ours = PCA(n_components=5, svd_solver=solver, random_state=1).fit(X)
+        theirs = SkPCA(n_components=5, svd_solver=solver, random_state=1).fit(X)
+        _assert_same(ours, theirs, X, rtol=1e-6)
 
 
 @pytest.mark.parametrize("data", ["iris", "tall"])
-@pytest.mark.parametrize("solver", ["full", "covariance_eigh", "randomized"])
+@pytest.mark.parametrize("solver", ["full", "covariance_eigh", "randomized", "arpack"])
 def test_equal_to_scikit_learn_float32(data, solver):
     # both compute in float32: agreement to float32 rounding (eps 1.2e-7) times the
     # conditioning of the data, hence 1e-4
@@ -111,7 +112,7 @@ def test_equal_to_scikit_learn_float32(data, solver):
 def test_every_solver_pair_agrees():
     X = _data("tall")
     fits = [PCA(n_components=3, svd_solver=s, random_state=0).fit(X)
-            for s in ("full", "covariance_eigh", "randomized")]
+            for s in ("full", "covariance_eigh", "randomized", "arpack")]
     for other in fits[1:]:
         for name in ATTRIBUTES:
             assert _rel(getattr(other, name), getattr(fits[0], name)) <= 1e-6, name
@@ -200,7 +201,10 @@ def test_n_components_errors_match_scikit_learn():
     X = _data("iris")
     for params in [dict(n_components=5, svd_solver="randomized"),
                    dict(n_components="mle", svd_solver="randomized"),
-                   dict(n_components=0, svd_solver="randomized")]:
+                   dict(n_components=0, svd_solver="randomized"),
+                   dict(n_components=4, svd_solver="arpack"),
+                   dict(n_components=0.5, svd_solver="arpack"),
+                   dict(n_components="mle", svd_solver="arpack")]:
         with pytest.raises(ValueError) as ours:
             PCA(**params).fit(X)
         with pytest.raises(ValueError) as theirs:
@@ -216,7 +220,7 @@ def test_constant_and_collinear_features_are_handled():
     rng = np.random.default_rng(0)
     a = rng.normal(size=(50, 2))
     X = np.column_stack([a, a[:, 0] * 2 - a[:, 1], np.full(50, 7.0)])  # rank 2
-    for solver in ("full", "covariance_eigh", "randomized"):
+    for solver in ("full", "covariance_eigh", "randomized", "arpack"):
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             pca = PCA(n_components=2, svd_solver=solver, random_state=0).fit(X)
@@ -241,6 +245,7 @@ def test_array_api_strict_randomized_matches_numpy():
     dict(svd_solver="full", n_components=3),
     dict(svd_solver="covariance_eigh", n_components=0.9, whiten=True),
     dict(svd_solver="randomized", n_components=2, random_state=0),
+    dict(svd_solver="arpack", n_components=2, random_state=0),
 ])
 def test_backends_match_numpy(backend, params):
     from mlkit._testing import assert_allclose_xp
@@ -249,8 +254,8 @@ def test_backends_match_numpy(backend, params):
     ref = PCA(**params).fit(X)
     ours = PCA(**params).fit(backend.asarray(X))
     attr_ns = "numpy" if backend.name == "dask" else backend.name
-    if params["svd_solver"] == "randomized" and backend.name == "dask":
-        attr_ns = "numpy"  # randomized moves Dask data to the host
+    if params["svd_solver"] in ("randomized", "arpack") and backend.name == "dask":
+        attr_ns = "numpy"  # both move Dask data to the host
     for name in ATTRIBUTES[:-1]:
         assert_allclose_xp(getattr(ours, name), getattr(ref, name), namespace=attr_ns,
                            rtol=1e-8, atol=1e-12, err_msg=name)
@@ -273,3 +278,12 @@ def test_partial_fit_on_backends(backend):
         inc.partial_fit(backend.asarray(block))
     for name in ATTRIBUTES:
         assert _rel(to_host(getattr(inc, name)), getattr(ref, name)) <= 1e-8, name
+
+
+def test_arpack_keeps_one_fewer_component_by_default_as_sklearn():
+    X = _data("iris")
+    ours = PCA(svd_solver="arpack", random_state=0).fit(X)
+    theirs = SkPCA(svd_solver="arpack", random_state=0).fit(X)
+    assert ours.n_components_ == theirs.n_components_ == 3
+    _assert_same(ours, theirs, X, rtol=1e-6)
+
