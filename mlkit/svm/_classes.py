@@ -30,6 +30,7 @@ from .._array import (
 from .._discovery import Capabilities
 from .._validation import (
     Interval,
+    Options,
     StrOptions,
     check_is_fitted,
     check_sample_weight,
@@ -146,6 +147,9 @@ class SVC(ClassifierMixin, BaseEstimator):
         Independent term of 'poly' and 'sigmoid'.
     shrinking : bool, default=True
         Let SMO set aside the multipliers stuck at a bound (then check them at the end).
+    probability : False, default=False
+        Accepted for scikit-learn compatibility; Platt-scaled probabilities are not offered
+        (``sklearn.calibration.CalibratedClassifierCV(SVC(), method='sigmoid')`` gives them).
     tol : float, default=1e-3
         SMO stops when the largest KKT violation is at most ``tol`` (libsvm's rule).
     cache_size : float, default=200
@@ -160,6 +164,8 @@ class SVC(ClassifierMixin, BaseEstimator):
     break_ties : bool, default=False
         With 'ovr' shape and more than two classes, predict the argmax of
         ``decision_function`` instead of the first class with the most votes.
+    verbose : bool, default=False
+        Accepted for scikit-learn compatibility (mlkit's solvers print nothing).
     random_state : int, RandomState instance or None, default=None
         Accepted for scikit-learn compatibility; both solvers are deterministic.
     solver : {'auto', 'cvxpy', 'smo'}, default='auto'
@@ -250,8 +256,10 @@ class SVC(ClassifierMixin, BaseEstimator):
                                                           closed="neither")],
         "coef0": [Interval(numbers.Real, None, None, closed="neither")],
         "shrinking": ["boolean"],
+        "probability": [Options(bool, {False})],
         "tol": [Interval(numbers.Real, 0, None, closed="neither")],
         "cache_size": [Interval(numbers.Real, 0, None, closed="neither")],
+        "verbose": ["boolean"],
         "class_weight": [StrOptions({"balanced"}), dict, None],
         "max_iter": [Interval(numbers.Integral, -1, None, closed="left")],
         "decision_function_shape": [StrOptions({"ovo", "ovr"})],
@@ -275,18 +283,21 @@ class SVC(ClassifierMixin, BaseEstimator):
     )
 
     def __init__(self, *, C=1.0, kernel="rbf", degree=3, gamma="scale", coef0=0.0,
-                 shrinking=True, tol=1e-3, cache_size=200, class_weight=None, max_iter=-1,
-                 decision_function_shape="ovr", break_ties=False, random_state=None,
-                 solver="auto", qp_solver="auto", qp_form="quad_form", multi_class="ovo"):
+                 shrinking=True, probability=False, tol=1e-3, cache_size=200,
+                 class_weight=None, verbose=False, max_iter=-1, decision_function_shape="ovr",
+                 break_ties=False, random_state=None, solver="auto", qp_solver="auto",
+                 qp_form="quad_form", multi_class="ovo"):
         self.C = C
         self.kernel = kernel
         self.degree = degree
         self.gamma = gamma
         self.coef0 = coef0
         self.shrinking = shrinking
+        self.probability = probability
         self.tol = tol
         self.cache_size = cache_size
         self.class_weight = class_weight
+        self.verbose = verbose
         self.max_iter = max_iter
         self.decision_function_shape = decision_function_shape
         self.break_ties = break_ties

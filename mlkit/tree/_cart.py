@@ -257,6 +257,9 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
     criterion : {'gini', 'entropy', 'log_loss'}, default='gini'
         Impurity: Gini's ``1 - sum p_c**2`` or Shannon's ``-sum p_c log2 p_c`` ('log_loss' is
         the same as 'entropy').
+    splitter : {'best'}, default='best'
+        The best split of each node. Accepted for scikit-learn compatibility; 'random'
+        (extremely randomized thresholds) is not offered.
     max_depth : int or None, default=None
         Depth limit; None grows until the leaves are pure or too small to split.
     min_samples_split : int or float, default=2
@@ -283,6 +286,8 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         ``n_samples / (n_classes * bincount(y))``).
     ccp_alpha : float, default=0.0
         Complexity parameter of minimal cost-complexity pruning; 0 does not prune.
+    monotonic_cst : None, default=None
+        Accepted for scikit-learn compatibility; monotonicity constraints are not offered.
 
     Attributes
     ----------
@@ -349,6 +354,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
 
     _parameter_constraints = {
         "criterion": [StrOptions({"gini", "entropy", "log_loss"})],
+        "splitter": [StrOptions({"best"})],
         "max_depth": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "min_samples_split": [Interval(numbers.Integral, 2, None, closed="left"),
                               Interval(float, 0.0, 1.0, closed="right")],
@@ -363,6 +369,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         "class_weight": [dict, list, StrOptions({"balanced"}), None],
         "max_leaf_nodes": [Interval(numbers.Integral, 2, None, closed="left"), None],
         "ccp_alpha": [Interval(numbers.Real, 0.0, None, closed="left")],
+        "monotonic_cst": [None],
     }
     _capabilities = Capabilities(
         fit=("numpy",), predict=("numpy",),
@@ -370,11 +377,13 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         test_params={"random_state": 0},
     )
 
-    def __init__(self, *, criterion="gini", max_depth=None, min_samples_split=2,
-                 min_samples_leaf=1, min_weight_fraction_leaf=0.0, max_features=None,
-                 random_state=None, max_leaf_nodes=None, min_impurity_decrease=0.0,
-                 class_weight=None, ccp_alpha=0.0):
+    def __init__(self, *, criterion="gini", splitter="best", max_depth=None,
+                 min_samples_split=2, min_samples_leaf=1, min_weight_fraction_leaf=0.0,
+                 max_features=None, random_state=None, max_leaf_nodes=None,
+                 min_impurity_decrease=0.0, class_weight=None, ccp_alpha=0.0,
+                 monotonic_cst=None):
         self.criterion = criterion
+        self.splitter = splitter
         self.max_depth = max_depth
         self.min_samples_split = min_samples_split
         self.min_samples_leaf = min_samples_leaf
@@ -385,6 +394,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         self.min_impurity_decrease = min_impurity_decrease
         self.class_weight = class_weight
         self.ccp_alpha = ccp_alpha
+        self.monotonic_cst = monotonic_cst
 
     def _max_features(self, d):
         mf = self.max_features
