@@ -184,3 +184,30 @@ def test_documented_attributes_are_the_fitted_ones(cls):
     assert documented - fitted <= {"feature_names_in_"}, (
         f"documented but not set by fit: {documented - fitted - {'feature_names_in_'}}"
     )
+
+
+# --- drop-in replacement: every parameter of the scikit-learn twin is accepted ----------------
+
+TWINS = {
+    "StandardScaler": "sklearn.preprocessing", "MinMaxScaler": "sklearn.preprocessing",
+    "Normalizer": "sklearn.preprocessing", "PCA": "sklearn.decomposition",
+    "LinearDiscriminantAnalysis": "sklearn.discriminant_analysis",
+    "GaussianNB": "sklearn.naive_bayes", "MultinomialNB": "sklearn.naive_bayes",
+    "BernoulliNB": "sklearn.naive_bayes", "CategoricalNB": "sklearn.naive_bayes",
+    "GaussianMixture": "sklearn.mixture", "KMeans": "sklearn.cluster",
+    "DecisionTreeClassifier": "sklearn.tree", "SVC": "sklearn.svm", "LinearSVC": "sklearn.svm",
+}
+
+
+@pytest.mark.parametrize("name", sorted(TWINS))
+def test_the_twins_parameters_at_their_defaults_are_accepted(name):
+    # code written for scikit-learn that spells out its defaults runs unchanged
+    import importlib
+
+    cls = dict(ESTIMATORS)[name]
+    twin = getattr(importlib.import_module(TWINS[name]), name)()
+    theirs = twin.get_params()
+    assert set(theirs) <= set(cls().get_params()), set(theirs) - set(cls().get_params())
+    est = cls(**theirs).set_params(**cls._capabilities.test_params)
+    X, y = data_for(est)
+    fit(est, X, y)

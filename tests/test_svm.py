@@ -388,3 +388,16 @@ def test_coef_only_for_the_linear_kernel_as_scikit_learn():
     ours = SVC(kernel="linear", tol=TIGHT).fit(X, y)
     theirs = SkSVC(kernel="linear", tol=TIGHT).fit(X, y)
     np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-3, atol=1e-3)
+
+
+def test_calibrated_probabilities_as_with_sklearns_svc():
+    # the route scikit-learn recommends since it deprecated SVC(probability=True): the same
+    # folds and sigmoid fits on decision functions that agree to ~1e-6 give the same output
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.datasets import load_iris
+    from sklearn.svm import SVC as SkSVC
+
+    X, y = load_iris(return_X_y=True)
+    ours = CalibratedClassifierCV(SVC(), method="sigmoid").fit(X, y).predict_proba(X)
+    theirs = CalibratedClassifierCV(SkSVC(), method="sigmoid").fit(X, y).predict_proba(X)
+    np.testing.assert_allclose(ours, theirs, atol=1e-4)

@@ -147,9 +147,11 @@ class SVC(ClassifierMixin, BaseEstimator):
         Independent term of 'poly' and 'sigmoid'.
     shrinking : bool, default=True
         Let SMO set aside the multipliers stuck at a bound (then check them at the end).
-    probability : False, default=False
-        Accepted for scikit-learn compatibility; Platt-scaled probabilities are not offered
-        (``sklearn.calibration.CalibratedClassifierCV(SVC(), method='sigmoid')`` gives them).
+    probability : False or 'deprecated', default=False
+        Accepted for scikit-learn compatibility; Platt-scaled probabilities are not offered.
+        scikit-learn deprecated the parameter in 1.9 for
+        ``sklearn.calibration.CalibratedClassifierCV(SVC(), method='sigmoid')``, which works
+        with this SVC too.
     tol : float, default=1e-3
         SMO stops when the largest KKT violation is at most ``tol`` (libsvm's rule).
     cache_size : float, default=200
@@ -256,7 +258,7 @@ class SVC(ClassifierMixin, BaseEstimator):
                                                           closed="neither")],
         "coef0": [Interval(numbers.Real, None, None, closed="neither")],
         "shrinking": ["boolean"],
-        "probability": [Options(bool, {False})],
+        "probability": [Options(bool, {False}), StrOptions({"deprecated"})],
         "tol": [Interval(numbers.Real, 0, None, closed="neither")],
         "cache_size": [Interval(numbers.Real, 0, None, closed="neither")],
         "verbose": ["boolean"],

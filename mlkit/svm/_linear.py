@@ -69,12 +69,23 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         ``½‖w‖²`` (a QP) or ``‖w‖₁`` (with the hinge loss a linear program; sparse weights).
     loss : {'hinge', 'squared_hinge'}, default='squared_hinge'
         The loss of each sample's margin.
+    dual : 'auto' or bool, default='auto'
+        Accepted for scikit-learn compatibility: the primal problem is solved in every case.
     C : float, default=1.0
         Weight of the loss (> 0).
+    multi_class : {'ovr'}, default='ovr'
+        One-vs-rest machines ('crammer_singer' is not offered).
     fit_intercept : bool, default=True
         Learn an unpenalized intercept.
+    intercept_scaling : float, default=1.0
+        Accepted for scikit-learn compatibility and not used: the intercept is a free
+        variable, not liblinear's penalized synthetic feature (see Notes).
     class_weight : dict, 'balanced' or None, default=None
         Multiplies each sample's loss by its class's weight.
+    verbose : int, default=0
+        Accepted for scikit-learn compatibility (nothing is printed).
+    random_state : int, RandomState instance or None, default=None
+        Accepted for scikit-learn compatibility; the solution is deterministic.
     tol : float, default=1e-4
         Accepted for scikit-learn compatibility; the QP solver's own tolerances apply.
     max_iter : int, default=1000
@@ -123,6 +134,11 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
     _parameter_constraints = {
         "penalty": [StrOptions({"l1", "l2"})],
         "loss": [StrOptions({"hinge", "squared_hinge"})],
+        "dual": [StrOptions({"auto"}), "boolean"],
+        "multi_class": [StrOptions({"ovr"})],
+        "intercept_scaling": [Interval(numbers.Real, 0, None, closed="neither")],
+        "verbose": [Interval(numbers.Integral, 0, None, closed="left"), "boolean"],
+        "random_state": ["random_state"],
         "C": [Interval(numbers.Real, 0, None, closed="neither")],
         "fit_intercept": ["boolean"],
         "class_weight": [StrOptions({"balanced"}), dict, None],
@@ -135,13 +151,20 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         host="fit (the primal QP/LP in cvxpy); decision_function and predict run natively",
     )
 
-    def __init__(self, *, penalty="l2", loss="squared_hinge", C=1.0, fit_intercept=True,
-                 class_weight=None, tol=1e-4, max_iter=1000, qp_solver="CLARABEL"):
+    def __init__(self, *, penalty="l2", loss="squared_hinge", dual="auto", tol=1e-4, C=1.0,
+                 multi_class="ovr", fit_intercept=True, intercept_scaling=1.0,
+                 class_weight=None, verbose=0, random_state=None, max_iter=1000,
+                 qp_solver="CLARABEL"):
         self.penalty = penalty
         self.loss = loss
+        self.dual = dual
         self.C = C
+        self.multi_class = multi_class
         self.fit_intercept = fit_intercept
+        self.intercept_scaling = intercept_scaling
         self.class_weight = class_weight
+        self.verbose = verbose
+        self.random_state = random_state
         self.tol = tol
         self.max_iter = max_iter
         self.qp_solver = qp_solver
