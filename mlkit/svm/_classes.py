@@ -219,6 +219,8 @@ class SVC(ClassifierMixin, BaseEstimator):
         Solver iterations per machine.
     fit_status_ : int
         0 when every machine converged, 1 otherwise.
+    shape_fit_ : tuple of int
+        Shape of the training X.
     n_features_in_ : int
         Number of columns seen in ``fit`` (the number of training samples for 'precomputed').
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -479,6 +481,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         failed = [c for c in certs if c.status != "optimal"
                   or (c.solver == "cvxpy" and c.relative_gap > GAP_WARN)]
         self.fit_status_ = int(bool(failed))
+        self.shape_fit_ = tuple(int(s) for s in Xh.shape)
         for c in failed:
             warnings.warn(
                 f"The {c.solver} solver did not reach an optimal solution (status "
