@@ -534,3 +534,32 @@ def test_gaussian_threaded_row_blocks_equal_scikit_learn():
     X_bad[-5, 2] = np.nan  # in the last thread's rows
     with pytest.raises(ValueError, match="NaN"):
         ours.predict(X_bad)
+
+
+def test_gaussian_classes_far_apart_are_scored_without_losing_digits():
+    # one class mean 1e6 standard deviations from the others: no single shift keeps the
+    # expanded square exact, so such classes are scored from the differences (as
+    # scikit-learn does); before, the near classes' probabilities were off by ~4e-6
+    rng = np.random.default_rng(0)
+    X = np.r_[rng.normal(0, 1, 50), rng.normal(0.5, 1, 50), rng.normal(1e6, 1, 50)][:, None]
+    y = np.repeat([0, 1, 2], 50)
+    Xt = np.linspace(-2, 2, 9)[:, None]
+    ours = GaussianNB(var_smoothing=1e-15).fit(X, y)
+    theirs = sk.GaussianNB(var_smoothing=1e-15).fit(X, y)
+    np.testing.assert_allclose(ours.predict_proba(Xt), theirs.predict_proba(Xt), atol=1e-14)
+    np.testing.assert_allclose(ours.predict_joint_log_proba(Xt),
+                               theirs.predict_joint_log_proba(Xt), rtol=1e-14)
+    np.testing.assert_array_equal(ours.predict(Xt), theirs.predict(Xt))
+    with pytest.raises(ValueError, match="NaN"):
+        ours.predict(np.array([[np.nan]]))
+
+
+def test_bernoulli_binarizes_in_the_inputs_precision():
+    # float32(0.3) is the threshold itself for scikit-learn (it compares in float32), not a
+    # value above it
+    X = np.array([[0.3], [0.3], [0.0], [1.0]], np.float32)
+    y = [0, 0, 1, 1]
+    ours = BernoulliNB(binarize=0.3).fit(X, y)
+    np.testing.assert_array_equal(ours.feature_count_, [[0.0], [1.0]])
+    np.testing.assert_array_equal(ours.feature_count_,
+                                  sk.BernoulliNB(binarize=0.3).fit(X, y).feature_count_)

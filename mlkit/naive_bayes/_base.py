@@ -35,6 +35,7 @@ from .._array import (
 from .._discovery import Capabilities
 from .._validation import (
     Interval,
+    check_all_finite,
     check_finite_stats,
     check_is_fitted,
     check_sample_weight,
@@ -120,9 +121,12 @@ def gaussian_log_likelihood(X, theta, var, xp, log_prior=None, argmax=False):
     n x k result is ``(x**2) @ A + x @ B + b`` with A, B, b small per-class terms. The expansion
     loses about ``log10(1 + s**2 / v)`` digits for features at a distance ``s`` from the origin,
     so where some class mean lies far from it (more than 4 standard deviations) the data are
-    first shifted by the mean of the class means. ``log_prior`` (optional) is added to the
-    constant term, which gives the joint log-likelihood at no extra cost. With ``argmax`` the
-    index of each row's largest entry is returned instead of the scores.
+    first shifted by the mean of the class means. No one shift serves classes whose means lie
+    far apart against their spread (``(t - shift)**2 / v`` above ``_EXPANSION_LIMIT``): those
+    are scored directly, ``(x - t)**2`` class by class (``_gaussian_direct``). ``log_prior``
+    (optional) is added to the constant term, which gives the joint log-likelihood at no extra
+    cost. With ``argmax`` the index of each row's largest entry is returned instead of the
+    scores.
     """
     pxp, _ = namespace_and_device(theta)  # the small per-class terms (host NumPy for Dask X)
     shift = pxp.mean(theta, axis=0)
@@ -130,6 +134,8 @@ def gaussian_log_likelihood(X, theta, var, xp, log_prior=None, argmax=False):
         shift = None  # near the origin already: no shift, no pass over the data for it
     precision = 1.0 / var
     t = theta if shift is None else theta - shift
+    if float(pxp.max(t * t * precision)) > _EXPANSION_LIMIT:
+        return _gaussian_direct(X, theta, precision, xp, log_prior, argmax)
     const = -0.5 * pxp.sum(pxp.log(2.0 * np.pi * var) + t * t * precision, axis=1)
     if log_prior is not None:
         const = const + log_prior
@@ -143,6 +149,26 @@ def gaussian_log_likelihood(X, theta, var, xp, log_prior=None, argmax=False):
 
 
 _BLOCK_ROWS = 4096
+# (t - shift)**2 / v up to this: the expansion's rounding, ~eps times it per feature, stays
+# below ~1e-11 of a log-likelihood
+_EXPANSION_LIMIT = 1e4
+
+
+def _gaussian_direct(X, theta, precision, xp, log_prior, argmax):
+    """``gaussian_log_likelihood`` from the differences ``x - t``, one class at a time (k
+    passes over X instead of one; for class means far apart)."""
+    if is_numpy(xp):
+        check_all_finite(X)  # the blocked NumPy path checks as it goes; this one at once
+    pxp, _ = namespace_and_device(theta)
+    const = -0.5 * pxp.sum(pxp.log(2.0 * np.pi / precision), axis=1)
+    if log_prior is not None:
+        const = const + log_prior
+    columns = []
+    for c in range(theta.shape[0]):
+        D = X - theta[c, :]
+        columns.append(-0.5 * ((D * D) @ precision[c, :]) + const[c])
+    scores = xp.stack(columns, axis=1)
+    return argmax_rows(scores, xp) if argmax else scores
 
 
 def _is_host_input(X):

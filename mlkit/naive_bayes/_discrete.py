@@ -302,12 +302,10 @@ class BernoulliNB(_BaseDiscreteNB):
         self.class_prior = class_prior
 
     def _prepared(self, X):
-        X = _to_float(X)
         if self.binarize is None:
-            return X
-        xp, _ = namespace_and_device(X)
-        above = X > self.binarize
-        return above.astype(X.dtype) if is_lazy(X) else xp.astype(above, X.dtype)
+            return _to_float(X)
+        above = X > self.binarize  # in X's own precision, as scikit-learn: float32(0.3) > 0.3
+        return _to_float(above)
 
     def _smoothed(self, xp, device):
         alpha = as_namespace(self._alpha_used, xp, device)
