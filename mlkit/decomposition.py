@@ -114,6 +114,14 @@ def minka_log_evidence(spectrum, rank, n_samples):
     i, j = np.triu_indices(d, k=1)
     keep = i < rank
     i, j = i[keep], j[keep]
+    # Equal eigenvalues make |A_Z| zero (the Laplace approximation assumes distinct ones and
+    # would say +inf): a tie across the cut leaves the kept subspace undetermined, so that
+    # rank is not chosen; a tie among the kept ones (a rotation within them costs nothing)
+    # drops out of the product
+    tie = spectrum[i] == spectrum[j]
+    if np.any(tie & (j >= rank)):
+        return -np.inf
+    i, j = i[~tie], j[~tie]
     log_az = np.sum(
         np.log((spectrum[i] - spectrum[j]) * (1.0 / lam_hat[j] - 1.0 / lam_hat[i]))
         + math.log(n_samples)
@@ -592,9 +600,17 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             return eye_d / noise
         if float(to_host(xp.asarray(noise))) == 0.0:
             return xp.linalg.inv(self.get_covariance())
-        # (σ²I + Wᵀ D W)⁻¹ = I/σ² - Wᵀ (D⁻¹ + W Wᵀ/σ²)⁻¹ W / σ⁴
+        # (σ²I + Wᵀ D W)⁻¹ = I/σ² - Wᵀ (D⁻¹ + W Wᵀ/σ²)⁻¹ W / σ⁴, over the components with
+        # λ > σ² (the others add nothing to the covariance)
+        keep = np.flatnonzero(to_host(diff) > 0)
+        if keep.size == 0:
+            return eye_d / noise
+        if keep.size < W.shape[0]:
+            idx = as_namespace(keep, xp, _device(W))
+            W, diff = xp.take(W, idx, axis=0), xp.take(diff, idx)
         k = W.shape[0]
-        inner = (W @ W.T) / noise + xp.eye(k, dtype=W.dtype, device=_device(W)) / diff[None, :]
+        inner = ((W @ W.T) / noise
+                 + xp.eye(k, dtype=W.dtype, device=_device(W)) * (1.0 / diff)[None, :])
         return eye_d / noise - (W.T @ xp.linalg.solve(inner, W)) / noise**2
 
     def score_samples(self, X):

@@ -30,6 +30,7 @@ from sklearn.base import (
 from ._array import (
     as_namespace,
     compute,
+    float_dtype,
     is_lazy,
     is_numpy,
     logsumexp,
@@ -277,6 +278,11 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
         self._check_solver_options()
         X, y = validate_data(self, X, y, classification=True, ensure_min_samples=2)
         xp, device = namespace_and_device(X)
+        # float32 data are fitted in float64 (where the device has it): in float32 the scatter
+        # loses the small within-class directions and the solves cancel far from the origin
+        in_dtype, work = X.dtype, float_dtype(xp, device)
+        if in_dtype != work:
+            X = xp.astype(X, work)
         classes, y_idx = encode_labels(y, xp, device)
         n, d = X.shape
         K = classes.shape[0]
@@ -311,6 +317,12 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
         if K == 2:
             self.coef_ = self.coef_[1:, :] - self.coef_[:1, :]
             self.intercept_ = self.intercept_[1:] - self.intercept_[:1]
+        if in_dtype != work:  # fitted attributes in the input's precision, as scikit-learn
+            for name in ("priors_", "means_", "covariance_", "xbar_", "scalings_",
+                         "explained_variance_ratio_", "coef_", "intercept_"):
+                if hasattr(self, name):
+                    a = getattr(self, name)
+                    setattr(self, name, namespace_and_device(a)[0].astype(a, in_dtype))
         return self
 
     def _class_statistics(self, X, y_idx, K, xp):

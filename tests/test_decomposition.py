@@ -10,7 +10,7 @@ from sklearn.datasets import load_iris, load_wine
 from sklearn.decomposition import PCA as SkPCA
 
 from mlkit._array import is_lazy, to_host
-from mlkit.decomposition import PCA, minka_dimension, svd_flip
+from mlkit.decomposition import PCA, minka_dimension, minka_log_evidence, svd_flip
 
 ATTRIBUTES = ["components_", "explained_variance_", "explained_variance_ratio_",
               "singular_values_", "mean_", "noise_variance_"]
@@ -287,3 +287,28 @@ def test_arpack_keeps_one_fewer_component_by_default_as_sklearn():
     assert ours.n_components_ == theirs.n_components_ == 3
     _assert_same(ours, theirs, X, rtol=1e-6)
 
+
+
+def test_precision_when_kept_eigenvalues_equal_the_noise():
+    # two kept eigenvalues equal to the noise variance (0.4 = 0.4): they add nothing to the
+    # covariance, and the Woodbury inverse must leave them out (it gave NaN)
+    from scipy.stats import multivariate_normal
+
+    X = np.array([[1.0, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]])
+    pca = PCA(n_components=2, svd_solver="full").fit(X)
+    C = pca.get_covariance()
+    np.testing.assert_allclose(pca.get_precision(), np.linalg.inv(C), atol=1e-12)
+    np.testing.assert_allclose(pca.score_samples(X), multivariate_normal(pca.mean_, C).logpdf(X),
+                               rtol=1e-12)
+
+
+def test_mle_does_not_split_a_tie():
+    # eigenvalues 0.4, 0.4, 0.004: Minka's evidence is undefined for a rank that splits the
+    # tie (scikit-learn raises 'math domain error'); of ranks 1 and 2 only 2 keeps the tied
+    # pair whole, and a tie among the kept eigenvalues leaves the evidence finite
+    X = np.array([[1.0, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 0.1], [0, 0, -0.1]])
+    spectrum = PCA(svd_solver="full").fit(X).explained_variance_
+    assert spectrum[0] == spectrum[1]
+    assert minka_log_evidence(spectrum, 1, 6) == -np.inf
+    assert np.isfinite(minka_log_evidence(spectrum, 2, 6))
+    assert PCA(n_components="mle", svd_solver="full").fit(X).n_components_ == 2

@@ -257,3 +257,29 @@ def test_constant_feature_with_ledoit_wolf():
         theirs = SkLDA(solver=solver, shrinkage="auto").fit(X, y)
         assert _rel(ours.covariance_, theirs.covariance_) <= 1e-6
         assert _rel(ours.predict_proba(X), theirs.predict_proba(X)) <= 1e-6
+
+
+def test_float32_is_fitted_in_float64():
+    # float32 data, fitted in float32, lost the small within-class directions (n < d, 'svd':
+    # coef_ off by a factor 2e6) and cancelled far from the origin ('lsqr', 'eigen'); fitted
+    # in float64 the attributes equal scikit-learn's float64 fit of the same (float32) values
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((20, 50))
+    y = np.repeat([0, 1, 2], [7, 7, 6])
+    X[y == 1] += 1
+    X[y == 2] -= 1
+    X = X.astype(np.float32)
+    ours = LDA().fit(X, y)
+    assert ours.coef_.dtype == np.float32
+    np.testing.assert_allclose(ours.coef_, SkLDA().fit(X.astype(np.float64), y).coef_,
+                               rtol=1e-5, atol=1e-5)
+    X2 = rng.standard_normal((300, 10)) + 3000.0
+    y2 = np.repeat([0, 1], [200, 100])
+    X2[y2 == 1, 0] += 2
+    X2 = X2.astype(np.float32)
+    for solver, shrinkage in (("lsqr", None), ("eigen", None), ("lsqr", "auto")):
+        ours = LDA(solver=solver, shrinkage=shrinkage)
+        ours.fit(X2, y2)
+        theirs = SkLDA(solver=solver, shrinkage=shrinkage).fit(X2.astype(np.float64), y2)
+        np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(ours.intercept_, theirs.intercept_, rtol=1e-5)
