@@ -193,6 +193,9 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
 
     Notes
     -----
+    float32 data are fitted in float64 (the attributes are returned in float32, as
+    scikit-learn's): in float32 the scatter loses small within-class directions.
+
     The discriminant of class k is ``δ_k(x) = xᵀΣ⁻¹μ_k - ½ μ_kᵀΣ⁻¹μ_k + log π_k`` (ESL eq.
     4.10). The within-class covariance is ``Σ = Σ_k π_k C_k`` with ``C_k`` the ddof=0 covariance
     of class k. Its sums reduce over row blocks: on Dask the one-hot sums ``YᵀX`` and the
@@ -447,6 +450,10 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
         lam, V = xp.flip(lam, axis=0), xp.flip(V, axis=1)
         S = xp.sqrt(xp.where(lam > 0, lam, xp.zeros_like(lam)))
         rank = int(xp.sum(xp.astype(S > self.tol, xp.int64)))
+        if rank == 0:
+            raise ValueError("LinearDiscriminantAnalysis(solver='svd'): the within-class data "
+                             "have no variance above tol (every feature is constant within "
+                             "the classes).")
         scalings = (V[:, :rank] / std[:, None]) / S[None, :rank]
         # 2) the class means, whitened and weighted: their SVD spans the discriminant space
         fac_b = 1.0 if K == 1 else 1.0 / (K - 1)

@@ -283,3 +283,10 @@ def test_float32_is_fitted_in_float64():
         theirs = SkLDA(solver=solver, shrinkage=shrinkage).fit(X2.astype(np.float64), y2)
         np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(ours.intercept_, theirs.intercept_, rtol=1e-5)
+
+
+def test_no_within_class_variance_is_a_clear_error():
+    # scikit-learn fails here with an IndexError
+    X, y = np.ones((10, 3)), np.arange(10) % 2
+    with pytest.raises(ValueError, match="no variance above tol"):
+        LDA().fit(X, y)
