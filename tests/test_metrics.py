@@ -3,6 +3,7 @@ pROC's published results on its ``aSAH`` data."""
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -600,3 +601,39 @@ def test_delong_matches_pairwise_on_small_tied_data(a, b):
     ref_aucs, ref_cov = pairwise_delong(y, [s1, s2])
     np.testing.assert_allclose(aucs, ref_aucs, **TOL)
     np.testing.assert_allclose(cov, ref_cov, **TOL)
+
+
+def test_bad_inputs_get_scikit_learns_errors():
+    # found by a randomized comparison with scikit-learn: all-zero weights, scores passed as
+    # labels, empty input, 2-D scores for a binary target
+    y, p, s = [0, 1, 1, 0], [0, 1, 0, 0], [0.1, 0.9, 0.4, 0.3]
+    cases = [
+        ("accuracy_score", (y, p), {"sample_weight": [0, 0, 0, 0]}),
+        ("confusion_matrix", (y, p), {"sample_weight": [0, 0, 0, 0]}),
+        ("f1_score", (y, p), {"sample_weight": [0, 0, 0, 0]}),
+        ("log_loss", (y, s), {"sample_weight": [0, 0, 0, 0]}),
+        ("roc_auc_score", (y, s), {"sample_weight": [0, 0, 0, 0]}),
+        ("roc_curve", (y, s), {"sample_weight": [0, 0, 0, 0]}),
+        ("average_precision_score", (y, s), {"sample_weight": [0, 0, 0, 0]}),
+        ("accuracy_score", ([0, 1], [0.5, 1]), {}),
+        ("accuracy_score", ([0.5, 1], [0.5, 1]), {}),
+        ("precision_score", ([0, 1, 2], [0.5, 1, 2]), {"average": "macro"}),
+        ("accuracy_score", ([], []), {}),
+    ]
+    for name, args, kwargs in cases:
+        with pytest.raises(ValueError) as theirs:
+            getattr(skm, name)(*args, **kwargs)
+        with pytest.raises(ValueError, match=re.escape(str(theirs.value)[:40])):
+            getattr(mm, name)(*args, **kwargs)
+    with pytest.raises(ValueError, match="1-D"):
+        mm.average_precision_score([0, 1, 0, 1], [[0.2, 0.8], [0.1, 0.9], [0.6, 0.4],
+                                                   [0.3, 0.7]])
+
+
+def test_weighted_average_without_support_is_the_plain_mean_as_sklearn():
+    for name in ("precision_score", "recall_score", "f1_score"):
+        for args, kwargs in [(([0, 0], [1, 1]), dict(labels=[1], zero_division=1.0)),
+                             (([0, 1], [2, 3]), dict(zero_division=np.nan))]:
+            ours = getattr(mm, name)(*args, average="weighted", **kwargs)
+            theirs = getattr(skm, name)(*args, average="weighted", **kwargs)
+            assert ours == theirs, (name, args, kwargs)

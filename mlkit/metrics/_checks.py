@@ -124,7 +124,8 @@ def _binary_input(y_true, y_score, sample_weight, pos_label):
     y_bool = _to_xp(y_true == pos_label, xp, device)
     weight = None
     if sample_weight is not None:
-        weight = xp.astype(_to_xp(sample_weight, xp, device), xp.float64)
+        weight = check_weights_not_all_zero(
+            xp.astype(_to_xp(sample_weight, xp, device), xp.float64), xp)
     return y_bool, y_score, weight, xp, device
 
 
@@ -143,5 +144,14 @@ def _score_inputs(y_true, y_score, sample_weight):
     _check_lengths(y_true, y_score, weight)
     y_score = _check_scores(y_score, xp)
     if weight is not None:
-        weight = xp.astype(_to_xp(weight, xp, device), xp.float64)
+        weight = check_weights_not_all_zero(xp.astype(_to_xp(weight, xp, device), xp.float64),
+                                            xp)
     return xp, device, y_true, y_score, weight
+
+
+def check_weights_not_all_zero(weight, xp):
+    """``weight``, after scikit-learn's check that some weight is not zero (left to the
+    computation for lazy weights)."""
+    if not is_lazy(weight) and not bool(xp.any(weight != 0)):
+        raise ValueError("Sample weights must contain at least one non-zero number.")
+    return weight

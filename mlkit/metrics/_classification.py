@@ -17,6 +17,7 @@ from sklearn.exceptions import UndefinedMetricWarning
 
 from .._array import bincount, compute, is_lazy, is_numpy, namespace_and_device, to_host
 from .._validation import StrOptions, validate_param
+from ._checks import check_weights_not_all_zero
 
 __all__ = [
     "accuracy_score",
@@ -71,9 +72,33 @@ def _unique(y):
 
 def _present_labels(y_true, y_pred):
     true, pred = _unique(y_true), _unique(y_pred)
-    if (true.dtype.kind in "OUS") != (pred.dtype.kind in "OUS") and true.size and pred.size:
+    if true.size == 0 or pred.size == 0:
+        raise ValueError("Found empty input array (e.g., `y_true` or `y_pred`) while a minimum "
+                         "of 1 sample is required.")
+    if (true.dtype.kind in "OUS") != (pred.dtype.kind in "OUS"):
         raise ValueError("Mix of label input types (string and number)")
+    kinds = _target_kind(true), _target_kind(pred)
+    if kinds == ("continuous", "continuous"):
+        raise ValueError("continuous is not supported")
+    if "continuous" in kinds:
+        raise ValueError(f"Classification metrics can't handle a mix of {kinds[0]} and "
+                         f"{kinds[1]} targets")
     return np.unique(np.concatenate([true, pred]))
+
+
+def _has_fraction(y, xp):
+    """Whether a float label array holds a non-integer value (one pass, no sort)."""
+    kind = getattr(y.dtype, "kind", None)  # NumPy, CuPy and Dask dtypes; torch's have none
+    floating = kind == "f" if kind is not None else xp.isdtype(y.dtype, "real floating")
+    return floating and bool(compute(xp.any(y != xp.floor(y)))[0])
+
+
+def _target_kind(labels):
+    """scikit-learn's name for a target with these distinct values: non-integer floats are
+    'continuous' (scores, not labels)."""
+    if labels.dtype.kind == "f" and bool(np.any(labels != np.floor(labels))):
+        return "continuous"
+    return "binary" if labels.size <= 2 else "multiclass"
 
 
 def _codes(y, labels, xp, device):
@@ -106,8 +131,8 @@ def _weights(sample_weight, xp, device):
     if is_lazy(sample_weight):
         return sample_weight.astype(np.float64)
     if aac.is_array_api_obj(sample_weight) and not isinstance(sample_weight, np.ndarray):
-        return xp.astype(sample_weight, xp.float64)
-    w = np.asarray(sample_weight, dtype=np.float64)
+        return check_weights_not_all_zero(xp.astype(sample_weight, xp.float64), xp)
+    w = check_weights_not_all_zero(np.asarray(sample_weight, dtype=np.float64), np)
     return w if is_numpy(xp) else xp.asarray(w, device=device)
 
 
@@ -214,6 +239,11 @@ def accuracy_score(y_true, y_pred, *, normalize=True, sample_weight=None):
     xp, device, (y_true, y_pred, sample_weight) = _prepare(y_true, y_pred, sample_weight)
     if y_true.ndim != 1 or y_pred.ndim != 1:
         raise ValueError("accuracy_score supports 1-D label arrays only.")
+    if y_true.shape[0] == 0:
+        _present_labels(y_true, y_pred)  # its error for empty input
+    fractional = [_has_fraction(y, xp) for y in (y_true, y_pred)]
+    if any(fractional):  # scores, not labels: the error scikit-learn gives
+        _present_labels(*(to_host(y) for y in (y_true, y_pred)))
     hit = y_true == y_pred
     hit = hit.astype(np.float64) if is_lazy(hit) else xp.astype(xp.asarray(hit), xp.float64)
     w = _weights(sample_weight, xp, device)
@@ -303,9 +333,6 @@ def _prf(y_true, y_pred, *, labels, pos_label, average, sample_weight, zero_divi
     f1 = _divide(2 * tp, pred + true, zero_division, "f-score", "true nor predicted", warn_for)
     if average == "weighted":
         weights = true
-        if weights.sum() == 0:
-            zd = 0.0 if zero_division == "warn" else float(zero_division)
-            return zd, zd, zd, None
     elif average == "micro" or average == "binary" or average == "macro":
         weights = None
     else:
@@ -313,11 +340,12 @@ def _prf(y_true, y_pred, *, labels, pos_label, average, sample_weight, zero_divi
     if average in ("micro", "binary"):
         return float(precision[0]), float(recall[0]), float(f1[0]), None
 
-    def mean(v):
+    def mean(v):  # over the labels with a value; weights that sum to 0 count as equal
         ok = ~np.isnan(v)
         if not np.any(ok):
             return float("nan")
-        return float(np.average(v[ok], weights=None if weights is None else weights[ok]))
+        w = None if weights is None or weights[ok].sum() == 0 else weights[ok]
+        return float(np.average(v[ok], weights=w))
 
     return mean(precision), mean(recall), mean(f1), None
 

@@ -125,4 +125,6 @@ def average_precision_score(y_true, y_score, *, average="macro", pos_label=1,
         raise ValueError(
             f"pos_label={pos_label} is not a valid label. It should be one of {classes}"
         )
+    if y_score.ndim != 1:  # as roc_auc_score
+        raise ValueError(f"y_score must be 1-D for binary y_true, got {tuple(y_score.shape)}.")
     return binary(_to_xp(y_true == pos_label, xp, device), y_score, weight)
