@@ -327,7 +327,10 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
     summable sample weights. With weights whose sums round, scikit-learn's running sums can
     leave an impurity of ~1e-16 in a pure node, which it goes on splitting, and ties between
     small nodes' cuts are then decided by the last bit of sums taken in different orders: the
-    trees can differ below such nodes (training predictions still agree). Samples of weight
+    trees can differ below such nodes (a fully grown tree still predicts the same on its
+    training data; with max_depth, min_samples_leaf, ccp_alpha or max_leaf_nodes the two can
+    differ there too). With ``max_features`` below n_features, scikit-learn also draws random
+    features at such a node, which shifts its draws for every later node. Samples of weight
     0 take no part, as in scikit-learn. Missing values are not supported: NaN is an error.
     Growth and prediction run on the host (NumPy); array-API inputs are moved there. Where
     many features tie exactly at many nodes -- discrete features, many classes on noisy
