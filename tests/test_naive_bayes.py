@@ -563,3 +563,15 @@ def test_bernoulli_binarizes_in_the_inputs_precision():
     np.testing.assert_array_equal(ours.feature_count_, [[0.0], [1.0]])
     np.testing.assert_array_equal(ours.feature_count_,
                                   sk.BernoulliNB(binarize=0.3).fit(X, y).feature_count_)
+
+
+def test_bernoulli_without_smoothing_gives_minus_inf_not_nan():
+    # P(feature | class) of 0 or 1 (alpha = 0): by hand, class 0 has p = (1, 0), class 1 has
+    # p = (1/2, 1); scikit-learn returns NaN here (0 * -inf)
+    X = np.array([[1.0, 0], [1, 0], [0, 1], [1, 1]])
+    model = BernoulliNB(alpha=0.0).fit(X, [0, 0, 1, 1])
+    jll = model.predict_joint_log_proba(np.array([[1.0, 0], [0, 1], [1, 1]]))
+    half = np.log(0.5)
+    np.testing.assert_allclose(jll, [[half, -np.inf], [-np.inf, 2 * half],
+                                     [-np.inf, 2 * half]], rtol=1e-12)
+    np.testing.assert_array_equal(model.predict_proba(np.array([[1.0, 0]])), [[1.0, 0.0]])

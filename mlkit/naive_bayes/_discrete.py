@@ -322,8 +322,15 @@ class BernoulliNB(_BaseDiscreteNB):
         _, off, total = self._smoothed(xp, device)
         log_off = xp.log(off) - xp.log(total)
         flp = self.feature_log_prob_
-        return (X @ _as_data(flp - log_off, X).T
-                + _as_data(self.class_log_prior_ + xp.sum(log_off, axis=1), X))
+        if bool(xp.all(xp.isfinite(flp))) and bool(xp.all(xp.isfinite(log_off))):
+            return (X @ _as_data(flp - log_off, X).T
+                    + _as_data(self.class_log_prior_ + xp.sum(log_off, axis=1), X))
+        # alpha = 0: a probability of 0 or 1 makes a log -inf, and the one-product form
+        # would take inf - inf; each term on its own, 0 * log 0 = 0 (as MultinomialNB)
+        dxp, _ = namespace_and_device(X)
+        return (log_matmul(X, _as_data(flp, X), dxp)
+                + log_matmul(1.0 - X, _as_data(log_off, X), dxp)
+                + _as_data(self.class_log_prior_, X))
 
 
 # ---------------------------------------------------------------------------------------------
