@@ -320,7 +320,8 @@ class BernoulliNB(_BaseDiscreteNB):
     def _joint_log_likelihood(self, X):
         xp, device = namespace_and_device(self.feature_count_)
         _, off, total = self._smoothed(xp, device)
-        log_off = xp.log(off) - xp.log(total)
+        with np.errstate(divide="ignore"):  # alpha = 0 and a feature always on: log 0 = -inf
+            log_off = xp.log(off) - xp.log(total)
         flp = self.feature_log_prob_
         if bool(xp.all(xp.isfinite(flp))) and bool(xp.all(xp.isfinite(log_off))):
             return (X @ _as_data(flp - log_off, X).T
