@@ -15,6 +15,7 @@ import math
 import numbers
 import warnings
 
+import array_api_compat as aac
 import numpy as np
 from sklearn.base import BaseEstimator, DensityMixin
 from sklearn.exceptions import ConvergenceWarning
@@ -364,12 +365,18 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             if self.covariance_type == "tied" and self.init_params in ONE_POINT_INITS:
                 stats = tied_stats_about_origin(X, sw, total_w, stats, offset)
             nk, means, cov = m_step(*stats, self.covariance_type, self.reg_covar, sxp)
+            one_point = (self.init_params in ONE_POINT_INITS
+                         and self.covariance_type != "tied")
             if self.covariance_type == "tied" and self.init_params in ONE_POINT_INITS:
                 means = means - offset
+            elif one_point:
+                # a component of one sample: its covariance is exactly reg_covar, not the
+                # rounding of x xᵀ - x xᵀ (which, for data far from 0, looked like a collapse)
+                cov = _reg_covar_only(cov, self.covariance_type, self.reg_covar, sxp)
             weights = nk / total_w
             if prec_init is None:
-                floor = noise_floor(nk, stats[2], self.covariance_type, sxp,
-                                    means.shape[1])
+                floor = None if one_point else noise_floor(nk, stats[2], self.covariance_type,
+                                                           sxp, means.shape[1])
                 prec_chol = precision_cholesky(cov, self.covariance_type, sxp, nk=nk,
                                                reg_covar=self.reg_covar, floor=floor)
         if weights_init is not None:
@@ -598,3 +605,11 @@ def _weighted_bic(model, X, sample_weight):
     logp = np.asarray(to_host(model.score_samples(X)))
     w = np.asarray(to_host(sample_weight), dtype=np.float64)
     return -2 * float(w @ logp) + model._n_parameters() * math.log(w.sum())
+
+
+def _reg_covar_only(cov, covariance_type, reg_covar, xp):
+    """Covariances of the shape of ``cov`` equal to ``reg_covar`` (times I for 'full')."""
+    if covariance_type == "full":
+        eye = xp.eye(cov.shape[-1], dtype=cov.dtype, device=aac.device(cov))
+        return xp.zeros_like(cov) + reg_covar * eye
+    return xp.zeros_like(cov) + reg_covar

@@ -376,3 +376,26 @@ def test_statistics_from_the_kept_squares_equal_the_direct_sums():
         for squares in (None, kept[ctype]):
             _, _, s2 = sufficient_statistics(X, R, w, ctype, np, squares=squares)
             np.testing.assert_allclose(s2, expected, rtol=1e-12, err_msg=ctype)
+
+
+@pytest.mark.parametrize("init_params", ["k-means++", "random_from_data"])
+def test_one_point_inits_far_from_zero_start_at_reg_covar(init_params):
+    # a component started on one sample has covariance exactly reg_covar (by hand: x - x = 0);
+    # computed as S2/N - m mᵀ it was rounding noise of ~1e-15 x², which from x ~ 1e4 on looked
+    # like a collapse (a CollapsedComponentError where scikit-learn fits)
+    X = np.random.default_rng(0).normal(size=(300, 2)) * 3e4
+    for ctype in TYPES:
+        start = GaussianMixture(3, covariance_type=ctype, init_params=init_params,
+                                random_state=0, max_iter=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            start.fit(X)
+        if ctype != "tied":
+            diag = {"full": lambda c: np.diagonal(c, axis1=1, axis2=2), "diag": lambda c: c,
+                    "spherical": lambda c: c}[ctype](start.covariances_)
+            np.testing.assert_array_equal(diag, 1e-6)
+        params = dict(n_components=3, covariance_type=ctype, init_params=init_params,
+                      random_state=0)
+        ours = GaussianMixture(**params).fit(X)
+        if ctype in ("full", "tied"):  # scikit-learn's start is exact here too
+            assert_same_fit(ours, SkGaussianMixture(**params).fit(X))
