@@ -401,3 +401,20 @@ def test_calibrated_probabilities_as_with_sklearns_svc():
     ours = CalibratedClassifierCV(SVC(), method="sigmoid").fit(X, y).predict_proba(X)
     theirs = CalibratedClassifierCV(SkSVC(), method="sigmoid").fit(X, y).predict_proba(X)
     np.testing.assert_allclose(ours, theirs, atol=1e-4)
+
+
+@pytest.mark.parametrize("C", [1e3, 1e5])
+def test_cvxpy_keeps_small_multipliers_under_a_large_C(C):
+    # separable data: every α is far below C; snapping α ≤ 1e-6 C to zero dropped the support
+    # vectors (no support, intercept 0, half the training points wrong)
+    from sklearn.svm import SVC as SkSVC
+
+    rng = np.random.default_rng(6)
+    X = np.vstack([rng.normal(size=(20, 2)) + [4, 0], rng.normal(size=(20, 2)) - [4, 0]])
+    y = np.r_[np.ones(20, int), np.zeros(20, int)]
+    ours = SVC(kernel="linear", C=C, solver="cvxpy").fit(X, y)
+    theirs = SkSVC(kernel="linear", C=C).fit(X, y)
+    np.testing.assert_array_equal(np.sort(ours.support_), np.sort(theirs.support_))
+    np.testing.assert_allclose(ours.decision_function(X), theirs.decision_function(X),
+                               atol=1e-5)
+    assert ours.fit_status_ == 0

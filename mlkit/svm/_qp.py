@@ -56,9 +56,11 @@ class Certificate:
 
 
 def clean_alpha(alpha, C):
-    """Snap α to its bounds where it is within ``SV_TOL · C`` of them."""
+    """Snap α to its bounds: to C_i within ``SV_TOL · C_i`` of it, to 0 below ``SV_TOL`` times
+    the largest α. (Not ``SV_TOL · C``: with a large C on separable data every α is far below
+    C, and that cut dropped real support vectors.)"""
     alpha = np.clip(alpha, 0.0, C)
-    alpha = np.where(alpha <= SV_TOL * C, 0.0, alpha)
+    alpha = np.where(alpha <= SV_TOL * float(np.max(alpha, initial=0.0)), 0.0, alpha)
     return np.where(alpha >= (1 - SV_TOL) * C, C, alpha)
 
 
