@@ -122,9 +122,23 @@ def decimal_exponent(max_abs, xp):
     positive = max_abs > 0
     m = xp.where(positive, max_abs, 1.0)
     j = xp.floor(xp.log10(m)) + 1.0
-    j = xp.where(m / 10.0**j >= 1.0, j + 1.0, j)
-    j = xp.where(m / 10.0 ** (j - 1.0) < 1.0, j - 1.0, j)
-    return xp.where(positive, j, 0.0)
+    j = xp.where(m / powers_of_ten(j, xp) >= 1.0, j + 1.0, j)
+    j = xp.where(m / powers_of_ten(j - 1.0, xp) < 1.0, j - 1.0, j)
+    j = xp.where(positive, j, 0.0)
+    too_large = np.flatnonzero(to_host(j) > 308)
+    if too_large.size:
+        raise ValueError(f"Decimal scaling of columns {too_large.tolist()} needs 10**309 or "
+                         "more, beyond the float64 range (values of magnitude 1e308 and up).")
+    return j
+
+
+def powers_of_ten(j, xp):
+    """``10**j`` correctly rounded, per entry (``10.0 ** j`` can be one ulp off, which moved
+    the decimal exponent by one near a power of ten); j takes few distinct values."""
+    host = np.asarray(to_host(j), dtype=np.float64)
+    values = np.array([float(f"1e{int(v)}") if np.isfinite(v) else np.nan
+                       for v in host.ravel()]).reshape(host.shape)
+    return as_namespace(values, xp, device_of(j))
 
 
 def _handle_zeros(scale, xp, constant=None):
@@ -506,7 +520,7 @@ class DecimalScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             self.n_samples_seen_ += X.shape[0]
         self.max_abs_ = max_abs
         self.exponent_ = decimal_exponent(max_abs, sxp)
-        self.scale_ = 10.0**self.exponent_
+        self.scale_ = powers_of_ten(self.exponent_, sxp)
         return self
 
     def transform(self, X):

@@ -159,11 +159,28 @@ def test_decimal_exponent_by_hand(max_abs, j):
 @settings(max_examples=200, deadline=None)
 @given(st.floats(1e-300, 1e300, allow_nan=False, allow_infinity=False))
 def test_decimal_exponent_is_the_smallest_such_integer(m):
+    # in the arithmetic the scaler divides with: 10**j correctly rounded (Python's literal)
     from array_api_compat import numpy as xp
 
-    j = decimal_exponent(np.array([m]), xp)[0]
-    assert m / 10.0**j < 1.0
-    assert m / 10.0 ** (j - 1) >= 1.0
+    j = int(decimal_exponent(np.array([m]), xp)[0])
+    assert m / float(f"1e{j}") < 1.0
+    assert m / float(f"1e{j - 1}") >= 1.0
+
+
+@pytest.mark.parametrize("k", [-300, -17, -1, 0, 5, 22, 300])
+def test_decimal_exponent_next_to_powers_of_ten(k):
+    # 10.0 ** j can be one ulp off: found by a randomized check, j came out one too large
+    # just below a power of ten (9.999999999999999e-18 gave -16)
+    from array_api_compat import numpy as xp
+
+    for m in (np.nextafter(float(f"1e{k}"), 0.0), float(f"1e{k}")):
+        j = int(decimal_exponent(np.array([m]), xp)[0])
+        assert m / float(f"1e{j}") < 1.0 <= m / float(f"1e{j - 1}")
+
+
+def test_decimal_scaler_refuses_what_float64_cannot_scale():
+    with pytest.raises(ValueError, match=r"columns \[1\] needs 10\*\*309"):
+        DecimalScaler().fit([[1.0, 1e308]])
 
 
 def test_decimal_scaler_output_inside_unit_interval():
