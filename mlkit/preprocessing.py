@@ -141,6 +141,11 @@ def powers_of_ten(j, xp):
     return as_namespace(values, xp, device_of(j))
 
 
+def _eps_of(dtype):
+    """Machine epsilon of a float dtype of any namespace (float32 or float64)."""
+    return float(np.finfo(np.float32 if "float32" in str(dtype) else np.float64).eps)
+
+
 def _handle_zeros(scale, xp, constant=None):
     """Scale of 1 for constant columns, so they are shifted but not blown up."""
     if constant is None:
@@ -412,7 +417,9 @@ class MinMaxScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             self.n_samples_seen_ = X.shape[0]
         self.data_min_, self.data_max_ = data_min, data_max
         self.data_range_ = data_max - data_min
-        self.scale_ = (hi - lo) / _handle_zeros(self.data_range_, sxp)
+        # constant: a range below 10 eps of X's own precision, as scikit-learn
+        self.scale_ = (hi - lo) / _handle_zeros(
+            self.data_range_, sxp, constant=self.data_range_ < 10 * _eps_of(X.dtype))
         self.min_ = lo - data_min * self.scale_
         return self
 
@@ -604,6 +611,7 @@ class Normalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         X = validate_data(self, X, reset=False)
         xp, _ = namespace_and_device(X)
         norms = row_norms(X, self.norm, xp)
-        norms = xp.where(norms == 0, xp.ones_like(norms), norms)
+        # a row of norm below 10 eps of its precision is left as it is (scikit-learn's rule)
+        norms = xp.where(norms < 10 * _eps_of(X.dtype), xp.ones_like(norms), norms)
         return X / norms[:, None]
 

@@ -260,3 +260,18 @@ def test_row_order_does_not_change_the_fit(seed):
     perm = np.random.default_rng(seed).permutation(X.shape[0])
     for cls in (StandardScaler, MinMaxScaler, DecimalScaler):
         assert_estimator_equal(cls().fit(X[perm]), cls().fit(X), rtol=1e-13, atol=1e-13)
+
+
+def test_tiny_ranges_and_norms_follow_sklearns_threshold():
+    # a range or row norm below 10 eps of the input's own precision counts as zero, as in
+    # scikit-learn (found by a randomized comparison: mlkit used float64's eps for float32)
+    import sklearn.preprocessing as skp
+
+    for X in (np.float32([[0], [1e-7]]), np.float32([[0], [1e-5]]), np.array([[0.0], [1e-15]]),
+              np.array([[0.0], [1e-14]])):
+        np.testing.assert_array_equal(MinMaxScaler().fit(X).scale_,
+                                      skp.MinMaxScaler().fit(X).scale_)
+    for X in (np.array([[1e-16, 1e-16]]), np.array([[1e-14, 1e-14]]),
+              np.float32([[1e-7, 1e-7]])):
+        np.testing.assert_array_equal(Normalizer().fit_transform(X),
+                                      skp.Normalizer().fit_transform(X))
