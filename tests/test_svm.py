@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from sklearn.datasets import load_breast_cancer, load_iris, load_wine, make_classification
@@ -407,8 +409,6 @@ def test_calibrated_probabilities_as_with_sklearns_svc():
 def test_cvxpy_keeps_small_multipliers_under_a_large_C(C):
     # separable data: every α is far below C; snapping α ≤ 1e-6 C to zero dropped the support
     # vectors (no support, intercept 0, half the training points wrong)
-    from sklearn.svm import SVC as SkSVC
-
     rng = np.random.default_rng(6)
     X = np.vstack([rng.normal(size=(20, 2)) + [4, 0], rng.normal(size=(20, 2)) - [4, 0]])
     y = np.r_[np.ones(20, int), np.zeros(20, int)]
@@ -418,3 +418,17 @@ def test_cvxpy_keeps_small_multipliers_under_a_large_C(C):
     np.testing.assert_allclose(ours.decision_function(X), theirs.decision_function(X),
                                atol=1e-5)
     assert ours.fit_status_ == 0
+
+
+def test_class_weight_keys_and_break_ties_are_checked_as_sklearn():
+    from mlkit.svm import LinearSVC
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(30, 2)), np.arange(30) % 3
+    with pytest.raises(ValueError) as theirs:
+        SkSVC(class_weight={0: 1.0, 5: 2.0}).fit(X, y)
+    for est in (SVC(class_weight={0: 1.0, 5: 2.0}), LinearSVC(class_weight={0: 1.0, 5: 2.0})):
+        with pytest.raises(ValueError, match=re.escape(str(theirs.value))):
+            est.fit(X, y)
+    with pytest.raises(ValueError, match="break_ties must be False"):
+        SVC(break_ties=True, decision_function_shape="ovo").fit(X, y).predict(X)

@@ -18,6 +18,7 @@ from itertools import combinations
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.class_weight import compute_class_weight
 
 from .._array import (
     as_namespace,
@@ -347,9 +348,9 @@ class SVC(ClassifierMixin, BaseEstimator):
 
     def _class_weights(self, classes, yh, k):
         """The multiplier of C per class index."""
-        if isinstance(self.class_weight, dict):
-            labels = np.asarray(to_host(classes)).tolist()
-            return np.array([float(self.class_weight.get(c, 1.0)) for c in labels])
+        if isinstance(self.class_weight, dict):  # scikit-learn's checks of the keys
+            labels = np.asarray(to_host(classes))
+            return compute_class_weight(self.class_weight, classes=labels, y=labels)
         if self.class_weight == "balanced":  # n / (k · n_c): every class weighs n / k
             return yh.shape[0] / (k * np.bincount(yh, minlength=k).astype(np.float64))
         return np.ones(k)
@@ -540,6 +541,8 @@ class SVC(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         """The class of each row: the sign for two classes, else the vote (or argmax)."""
+        if self.break_ties and self.decision_function_shape == "ovo":
+            raise ValueError("break_ties must be False when decision_function_shape is 'ovo'")
         dec, xp, device = self._machine_values(X)
         if self._n_classes == 2:
             idx = xp.astype(dec[:, 0] >= 0, xp.int64)

@@ -184,8 +184,9 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         k = classes.shape[0]
         sw = check_sample_weight(sample_weight, X.shape[0], np, "cpu", np.float64)
         sw = np.ones(X.shape[0]) if sw is None else np.asarray(sw)
-        if isinstance(self.class_weight, dict):
-            cw = np.array([float(self.class_weight.get(c, 1.0)) for c in classes.tolist()])
+        if isinstance(self.class_weight, dict):  # scikit-learn's checks of the keys
+            cw = compute_class_weight(self.class_weight, classes=np.asarray(classes),
+                                      y=np.asarray(classes))
         else:
             cw = compute_class_weight(self.class_weight, classes=np.arange(k), y=yh)
         c = cw[yh] * sw
