@@ -432,3 +432,15 @@ def test_class_weight_keys_and_break_ties_are_checked_as_sklearn():
             est.fit(X, y)
     with pytest.raises(ValueError, match="break_ties must be False"):
         SVC(break_ties=True, decision_function_shape="ovo").fit(X, y).predict(X)
+
+
+@pytest.mark.parametrize("options", [{}, {"qp_solver": "CLARABEL"}, {"qp_form": "factor"}])
+def test_cvxpy_names_an_indefinite_kernel(options):
+    # a sigmoid kernel with a negative eigenvalue: SCS failed with an allocation error and
+    # Clarabel returned α = 0; every route now says what is wrong
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3))
+    y = (X[:, 0] > 0).astype(int)
+    assert np.linalg.eigvalsh(np.tanh(X @ X.T / 3))[0] < -0.1  # gamma='scale' = 1/(3 var)
+    with pytest.raises(ValueError, match="positive semidefinite"):
+        SVC(kernel="sigmoid", solver="cvxpy", **options).fit(X, y)

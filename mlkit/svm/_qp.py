@@ -121,15 +121,21 @@ def psd_factor(K):
     positive semidefinite, such as some sigmoid kernels): the QP would not be convex.
     """
     lam, V = np.linalg.eigh((K + K.T) / 2)
+    cut = _check_psd(lam, K.shape[0])
+    keep = lam > cut
+    return V[:, keep] * np.sqrt(lam[keep])
+
+
+def _check_psd(lam, n):
+    """The eigenvalue cut ``n·eps·λ_max``; a ValueError for a clearly negative eigenvalue."""
     top = max(float(lam[-1]), 0.0)
-    cut = K.shape[0] * np.finfo(np.float64).eps * max(top, 1.0)
+    cut = n * np.finfo(np.float64).eps * max(top, 1.0)
     if lam[0] < -1e3 * cut:
         raise ValueError(
             "solver='cvxpy' needs a positive semidefinite kernel matrix, but this one has the "
             f"eigenvalue {lam[0]:.3g}: the dual QP is not convex. Use solver='smo'."
         )
-    keep = lam > cut
-    return V[:, keep] * np.sqrt(lam[keep])
+    return cut
 
 
 # tolerances tighter than the solvers' defaults, so α is exact enough to read its support set
@@ -168,8 +174,12 @@ def solve_dual_cvxpy(y, C, *, K=None, X=None, form="quad_form", qp_solver="SCS",
         options["max_iters" if qp_solver == "SCS" else "max_iter"] = int(max_iter)
     try:
         problem.solve(solver=qp_solver, **options)
-    except cp.error.SolverError as exc:
+    except (cp.error.SolverError, ValueError) as exc:  # SCS: "ScsWork allocation error!"
+        if K is not None:  # an indefinite kernel is the usual cause: say so
+            _check_psd(np.linalg.eigvalsh((K + K.T) / 2), n)
         return np.zeros(n), None, f"solver_error: {exc}", 0
+    if K is not None and problem.status not in ("optimal", "optimal_inaccurate"):
+        _check_psd(np.linalg.eigvalsh((K + K.T) / 2), n)
     stats = problem.solver_stats
     n_iter = getattr(stats, "num_iters", None) or 0
     if a.value is None:
