@@ -143,7 +143,11 @@ class C45Classifier(MultiwayTreeMixin, ClassifierMixin, BaseEstimator):
         self.max_depth = max_depth
 
     def fit(self, X, y, sample_weight=None):
-        """Grow, collapse and prune the tree on ``X`` (may hold NaN/None) and labels ``y``."""
+        """Grow, collapse and prune the tree on ``X`` (may hold NaN/None) and labels ``y``.
+
+        ``sample_weight`` counts a case that many times (J48's instance weights); a case of
+        weight 0 takes no part, not even in where a threshold is placed.
+        """
         validate_params(self)
         params = GrowParams(c45=True, min_leaf=float(self.min_samples_leaf),
                             mdl=self.mdl_correction, max_depth=self.max_depth)

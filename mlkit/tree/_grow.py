@@ -332,7 +332,10 @@ def grow(Z, is_cat, n_cats, y, w, n_classes, p):
     if complete and np.all(weight == 1.0):
         counts = np.arange(sample.size + 1, dtype=np.float64)
         table = _xlog2x(counts)
-    many_valued = is_cat & (n_cats >= 0.3 * n)
+    # J48 leaves categorical columns with at least 0.3 n values out of the average gain; n
+    # counted as the cases' weight (the number of rows for unit weights, as J48), so that a
+    # weight k is k repeated rows and a weight 0 no row
+    many_valued = is_cat & (n_cats >= 0.3 * float(weight.sum()))
     in_average = ~many_valued if not many_valued.all() else np.ones(d, dtype=bool)
     rec = {k: [] for k in ("feature", "threshold", "child_start", "n_children", "counts")}
     parent, branch, fraction = np.array([-1]), np.array([-1]), np.array([1.0])

@@ -67,7 +67,8 @@ class ID3Classifier(MultiwayTreeMixin, ClassifierMixin, BaseEstimator):
     in ``fit`` for a column at predict time stops the case at that split: it gets the class
     distribution of the node (the cases that reached it). A branch for a category that no
     training case at the node had (a declared pandas category, or a category seen elsewhere in
-    the tree) is a leaf predicting the parent's majority class (Mitchell 1997, Table 3.1).
+    the tree) is a leaf predicting the parent's majority class (Mitchell 1997, Table 3.1);
+    its ``predict_proba`` is the parent's class distribution.
 
     Growth is breadth-first, all open nodes of a level at once, each feature scored for all
     of them in a few array operations (see ``mlkit.tree._grow``). Host only.
