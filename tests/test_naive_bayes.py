@@ -575,3 +575,22 @@ def test_bernoulli_without_smoothing_gives_minus_inf_not_nan():
     np.testing.assert_allclose(jll, [[half, -np.inf], [-np.inf, 2 * half],
                                      [-np.inf, 2 * half]], rtol=1e-12)
     np.testing.assert_array_equal(model.predict_proba(np.array([[1.0, 0]])), [[1.0, 0.0]])
+
+
+def test_mixed_counts_every_declared_category_and_checks_priors():
+    # found by a randomized check: the smoothing counted categories up to the largest used
+    # code, so it depended on the order a pandas category column declared them; and priors
+    # went unchecked when every column was categorical
+    vals, y = ["b", "b", "b", "c"], [0, 0, 0, 1]
+    probs = [MixedNB().fit(pd.DataFrame({"s": pd.Categorical(vals, categories=cats)}), y)
+             .predict_proba(pd.DataFrame({"s": pd.Categorical(["b"], categories=cats)}))
+             for cats in (["a", "b", "c", "d"], ["b", "c", "a", "d"], ["d", "c", "b", "a"])]
+    # by hand: P(b | 0) = (3 + 1) / (3 + 4), P(b | 1) = (0 + 1) / (1 + 4), priors 3/4 and 1/4
+    joint = np.array([0.75 * 4 / 7, 0.25 * 1 / 5])
+    for p in probs:
+        np.testing.assert_allclose(p[0], joint / joint.sum(), rtol=1e-12)
+    X = pd.DataFrame({"s": ["a", "b", "a", "b"]})
+    with pytest.raises(ValueError, match="non-negative"):
+        MixedNB(priors=[-0.5, 1.5]).fit(X, [0, 0, 1, 1])
+    with pytest.raises(ValueError, match="sum of the priors"):
+        MixedNB(priors=[0.5, 0.6]).fit(X, [0, 0, 1, 1])

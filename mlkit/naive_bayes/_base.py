@@ -171,6 +171,18 @@ def _gaussian_direct(X, theta, precision, xp, log_prior, argmax):
     return argmax_rows(scores, xp) if argmax else scores
 
 
+def check_priors(priors, n_classes):
+    """``priors`` as a host float64 array, after scikit-learn's checks (length, sum, sign)."""
+    priors = np.asarray(to_host(priors), dtype=np.float64)
+    if priors.ndim != 1 or priors.shape[0] != n_classes:
+        raise ValueError("Number of priors must match number of classes.")
+    if not np.isclose(float(np.sum(priors)), 1.0):
+        raise ValueError("The sum of the priors should be 1.")
+    if np.any(priors < 0):
+        raise ValueError("Priors must be non-negative.")
+    return priors
+
+
 def _is_host_input(X):
     return not aac.is_array_api_obj(X) or aac.is_numpy_array(X)
 
@@ -543,13 +555,7 @@ class GaussianNB(_BaseNB):
         if self.priors is None:
             self.class_prior_ = self.class_count_ / xp.sum(self.class_count_)
             return
-        priors = xp.asarray(np.asarray(to_host(self.priors), dtype=np.float64), device=device)
-        if priors.ndim != 1 or priors.shape[0] != k:
-            raise ValueError("Number of priors must match number of classes.")
-        if not np.isclose(float(xp.sum(priors)), 1.0):
-            raise ValueError("The sum of the priors should be 1.")
-        if bool(xp.any(priors < 0)):
-            raise ValueError("Priors must be non-negative.")
+        priors = xp.asarray(check_priors(self.priors, k), device=device)
         self.class_prior_ = priors
 
     def _log_likelihood(self, X, with_prior=False, argmax=False):

@@ -11,7 +11,7 @@ import pandas as pd
 from .._array import to_host
 from .._discovery import Capabilities
 from .._validation import Interval, check_is_fitted, validate_data, validate_params
-from ._base import GaussianNB, _BaseNB
+from ._base import GaussianNB, _BaseNB, check_priors
 from ._discrete import CategoricalNB
 
 __all__ = ["MixedNB"]
@@ -226,9 +226,19 @@ class MixedNB(_BaseNB):
                 self.categorical_nb_ = CategoricalNB(alpha=self.alpha,
                                                      force_alpha=self.force_alpha,
                                                      class_prior=self.priors)
+        if self.priors is not None:  # GaussianNB checks them, CategoricalNB does not: here
+            known = classes if classes is not None else (
+                y if first else np.asarray(self.classes_))
+            check_priors(self.priors, np.unique(np.asarray(to_host(known))).shape[0])
         parts = [(self.gaussian_nb_, num)]
         if cat is not None:
-            parts.append((self.categorical_nb_, self._codes(cat, learn=True)))
+            codes = self._codes(cat, learn=True)
+            # every declared category counts, used or not (a pandas category column may
+            # declare more than its values): the smoothing then does not depend on the order
+            # the categories were declared in
+            self.categorical_nb_.set_params(
+                min_categories=np.array([len(c) for c in self.categories_]))
+            parts.append((self.categorical_nb_, codes))
         for model, block in parts:
             if model is None:
                 continue
