@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import platform
 import re
+import sys
 import time
 from pathlib import Path
 
@@ -81,7 +82,14 @@ def _fmt(v):
 
 
 def write_section(name, body):
-    """Replace the section ``name`` of RESULTS.md (between its markers) with ``body``."""
+    """Replace the section ``name`` of RESULTS.md (between its markers) with ``body``.
+
+    A ``--quick`` run (small sizes, e.g. ``mlkit bench --quick``) only prints: its numbers are
+    not the recorded results.
+    """
+    if "--quick" in sys.argv[1:]:
+        print(body)
+        return
     start, end = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
     stamp = time.strftime("%Y-%m-%d")

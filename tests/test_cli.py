@@ -100,3 +100,24 @@ def test_info_and_capabilities(capsys):
     assert "scikit-learn" in out and "StandardScaler" in out
     assert main(["capabilities"]) == 0
     assert "| estimator |" in capsys.readouterr().out
+
+
+def test_a_quick_benchmark_run_leaves_the_recorded_results_alone(monkeypatch, tmp_path):
+    # `mlkit bench --quick` rewrote benchmarks/RESULTS.md with its small sizes
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "_harness.py"
+    spec = importlib.util.spec_from_file_location("_bench_harness", path)
+    harness = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(harness)
+    results = tmp_path / "RESULTS.md"
+    results.write_text("recorded\n")
+    monkeypatch.setattr(harness, "RESULTS", results)
+    monkeypatch.setattr(sys, "argv", ["bench_x.py", "--quick"])
+    harness.write_section("x", "quick numbers")
+    assert results.read_text() == "recorded\n"
+    monkeypatch.setattr(sys, "argv", ["bench_x.py"])
+    harness.write_section("x", "full numbers")
+    assert "full numbers" in results.read_text()
