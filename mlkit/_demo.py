@@ -51,6 +51,7 @@ class Case:
     compare: object  # (ours_fitted, theirs_fitted, data) -> (score, agreement, ok)
     raw: bool = False  # fit on the unstandardized data (the scalers)
     frame: bool = False  # fit on every column, categorical ones included
+    max_train: int = 0  # fit on at most this many training rows (0: all)
     # theirs is None where there is no scikit-learn model to fit (no twin; the metrics rows)
 
 
@@ -85,6 +86,7 @@ def load_data(dataset="iris", target=None, seed=0):
         target = target or df.columns[-1]
     if target not in df.columns:
         raise DemoInputError(f"no column {target!r} in {name}; columns: {', '.join(df.columns)}")
+    _check_complete(df, name)
     y = df[target].astype(str).to_numpy()
     if np.unique(y).shape[0] < 2:
         raise DemoInputError(f"the target column {target!r} has a single class: nothing to learn")
@@ -95,7 +97,15 @@ def load_data(dataset="iris", target=None, seed=0):
     if frame.shape[1] == 0:
         raise DemoInputError(f"{name} has no feature column besides {target!r}")
     counts = pd.Series(y).value_counts()
-    stratify = y if counts.min() >= 2 else None
+    if counts.min() < 2:
+        raise DemoInputError(
+            f"the target column {target!r} has {counts.size} classes, some with a single row "
+            f"(e.g. {counts.index[-1]!r}): the demo compares classifiers on a train/test split "
+            "and needs two rows per class; is it a class column? (--target COLUMN)")
+    if int(np.ceil(0.3 * len(y))) < counts.size:
+        raise DemoInputError(f"{name}: {len(y)} rows are too few for {counts.size} classes "
+                             "(the test set must hold one row of each)")
+    stratify = y
     f_tr, f_te, y_tr, y_te = train_test_split(frame, y, test_size=0.3, random_state=seed,
                                               stratify=stratify)
     numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
@@ -107,6 +117,24 @@ def load_data(dataset="iris", target=None, seed=0):
                 [str(c) for c in numeric], X_tr, f_tr, f_te)
 
 
+def _check_complete(df, name):
+    """Missing or infinite values: one line naming the columns (the demo does not impute)."""
+    missing = [str(c) for c in df.columns if df[c].isna().any()]
+    if missing:
+        raise DemoInputError(f"{name} has missing values in columns {', '.join(missing)}: drop "
+                             "or fill them first (the demo does not impute)")
+    numeric = df.select_dtypes("number")
+    infinite = [str(c) for c in numeric.columns
+                if np.isinf(numeric[c].to_numpy(np.float64)).any()]
+    if infinite:
+        raise DemoInputError(f"{name} has infinite values in columns {', '.join(infinite)}")
+    huge = [str(c) for c in numeric.columns
+            if np.abs(numeric[c].to_numpy(np.float64)).max(initial=0.0) > 1e150]
+    if huge:  # their squares overflow float64: no variance, no distance
+        raise DemoInputError(f"{name} has values beyond 1e150 in columns {', '.join(huge)}: "
+                             "rescale them first")
+
+
 def _read_csv(path):
     p = Path(path)
     if not p.is_file():
@@ -115,7 +143,7 @@ def _read_csv(path):
         df = pd.read_csv(p)
     except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise DemoInputError(f"cannot read {path} as CSV: {str(exc).splitlines()[0]}") from None
-    if df.shape[0] < 4 or df.shape[1] < 2:
+    if df.shape[0] < 10 or df.shape[1] < 2:
         raise DemoInputError(f"{path} is empty or too small ({df.shape[0]} rows, "
                              f"{df.shape[1]} columns)")
     return df
@@ -153,9 +181,13 @@ def compare_classifier(tol, output="predict_proba"):
         X = data.X_test
         p_ours, p_theirs = np.asarray(ours.predict(X)), theirs.predict(X)
         same = float(np.mean(p_ours == p_theirs))
+        ties = 0.0  # rows whose top two outputs are equal: either class is right
+        if hasattr(theirs, "predict_proba") and output == "predict_proba" and same < 1.0:
+            top2 = np.sort(theirs.predict_proba(X), axis=1)[:, -2:]
+            ties = float(np.mean((p_ours != p_theirs) & (top2[:, 1] - top2[:, 0] <= 1e-12)))
         acc = float(np.mean(p_ours == data.y_test))
-        text = f"{same:.0%} same predictions"
-        ok = same == 1.0
+        text = f"{same:.0%} same predictions" + (f" ({ties:.0%} ties)" if ties else "")
+        ok = same + ties >= 1.0
         if tol is not None and hasattr(ours, output):
             diff = float(np.max(np.abs(np.asarray(getattr(ours, output)(X))
                                        - getattr(theirs, output)(X))))
@@ -207,21 +239,22 @@ def cases(data):
         Case("Normalizer (l2)", mkp.Normalizer, skp.Normalizer, compare_transform(1e-12),
              raw=True),
     ]
-    for builder in (_decomposition_cases, _lda_cases, _naive_bayes_cases, _mixture_cases,
-                    _tree_cases, _svm_cases, _metrics_cases):
+    rows += _decomposition_cases(min(2, data.X_train.shape[1]))
+    for builder in (_lda_cases, _naive_bayes_cases, _mixture_cases, _tree_cases, _svm_cases,
+                    _metrics_cases):
         rows += builder()
     if data.has_categorical:
         rows += _categorical_cases()
     return rows
 
 
-def _decomposition_cases():
+def _decomposition_cases(k):
     from sklearn import decomposition as skd
 
     from . import decomposition as mkd
 
-    return [Case("PCA (2 components)", lambda: mkd.PCA(2), lambda: skd.PCA(2),
-                 compare_components(1e-6))]
+    return [Case(f"PCA ({k} component{'s' if k > 1 else ''})", lambda: mkd.PCA(k),
+                 lambda: skd.PCA(k), compare_components(1e-6))]
 
 
 def _lda_cases():
@@ -309,9 +342,11 @@ def _svm_cases():
 
     from . import svm as mks
 
+    # the interior-point QP grows as n³: its rows fit on at most 2000 training rows
     rows = [Case(f"SVC ({k}, {s})", lambda k=k, s=s: mks.SVC(kernel=k, solver=s, tol=1e-6),
                  lambda k=k: sks.SVC(kernel=k, tol=1e-6),
-                 compare_classifier(1e-3, output="decision_function"))
+                 compare_classifier(1e-3, output="decision_function"),
+                 max_train=2000 if s == "cvxpy" else 0)
             for k, s in (("linear", "cvxpy"), ("rbf", "cvxpy"), ("rbf", "smo"))]
     return rows
 
@@ -384,6 +419,58 @@ class _DecimalByHand:
 # --- running ------------------------------------------------------------------------------------
 
 
+def _run_case(case, data):
+    """``(Result, mlkit seconds, scikit-learn seconds)`` of one row. A model that raises on
+    these data does not stop the demo: the row says so, and it is a disagreement only when
+    scikit-learn fits where mlkit raises."""
+    X = data.frame_train if case.frame else data.raw_train if case.raw else data.X_train
+    y = data.y_train
+    if case.max_train and len(y) > case.max_train:
+        X = X.iloc[:case.max_train] if hasattr(X, "iloc") else X[:case.max_train]
+        y = y[:case.max_train]
+    try:
+        ours, t_ours = _timed_fit(case.ours, X, y)
+    except Exception as exc:
+        theirs_fits = case.theirs is not None and _fits(case.theirs, X, y)
+        verdict = "scikit-learn fits" if theirs_fits else "scikit-learn raises too"
+        return (Result(case, None, None, "-", f"mlkit raises: {_first_line(exc)} ({verdict})",
+                       not theirs_fits), None, None)
+    try:
+        theirs, t_theirs = (None, None) if case.theirs is None else _timed_fit(
+            case.theirs, X, y)
+    except Exception as exc:
+        return (Result(case, ours, None, "-", f"scikit-learn raises: {_first_line(exc)}",
+                       True), t_ours, None)
+    try:
+        score, agreement, ok = case.compare(ours, theirs, data)
+    except Exception as exc:  # e.g. both models' scores NaN on degenerate data
+        return (Result(case, ours, theirs, "-", f"not compared: {_first_line(exc)}", True),
+                t_ours, t_theirs)
+    return Result(case, ours, theirs, score, agreement, ok), t_ours, t_theirs
+
+
+def _fits(factory, X, y):
+    try:
+        factory().fit(X, y)
+        return True
+    except Exception:
+        return False
+
+
+def _first_line(exc):
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:90]
+
+
+def _check_out(out):
+    if out.exists() and not out.is_dir():
+        raise DemoInputError(f"--out {out}: exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DemoInputError(f"--out {out}: cannot create the folder ({exc.strerror})") from None
+
+
 def _timed_fit(factory, X, y):
     est = factory()
     t0 = time.perf_counter()
@@ -394,28 +481,28 @@ def _timed_fit(factory, X, y):
 def run(dataset="iris", target=None, out=None, console=None):
     """Fit every case; print the table; write the report to ``out``. Returns the exit status."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     if console is None:
         console = Console()
         if not console.is_terminal:  # piped or captured: a table wide enough to read
             console = Console(width=150)
+    if out is not None:
+        _check_out(Path(out))  # before the fits: a bad path is a one-line error
     data = load_data(dataset, target)
     table = Table(title=f"mlkit vs scikit-learn on {data.name} "
                         f"({len(data.y_train)} train / {len(data.y_test)} test rows)")
     for col in ("model", "score", "agreement", "ok", "mlkit fit", "sklearn fit"):
         table.add_column(col, justify="left" if col in ("model", "agreement") else "right")
-    results = []
+    shown = []
     for case in cases(data):
-        X = data.frame_train if case.frame else data.raw_train if case.raw else data.X_train
-        ours, t_ours = _timed_fit(case.ours, X, data.y_train)
-        theirs, t_theirs = (None, None) if case.theirs is None else _timed_fit(
-            case.theirs, X, data.y_train)
-        score, agreement, ok = case.compare(ours, theirs, data)
-        results.append(Result(case, ours, theirs, score, agreement, ok))
-        table.add_row(case.name, str(score), agreement, "yes" if ok else "NO",
-                      f"{t_ours * 1e3:.1f} ms",
+        result, t_ours, t_theirs = _run_case(case, data)
+        table.add_row(escape(case.name), escape(str(result.score)), escape(result.agreement),
+                      "yes" if result.ok else "NO",
+                      "-" if t_ours is None else f"{t_ours * 1e3:.1f} ms",
                       "-" if t_theirs is None else f"{t_theirs * 1e3:.1f} ms")
+        shown.append(result)
     console.print(table)
     if out is not None:
         try:
@@ -426,9 +513,9 @@ def run(dataset="iris", target=None, out=None, console=None):
             ) from None
         from ._report import write_report
 
-        path = write_report(Path(out), data, results)
+        path = write_report(Path(out), data, shown)
         console.print(f"report written to {path}")
-    failed = [r.case.name for r in results if not r.ok]
+    failed = [r.case.name for r in shown if not r.ok]
     if failed:
         console.print(f"[red]disagreement beyond tolerance: {', '.join(failed)}[/red]")
         return 1

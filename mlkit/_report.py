@@ -18,7 +18,9 @@ def write_report(out: Path, data, results):
     out.mkdir(parents=True, exist_ok=True)
     lines = [f"# mlkit demo on {data.name}", "",
              f"{len(data.y_train)} training rows, {len(data.y_test)} test rows "
-             "(stratified split, seed 0), features standardized.", "",
+             "(stratified split, seed 0), "
+             + ("numeric features standardized." if data.has_numeric
+                else "categorical features."), "",
              "| model | score | agreement with scikit-learn | within tolerance |",
              "|---|---|---|---|"]
     for r in results:
@@ -27,7 +29,12 @@ def write_report(out: Path, data, results):
     for title, draw, numeric in _FIGURES:
         if numeric and not data.has_numeric:
             continue
-        filename = draw(out, data, results)
+        try:
+            filename = draw(out, data, results)
+        except Exception as exc:  # a figure these data cannot give: say so, go on
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+            lines += [f"## {title}", "", f"(not drawn: {reason})", ""]
+            continue
         lines += [f"## {title}", "", f"![{title}]({filename})", ""]
     page = out / "report.md"
     page.write_text("\n".join(lines))
@@ -53,7 +60,7 @@ def _codes(data):
 def _scalers(out, data, results):
     import matplotlib.pyplot as plt
 
-    scalers = [(r.case.name, r.ours) for r in results if r.case.raw]
+    scalers = [(r.case.name, r.ours) for r in results if r.case.raw and r.ours is not None]
     fig, axes = plt.subplots(1, len(scalers) + 1, figsize=(3.2 * (len(scalers) + 1), 3.6))
     panels = [("raw data", data.raw_train)] + [
         (name, np.asarray(est.transform(data.raw_train))) for name, est in scalers]
@@ -73,8 +80,14 @@ def _first_two_components(data):
     if getattr(data, "_pca2", None) is None:
         from .decomposition import PCA
 
-        data._pca2 = PCA(2).fit(data.X_train).transform(data.X_train)
+        Z = PCA(min(2, data.X_train.shape[1])).fit(data.X_train).transform(data.X_train)
+        data._pca2 = _two_columns(Z)
     return data._pca2
+
+
+def _two_columns(Z):
+    """A projection padded with a zero column when it has one dimension only."""
+    return Z if Z.shape[1] >= 2 else np.column_stack([Z, np.zeros(Z.shape[0])])
 
 
 def _projections(out, data, results):
@@ -83,11 +96,13 @@ def _projections(out, data, results):
     from .discriminant_analysis import LinearDiscriminantAnalysis
 
     classes, codes, _ = _codes(data)
-    lda = LinearDiscriminantAnalysis(n_components=2).fit(data.X_train, data.y_train)
+    k = min(2, len(classes) - 1, data.X_train.shape[1])  # two classes: one discriminant
+    lda = LinearDiscriminantAnalysis(n_components=k).fit(data.X_train, data.y_train)
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.2))
     for ax, (title, Z) in zip(axes, [("PCA (unsupervised)", _first_two_components(data)),
                                      ("LDA (Fisher's discriminants)",
-                                      lda.transform(data.X_train))], strict=True):
+                                      _two_columns(lda.transform(data.X_train)))],
+                               strict=True):
         for k, name in enumerate(classes):
             ax.scatter(Z[codes == k, 0], Z[codes == k, 1], s=14, label=name)
         ax.set_title(title)

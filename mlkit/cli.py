@@ -58,6 +58,9 @@ def _capabilities(args):
 
     if args.update_readme:
         path = Path(args.readme)
+        if not path.is_file():
+            print(f"mlkit capabilities: error: no such file: {path}", file=sys.stderr)
+            return 2
         path.write_text(readme_with_table(path.read_text()))
         print(f"updated the capability table in {path}")
     else:

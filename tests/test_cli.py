@@ -37,6 +37,20 @@ def test_demo_on_other_bundled_data(dataset, capsys):
     assert dataset in capsys.readouterr().out
 
 
+def test_demo_report_on_two_classes(tmp_path, capsys):
+    # two classes have one discriminant: the LDA projection asked for two and crashed
+    assert main(["demo", "--dataset", "breast_cancer", "--out", str(tmp_path)]) == 0
+    assert "not drawn" not in (tmp_path / "report.md").read_text()
+    assert (tmp_path / "projections.png").is_file()
+
+
+def test_demo_out_must_be_a_folder(tmp_path, capsys):
+    target = tmp_path / "a_file"
+    target.write_text("")
+    assert main(["demo", "--out", str(target)]) == 2
+    assert "is not a folder" in capsys.readouterr().err
+
+
 def _csv(tmp_path, text):
     p = tmp_path / "data.csv"
     p.write_text(text)
@@ -50,8 +64,18 @@ def _csv(tmp_path, text):
         (lambda t: _csv(t, ""), [], "cannot read"),
         (lambda t: _csv(t, "a,b,c\n" + "1,2,x\n" * 10), ["--target", "d"], "no column 'd'"),
         (lambda t: _csv(t, "a,b,c\n" + "1,2,x\n" * 10), [], "single class"),
+        # found by a randomized run of the command on plausible CSVs (these gave tracebacks)
+        (lambda t: _csv(t, "a,b,c\n" + "1,,x\n2,3,y\n" * 6), [], "missing values in columns b"),
+        (lambda t: _csv(t, "a,b,c\n" + "1,inf,x\n2,3,y\n" * 6), [], "infinite values"),
+        (lambda t: _csv(t, "a,b,c\n" + "1e300,1,x\n2,3,y\n" * 6), [], "beyond 1e150"),
+        (lambda t: _csv(t, "a,b\n" + "".join(f"{i},{i / 7:.4f}\n" for i in range(30))), [],
+         "some with a single row"),
+        (lambda t: _csv(t, "a,b\n" + "".join(f"{i},{i % 10}\n" for i in range(20))), [],
+         "too few for 10 classes"),
+        (lambda t: _csv(t, "a,b\n1,x\n2,y\n"), [], "too small"),
     ],
-    ids=["missing", "empty", "no such target", "one class"],
+    ids=["missing", "empty", "no such target", "one class", "missing values", "inf",
+         "huge values", "regression target", "classes vs rows", "tiny"],
 )
 def test_demo_bad_csv_is_one_line_and_exit_2(tmp_path, make, args, message):
     proc = subprocess.run(
