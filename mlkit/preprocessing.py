@@ -141,6 +141,15 @@ def powers_of_ten(j, xp):
     return as_namespace(values, xp, device_of(j))
 
 
+def _check_squares_fit(count, mean, m2, xp):
+    """A finite mean with an infinite sum of squares: the data are finite, their variance
+    overflows float64 -- say that, not that X holds infinity."""
+    overflow = np.flatnonzero(to_host((count > 0) & xp.isfinite(mean) & xp.isinf(m2)))
+    if overflow.size:
+        raise ValueError(f"The variance of columns {overflow.tolist()} overflows float64 "
+                         "(values too large to square): rescale them first.")
+
+
 def _eps_of(dtype):
     """Machine epsilon of a float dtype of any namespace (float32 or float64)."""
     return float(np.finfo(np.float32 if "float32" in str(dtype) else np.float64).eps)
@@ -267,6 +276,7 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         sw = check_sample_weight(sample_weight, X.shape[0], xp, device, dtype)
         stats = _concrete(*column_moments(X, sw, xp, dtype))
         sxp, _ = namespace_and_device(stats[0])  # concrete (NumPy for Dask)
+        _check_squares_fit(*stats, sxp)
         check_finite_stats(*(sxp.where(stats[0] > 0, s, 0.0) for s in stats[1:]))
         if not first:
             stats = merge_moments((self._count, self._mean, self._m2), stats, sxp)

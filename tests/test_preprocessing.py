@@ -275,3 +275,12 @@ def test_tiny_ranges_and_norms_follow_sklearns_threshold():
               np.float32([[1e-7, 1e-7]])):
         np.testing.assert_array_equal(Normalizer().fit_transform(X),
                                       skp.Normalizer().fit_transform(X))
+
+
+def test_standard_scaler_names_a_variance_that_overflows():
+    # finite values near 1e300: their squares overflow, and the error said X held infinity
+    with pytest.raises(ValueError, match=r"variance of columns \[0\] overflows"):
+        with np.errstate(over="ignore"):
+            StandardScaler().fit([[1e300, 1.0], [-2e300, 2.0], [3e300, 3.0]])
+    with pytest.raises(ValueError, match="infinity"):
+        StandardScaler().fit([[np.inf, 1.0], [1.0, 2.0]])
