@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._array import one_hot, row_threads
+from ._array import one_hot, row_threads, squared_norms
 
 BLOCK_ROWS = 8192
 FEW_ROWS = 2048  # up to this many rows, a rescan is one piece (``_scan_few``)
@@ -154,7 +154,8 @@ def rounding_slack(X, x_sq, centers):
     return 8.0 * np.sqrt(2.0 * (X.shape[1] + 2) * np.finfo(dtype).eps * r_sq)
 
 
-def lloyd(X, sample_weight, centers, *, max_iter, tol, update, verbose=False, Xw=None):
+def lloyd(X, sample_weight, centers, *, max_iter, tol, update, verbose=False, Xw=None,
+          x_sq=None):
     """Lloyd's iterations from ``centers``; the contract of ``mlkit.cluster.lloyd``.
 
     ``update(sums, weights, centers, labels)`` is the generic update step (empty clusters
@@ -164,14 +165,13 @@ def lloyd(X, sample_weight, centers, *, max_iter, tol, update, verbose=False, Xw
     """
     Xw = X * sample_weight[:, None] if Xw is None else Xw
     with row_threads(X.shape[0], BLOCK_ROWS) as run:
-        state = _State(X, sample_weight, Xw, centers, run)
+        state = _State(X, sample_weight, Xw, centers, run, x_sq)
         changed, strict = True, False
         for i in range(max_iter):
             if i > 0:
                 changed = state.rescan(centers)
             new = update(state.sums, state.weights, centers, state.labels)
-            state.centers_moved(centers, new)
-            shift = float(np.sum((new - centers) ** 2))
+            shift = state.centers_moved(centers, new)
             centers = new
             if verbose:
                 print(f"Iteration {i}: center shift {shift:.6g}")
@@ -190,9 +190,9 @@ class _State:
     """What the iterations carry: the labels, the margin bounds, and the update step's
     per-cluster weights and sums, kept for the current labels."""
 
-    def __init__(self, X, sample_weight, Xw, centers, run):
+    def __init__(self, X, sample_weight, Xw, centers, run, x_sq=None):
         self.X, self.sample_weight, self.Xw, self.run = X, sample_weight, Xw, run
-        self.x_sq = np.einsum("ij,ij->i", X, X)
+        self.x_sq = squared_norms(X, np) if x_sq is None else x_sq
         self.slack = rounding_slack(X, self.x_sq, centers)
         self.labels, margins, self.weights, self.sums = scan(X, centers, Xw, sample_weight,
                                                              self.x_sq, run)
@@ -203,9 +203,12 @@ class _State:
                                       minlength=centers.shape[0]).astype(float)
 
     def centers_moved(self, old, new):
-        """Lower the margin bounds by how far the centers moved (triangle inequality)."""
-        move = np.sqrt(np.sum((new - old) ** 2, axis=1))
+        """Lower the margin bounds by how far the centers moved (triangle inequality);
+        returns the summed squared shift, the convergence test's measure."""
+        move_sq = np.sum((new - old) ** 2, axis=1)
+        move = np.sqrt(move_sq)
         self.margins -= (move + _largest_other(move))[self.labels]
+        return float(np.sum(move_sq))
 
     def rescan(self, centers):
         """Scan again the rows whose margin bound is below zero; returns whether a label

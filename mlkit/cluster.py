@@ -146,13 +146,14 @@ def average_centers(sums, weights, xp):
     return xp.where((weights > 0)[:, None], centers, heaviest[None, :])
 
 
-def lloyd(X, sample_weight, centers, *, max_iter, tol, verbose=False, Xw=None):
+def lloyd(X, sample_weight, centers, *, max_iter, tol, verbose=False, Xw=None, x_sq=None):
     """Lloyd's iterations from ``centers`` until the labels stop changing or the centers move
     less than ``tol`` (sum of squared shifts), as scikit-learn's ``algorithm='lloyd'``.
 
     ``Xw`` is ``X * sample_weight[:, None]`` when the caller has it (X itself for unit
-    weights). Returns ``(labels, inertia, centers, n_iter)``; on Dask, ``labels`` is concrete.
-    NumPy arrays take ``_lloyd_numpy.lloyd``: the same iterations, with settled rows skipped.
+    weights); ``x_sq`` its squared row norms, when the caller has them. Returns ``(labels,
+    inertia, centers, n_iter)``; on Dask, ``labels`` is concrete. NumPy arrays take
+    ``_lloyd_numpy.lloyd``: the same iterations, with settled rows skipped.
     """
     xp, _ = namespace_and_device(X)
 
@@ -163,7 +164,7 @@ def lloyd(X, sample_weight, centers, *, max_iter, tol, verbose=False, Xw=None):
 
     if is_numpy(xp):
         return _lloyd_numpy.lloyd(X, sample_weight, centers, max_iter=max_iter, tol=tol,
-                                  update=update, verbose=verbose, Xw=Xw)
+                                  update=update, verbose=verbose, Xw=Xw, x_sq=x_sq)
     k = centers.shape[0]
     Xw = X * sample_weight[:, None] if Xw is None else Xw
     labels_old, strict = None, False
@@ -195,7 +196,8 @@ def lloyd(X, sample_weight, centers, *, max_iter, tol, verbose=False, Xw=None):
 # ---------------------------------------------------------------------------------------------
 
 
-def _kmeans_plusplus(X, n_clusters, sample_weight, random_state, n_local_trials=None):
+def _kmeans_plusplus(X, n_clusters, sample_weight, random_state, n_local_trials=None,
+                     x_sq=None):
     """Greedy k-means++ (Arthur & Vassilvitskii 2007): indices of the chosen seeds.
 
     The first seed is drawn with probability proportional to the weight; each next seed is the
@@ -208,7 +210,7 @@ def _kmeans_plusplus(X, n_clusters, sample_weight, random_state, n_local_trials=
     n = X.shape[0]
     w = np.asarray(to_host(sample_weight), dtype=np.float64)
     trials = 2 + int(np.log(n_clusters)) if n_local_trials is None else n_local_trials
-    x_sq = squared_norms(X, xp)
+    x_sq = squared_norms(X, xp) if x_sq is None else x_sq
 
     def dist_to(rows):
         C = X[rows, ...] if is_lazy(X) else xp.take(X, _index(rows, X, xp), axis=0)
@@ -440,12 +442,14 @@ default='k-means++'
         tol = float(sxp.mean(var)) * self.tol
         Xc = X - mean if Xc is None else Xc
         Xw = Xc if sample_weight is None else Xc * sw[:, None]
+        x_sq = squared_norms(Xc, xp)  # for k-means++ and the bounds of every run
         rs = check_random_state(self.random_state)
         best = None
         for _ in range(n_init):
-            centers = self._seed(Xc, init, sw, rs, sxp, sdev, mean)
+            centers = self._seed(Xc, init, sw, rs, sxp, sdev, mean, x_sq)
             labels, total, centers, n_iter = lloyd(
-                Xc, sw, centers, max_iter=self.max_iter, tol=tol, verbose=self.verbose, Xw=Xw)
+                Xc, sw, centers, max_iter=self.max_iter, tol=tol, verbose=self.verbose, Xw=Xw,
+                x_sq=x_sq)
             if best is None or (total < best[1] and not _same_clustering(labels, best[0])):
                 best = labels, total, centers, n_iter
         labels, total, centers, n_iter = best
@@ -464,10 +468,10 @@ default='k-means++'
         self._n_features_out = self.n_clusters
         return self
 
-    def _seed(self, Xc, init, sw, rs, sxp, sdev, mean):
+    def _seed(self, Xc, init, sw, rs, sxp, sdev, mean, x_sq):
         xp, _ = namespace_and_device(Xc)
         if isinstance(init, str) and init == "k-means++":
-            idx = _kmeans_plusplus(Xc, self.n_clusters, sw, rs)
+            idx = _kmeans_plusplus(Xc, self.n_clusters, sw, rs, x_sq=x_sq)
         elif isinstance(init, str):
             w = np.asarray(to_host(sw), dtype=np.float64)
             idx = rs.choice(Xc.shape[0], size=self.n_clusters, replace=False, p=w / w.sum())
