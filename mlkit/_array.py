@@ -21,6 +21,7 @@ __all__ = [
     "compute",
     "cov",
     "float_dtype",
+    "host_float_dtype",
     "is_lazy",
     "is_numpy",
     "logsumexp",
@@ -127,6 +128,12 @@ def as_namespace(a, xp, device):
         if not aac.is_numpy_array(a):
             a = to_host(a)
     return xp.asarray(a, device=device)
+
+
+def host_float_dtype(dtype):
+    """NumPy's float32 or float64 for a float dtype of any namespace (for ``np.finfo`` and
+    host arrays of the same precision)."""
+    return np.float32 if "float32" in str(dtype) else np.float64
 
 
 def float_dtype(xp, device, dtype=None):

@@ -20,7 +20,15 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils import check_random_state
 
-from ._array import as_namespace, compute, is_lazy, is_numpy, namespace_and_device, to_host
+from ._array import (
+    as_namespace,
+    compute,
+    host_float_dtype,
+    is_lazy,
+    is_numpy,
+    namespace_and_device,
+    to_host,
+)
 from ._discovery import Capabilities
 from ._validation import (
     Interval,
@@ -544,7 +552,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     def _whiten_scale(self, X, xp, device):
         scale = xp.sqrt(self._fitted("explained_variance_", X, xp, device))
-        tiny = float(np.finfo(_np_dtype(X.dtype)).eps)
+        tiny = float(np.finfo(host_float_dtype(X.dtype)).eps)
         return xp.where(scale < tiny, tiny, scale)
 
     def transform(self, X):
@@ -641,7 +649,3 @@ def _like(a, X, xp, device):
     """A fitted array in the namespace, device and dtype of the data ``X`` it is applied to."""
     a = as_namespace(a, xp, device)
     return a.astype(X.dtype) if isinstance(a, np.ndarray) else xp.astype(a, X.dtype)
-
-
-def _np_dtype(dtype):
-    return np.float32 if "float32" in str(dtype) else np.float64

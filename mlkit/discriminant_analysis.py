@@ -31,6 +31,7 @@ from ._array import (
     as_namespace,
     compute,
     float_dtype,
+    host_float_dtype,
     is_lazy,
     is_numpy,
     logsumexp,
@@ -426,7 +427,7 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
         rule of scikit-learn's StandardScaler) keeps a scale of 1.
         """
         var = xp.linalg.diagonal(gram2) / n_k
-        eps = float(np.finfo(_np_dtype(var.dtype)).eps)
+        eps = float(np.finfo(host_float_dtype(var.dtype)).eps)
         constant = var <= (n_k * eps * mean) ** 2
         std = xp.where(constant, xp.ones_like(var), xp.sqrt(var))
         g2 = gram2 / (std[:, None] * std[None, :])
@@ -443,7 +444,7 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
         # 1) the within-class scatter, scaled to unit variances: its eigenvalues are the
         #    squared singular values of the scaled, class-centred data
         std = xp.sqrt(xp.linalg.diagonal(Sw) / n)
-        noise = math.sqrt(n) * float(np.finfo(_np_dtype(Sw.dtype)).eps)
+        noise = math.sqrt(n) * float(np.finfo(host_float_dtype(Sw.dtype)).eps)
         std = xp.where(std <= noise * xp.max(xp.abs(means), axis=0), xp.ones_like(std), std)
         W = Sw / n / (std[:, None] * std[None, :])
         lam, V = xp.linalg.eigh((W + W.T) / 2)
@@ -540,7 +541,7 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
         """
         logp, xp = self._log_posterior(X)
         p = xp.exp(logp)
-        tiny = float(np.finfo(_np_dtype(logp.dtype)).tiny)
+        tiny = float(np.finfo(host_float_dtype(logp.dtype)).tiny)
         return xp.log(xp.where(p == 0, tiny, p))
 
     def predict_proba(self, X):
@@ -591,7 +592,3 @@ def _dev(a):
 
 def _dev_x(X):
     return None if is_lazy(X) else _dev(X)
-
-
-def _np_dtype(dtype):
-    return np.float32 if "float32" in str(dtype) else np.float64

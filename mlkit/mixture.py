@@ -26,6 +26,7 @@ from ._array import (
     as_namespace,
     compute,
     float_dtype,
+    host_float_dtype,
     is_lazy,
     is_numpy,
     namespace_and_device,
@@ -406,7 +407,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 idx = rs.choice(n, size=k, replace=False)
             resp = np.zeros((n, k))
             resp[idx, np.arange(k)] = 1.0
-        resp = _rows_like(resp.astype(_np_dtype(X)), X)
+        resp = _rows_like(resp.astype(host_float_dtype(X.dtype)), X)
         return resp if is_lazy(X) else as_namespace(resp, xp, device)
 
     def _checked_inits(self, X):
@@ -421,7 +422,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 out.append(None)
                 continue
             a = np.asarray(to_host(value) if hasattr(value, "shape") else value,
-                           dtype=_np_dtype(X))
+                           dtype=host_float_dtype(X.dtype))
             if a.shape != shape:
                 raise ValueError(f"The parameter {name!r} should have the shape {shape} "
                                  f"(covariance_type={ctype!r}), but got {a.shape}.")
@@ -528,10 +529,6 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 def _contiguous(a):
     """NumPy arrays in C order: a pickled copy then computes bit for bit the same."""
     return np.ascontiguousarray(a) if isinstance(a, np.ndarray) else a
-
-
-def _np_dtype(X):
-    return np.float32 if "float32" in str(X.dtype) else np.float64
 
 
 def _state_namespace(X):

@@ -17,6 +17,7 @@ from ._array import (
     as_namespace,
     compute,
     float_dtype,
+    host_float_dtype,
     is_lazy,
     is_numpy,
     namespace_and_device,
@@ -148,11 +149,6 @@ def _check_squares_fit(count, mean, m2, xp):
     if overflow.size:
         raise ValueError(f"The variance of columns {overflow.tolist()} overflows float64 "
                          "(values too large to square): rescale them first.")
-
-
-def _eps_of(dtype):
-    """Machine epsilon of a float dtype of any namespace (float32 or float64)."""
-    return float(np.finfo(np.float32 if "float32" in str(dtype) else np.float64).eps)
 
 
 def _handle_zeros(scale, xp, constant=None):
@@ -428,8 +424,9 @@ class MinMaxScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self.data_min_, self.data_max_ = data_min, data_max
         self.data_range_ = data_max - data_min
         # constant: a range below 10 eps of X's own precision, as scikit-learn
-        self.scale_ = (hi - lo) / _handle_zeros(
-            self.data_range_, sxp, constant=self.data_range_ < 10 * _eps_of(X.dtype))
+        eps = float(np.finfo(host_float_dtype(X.dtype)).eps)
+        self.scale_ = (hi - lo) / _handle_zeros(self.data_range_, sxp,
+                                                constant=self.data_range_ < 10 * eps)
         self.min_ = lo - data_min * self.scale_
         return self
 
@@ -622,6 +619,7 @@ class Normalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         xp, _ = namespace_and_device(X)
         norms = row_norms(X, self.norm, xp)
         # a row of norm below 10 eps of its precision is left as it is (scikit-learn's rule)
-        norms = xp.where(norms < 10 * _eps_of(X.dtype), xp.ones_like(norms), norms)
+        eps = float(np.finfo(host_float_dtype(X.dtype)).eps)
+        norms = xp.where(norms < 10 * eps, xp.ones_like(norms), norms)
         return X / norms[:, None]
 
