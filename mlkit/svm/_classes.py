@@ -129,6 +129,16 @@ def _problems(y_idx, n_classes, multi_class):
 # ---------------------------------------------------------------------------------------------
 
 
+def class_weights(class_weight, classes, y_idx):
+    """The multiplier of C per class index: scikit-learn's ``compute_class_weight`` ('balanced'
+    is ``n / (k · n_c)``; a dict's keys are checked against the classes)."""
+    if isinstance(class_weight, dict):
+        labels = np.asarray(to_host(classes))
+        return compute_class_weight(class_weight, classes=labels, y=labels)
+    return compute_class_weight(class_weight, classes=np.arange(classes.shape[0]),
+                                y=np.asarray(to_host(y_idx)))
+
+
 class SVC(ClassifierMixin, BaseEstimator):
     """C-support vector classification, solved as a convex QP (cvxpy) or by SMO.
 
@@ -346,15 +356,6 @@ class SVC(ClassifierMixin, BaseEstimator):
             return self.qp_solver.upper()
         return "CLARABEL" if self.kernel == "linear" or n > AUTO_SCS_MAX_N else "SCS"
 
-    def _class_weights(self, classes, yh, k):
-        """The multiplier of C per class index."""
-        if isinstance(self.class_weight, dict):  # scikit-learn's checks of the keys
-            labels = np.asarray(to_host(classes))
-            return compute_class_weight(self.class_weight, classes=labels, y=labels)
-        if self.class_weight == "balanced":  # n / (k · n_c): every class weighs n / k
-            return yh.shape[0] / (k * np.bincount(yh, minlength=k).astype(np.float64))
-        return np.ones(k)
-
     def _kernel_params(self, X, xp):
         return {"gamma": resolve_gamma(self.gamma, X, xp) if not callable(self.kernel)
                 and self.kernel != "precomputed" else 0.0,
@@ -387,7 +388,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         k = int(classes.shape[0])
         sw = check_sample_weight(sample_weight, n, xp, device, dtype)
         sw = np.ones(n) if sw is None else np.asarray(to_host(sw), dtype=np.float64)
-        cw = self._class_weights(classes, yh, k)
+        cw = class_weights(self.class_weight, classes, yh)
         Cs = float(self.C) * cw[yh] * sw
         if np.unique(yh[Cs > 0]).shape[0] < 2:
             raise ValueError("All samples with a positive weight (sample_weight times "

@@ -17,7 +17,6 @@ import array_api_compat as aac
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.class_weight import compute_class_weight
 
 from .._array import as_namespace, float_dtype, namespace_and_device, to_host
 from .._discovery import Capabilities
@@ -31,6 +30,7 @@ from .._validation import (
     validate_data,
     validate_params,
 )
+from ._classes import class_weights
 
 __all__ = ["LinearSVC"]
 
@@ -184,12 +184,7 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         k = classes.shape[0]
         sw = check_sample_weight(sample_weight, X.shape[0], np, "cpu", np.float64)
         sw = np.ones(X.shape[0]) if sw is None else np.asarray(sw)
-        if isinstance(self.class_weight, dict):  # scikit-learn's checks of the keys
-            cw = compute_class_weight(self.class_weight, classes=np.asarray(classes),
-                                      y=np.asarray(classes))
-        else:
-            cw = compute_class_weight(self.class_weight, classes=np.arange(k), y=yh)
-        c = cw[yh] * sw
+        c = class_weights(self.class_weight, classes, yh)[yh] * sw
         if k == 2:
             Y = np.where(yh == 1, 1.0, -1.0)[:, None]
         else:
