@@ -99,8 +99,7 @@ def e_step(X, weights, means, prec_chol, covariance_type, xp, squares=None):
     """
     a = estimate_log_gaussian_prob(X, means, prec_chol, covariance_type, xp, squares)
     a += namespace_and_device(weights)[0].log(weights)
-    top = max_rows(a, xp)
-    top = xp.where(xp.isfinite(top), top, 0.0)
+    top = _shift(a, xp)
     a -= top[:, None]
     resp = xp.where(a > -690.0, xp.exp(a), 0.0)
     total = sum_rows(resp, xp)
@@ -110,9 +109,15 @@ def e_step(X, weights, means, prec_chol, covariance_type, xp, squares=None):
 
 def logsumexp_rows(a, xp):
     """``log Σ_k exp(a_ik)`` per row, the row maximum taken out first (no overflow)."""
-    top = max_rows(a, xp)
-    top = xp.where(xp.isfinite(top), top, 0.0)
+    top = _shift(a, xp)
     return xp.log(sum_rows(xp.exp(a - top[:, None]), xp)) + top
+
+
+def _shift(a, xp):
+    """The row maxima a log-sum-exp subtracts first (0 for a row of -inf: no overflow, and
+    no -inf - -inf)."""
+    top = max_rows(a, xp)
+    return xp.where(xp.isfinite(top), top, 0.0)
 
 
 # ---------------------------------------------------------------------------------------------
