@@ -84,6 +84,8 @@ class AdamState(NamedTuple):
 def _split(arrays):
     """``arrays`` as a list, and its kind: None for one array, else list or tuple."""
     if isinstance(arrays, list | tuple):
+        if not arrays:
+            raise ValueError("params must be an array or a non-empty list or tuple of arrays.")
         return list(arrays), type(arrays)
     return [arrays], None
 
@@ -104,6 +106,11 @@ def _unpack(field, kind, n):
     """The per-array slots of one state field."""
     if field is None:
         return [None] * n
+    if (kind is None) == isinstance(field, tuple) or (kind is not None and len(field) != n):
+        raise ValueError(
+            "state was made by init for another structure of params (one array, or a list or "
+            "tuple of as many arrays as params)."
+        )
     return [field] if kind is None else list(field)
 
 
@@ -124,6 +131,9 @@ class Optimizer:
 
     def _init_slots(self, xp, w):
         return ()
+
+    def _update(self, xp, w, g, *slots, lr, t):
+        raise NotImplementedError(f"{type(self).__name__} defines no update rule.")
 
     def init(self, params):
         """The state before the first step.
@@ -173,8 +183,8 @@ class Optimizer:
             )
         if not isinstance(state, self._State):
             raise TypeError(
-                f"{type(self).__name__}.step needs a {self._State.__name__} from "
-                f"{type(self).__name__}.init; got {type(state).__name__}."
+                f"{type(self).__name__}.step needs the state made by {type(self).__name__}"
+                f".init ({self._State.__name__}); got {type(state).__name__}."
             )
         xp, _ = namespace_and_device(*ws, *gs)
         t = state.t + 1
