@@ -502,9 +502,9 @@ class Adam(Optimizer):
         w ← w − η m̂ / (√v̂ + ε)
 
     With ``amsgrad``, ``v_max ← max(v_max, v)`` takes the place of ``v`` in ``v̂``, bias
-    correction included, as PyTorch does it. (Reddi et al. write it without bias correction;
-    the maximum is what keeps the effective steps from growing, and what makes the method
-    converge on their counterexample to Adam.)
+    correction included, as PyTorch does it. (Reddi et al. write it without bias correction,
+    where the maximum makes the per-coordinate step size ``η/√v_max`` non-increasing for a
+    non-increasing ``η``; that is what makes it converge on their counterexample to Adam.)
 
     With ``epsilon_hat``, the order of computation given at the end of Kingma and Ba's
     Section 2 replaces the last three lines by::
