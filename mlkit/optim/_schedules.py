@@ -448,7 +448,8 @@ def get_schedule(spec, initial, *, total_steps, steps_per_epoch, owner, param="l
     'cosine'           ``CosineAnnealing(η₀, period=T)``
     'cosine_restarts'  ``CosineAnnealing(η₀, period=T₀, restarts=True, t_mult=2)`` with
                        ``T₀ = max(1, T // 7)``: periods of ``T₀``, ``2T₀`` and ``4T₀`` steps
-                       fill the ``T`` steps
+                       fill the ``T`` steps; the ``T − 7T₀`` (< 7) left over, if any,
+                       begin a fourth period
     ================== ===============================================================
 
     Parameters
