@@ -20,6 +20,7 @@ import numbers
 
 import array_api_compat as aac
 import numpy as np
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 from sklearn.utils.validation import validate_data as _sk_validate_data
@@ -32,6 +33,7 @@ __all__ = [
     "Options",
     "StrOptions",
     "check_all_finite",
+    "class_weights",
     "check_finite_stats",
     "check_is_fitted",
     "check_sample_weight",
@@ -201,6 +203,9 @@ def validate_data(
     ensure_min_features=1,
     classification=False,
     check_finite=True,
+    accept_sparse=False,
+    multi_output=False,
+    y_numeric=False,
 ):
     """Validate ``X`` (and ``y``) for ``estimator``, keeping the input's namespace.
 
@@ -223,6 +228,13 @@ def validate_data(
         False skips the pass over ``X`` that looks for NaN and infinity. Only for methods
         whose output is non-finite exactly when the input is, and that check their output
         instead (``check_finite_stats``): the input is then read once, not twice.
+    accept_sparse : bool or tuple of str
+        The scipy.sparse formats X may have (e.g. ``('csr', 'csc')``); others are converted to
+        the first, and False refuses sparse X with scikit-learn's message.
+    multi_output : bool
+        Let ``y`` be 2-D (one column per target).
+    y_numeric : bool
+        Turn an object ``y`` into float64 (regression targets).
 
     Returns
     -------
@@ -242,6 +254,8 @@ def validate_data(
             ensure_all_finite=("allow-nan" if allow_nan else True) if check_finite else False,
             ensure_min_samples=ensure_min_samples,
             ensure_min_features=ensure_min_features,
+            accept_sparse=accept_sparse,
+            **({} if no_X or no_y else {"multi_output": multi_output, "y_numeric": y_numeric}),
         )
         if classification and not no_y:
             _check_labels(out[1])
@@ -255,7 +269,7 @@ def validate_data(
         raise ValueError(
             f"{type(estimator).__name__} requires y to be passed, but the target y is None."
         )
-    y = _check_y_xp(y, X)
+    y = _check_y_xp(y, X, multi_output)
     if classification:
         _check_labels(y)
     return X, y
@@ -349,12 +363,12 @@ def _num_samples(a):
     return None if n is None or (isinstance(n, float) and np.isnan(n)) else int(n)
 
 
-def _check_y_xp(y, X):
+def _check_y_xp(y, X, multi_output=False):
     if not aac.is_array_api_obj(y):
         y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] == 1:
+    if y.ndim == 2 and y.shape[1] == 1 and not multi_output:
         y = y[:, 0]
-    if y.ndim != 1:
+    if y.ndim != 1 and not (multi_output and y.ndim == 2):
         raise ValueError(f"y should be a 1d array, got an array of shape {tuple(y.shape)}.")
     ny, nx = _num_samples(y), _num_samples(X)
     if ny is not None and nx is not None and ny != nx:
@@ -459,3 +473,22 @@ def check_sample_weight(sample_weight, n_samples, xp, device, dtype, *, only_non
         if n and not bool(sxp.any(sw != 0)):
             raise ValueError("Sample weights must contain at least one non-zero number.")
     return sw
+
+
+def class_weights(class_weight, classes, y_idx, sample_weight=None):
+    """The weight of each class index (a host array): scikit-learn's ``compute_class_weight``.
+
+    'balanced' is ``n / (k · n_c)``, with the counts weighted by ``sample_weight`` when it is
+    given (as scikit-learn's LogisticRegression); a dict's keys are checked against the
+    classes.
+    """
+    if isinstance(class_weight, str) and sample_weight is not None:
+        k = classes.shape[0]
+        counts = np.bincount(np.asarray(to_host(y_idx)), weights=to_host(sample_weight),
+                             minlength=k)
+        return float(np.sum(counts)) / (k * np.where(counts > 0, counts, 1.0))
+    if isinstance(class_weight, dict):
+        labels = np.asarray(to_host(classes))
+        return compute_class_weight(class_weight, classes=labels, y=labels)
+    return compute_class_weight(class_weight, classes=np.arange(classes.shape[0]),
+                                y=np.asarray(to_host(y_idx)))

@@ -18,7 +18,6 @@ from itertools import combinations
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.class_weight import compute_class_weight
 
 from .._array import (
     as_namespace,
@@ -35,6 +34,7 @@ from .._validation import (
     StrOptions,
     check_is_fitted,
     check_sample_weight,
+    class_weights,
     decode_labels,
     encode_labels,
     validate_data,
@@ -127,16 +127,6 @@ def _problems(y_idx, n_classes, multi_class):
 # ---------------------------------------------------------------------------------------------
 # SVC
 # ---------------------------------------------------------------------------------------------
-
-
-def class_weights(class_weight, classes, y_idx):
-    """The multiplier of C per class index: scikit-learn's ``compute_class_weight`` ('balanced'
-    is ``n / (k · n_c)``; a dict's keys are checked against the classes)."""
-    if isinstance(class_weight, dict):
-        labels = np.asarray(to_host(classes))
-        return compute_class_weight(class_weight, classes=labels, y=labels)
-    return compute_class_weight(class_weight, classes=np.arange(classes.shape[0]),
-                                y=np.asarray(to_host(y_idx)))
 
 
 class SVC(ClassifierMixin, BaseEstimator):

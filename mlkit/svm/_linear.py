@@ -25,12 +25,12 @@ from .._validation import (
     StrOptions,
     check_is_fitted,
     check_sample_weight,
+    class_weights,
     decode_labels,
     encode_labels,
     validate_data,
     validate_params,
 )
-from ._classes import class_weights
 
 __all__ = ["LinearSVC"]
 
