@@ -196,6 +196,7 @@ TWINS = {
     "BernoulliNB": "sklearn.naive_bayes", "CategoricalNB": "sklearn.naive_bayes",
     "GaussianMixture": "sklearn.mixture", "KMeans": "sklearn.cluster",
     "DecisionTreeClassifier": "sklearn.tree", "SVC": "sklearn.svm", "LinearSVC": "sklearn.svm",
+    "LogisticRegression": "sklearn.linear_model", "LinearRegression": "sklearn.linear_model",
 }
 
 
