@@ -164,7 +164,7 @@ def test_natural_gradient_on_least_squares_is_one_newton_step():
 @pytest.mark.parametrize("penalty,l1_ratio", [("l1", 1.0), ("elasticnet", 0.3)])
 def test_lasso_and_elastic_net_equal_scikit_learn(penalty, l1_ratio):
     X, y = _regression(d=8)
-    ours = LinearRegression(penalty, alpha=0.2, l1_ratio=l1_ratio, tol=0.0,
+    ours = LinearRegression(penalty, alpha=0.2, l1_ratio=l1_ratio, tol=1e-10,
                             max_iter=20000).fit(X, y)
     theirs = (skl.Lasso(alpha=0.2, tol=1e-12, max_iter=100000) if penalty == "l1" else
               skl.ElasticNet(alpha=0.2, l1_ratio=l1_ratio, tol=1e-12, max_iter=100000))
@@ -229,8 +229,8 @@ def test_l1_and_elastic_net_equal_cvxpy(case, weighted):
     X, y = DATA[name]
     sw = _weights(len(y)) if weighted else None
     W, b = _cvxpy_logistic(X, y, alpha, penalty=penalty, l1_ratio=l1_ratio, sample_weight=sw)
-    ours = LogisticRegression(penalty, alpha=alpha, l1_ratio=l1_ratio, solver="gd", tol=0.0,
-                              max_iter=50000, shuffle=False).fit(X, y, sample_weight=sw)
+    ours = LogisticRegression(penalty, alpha=alpha, l1_ratio=l1_ratio, solver="fista",
+                              tol=1e-10, max_iter=50000).fit(X, y, sample_weight=sw)
     _close(ours.coef_, W, 1e-5, "coef_")
     _close(_centred(ours.intercept_), _centred(b), 1e-5, "intercept_")
     support = np.abs(W) > 1e-6
@@ -238,12 +238,24 @@ def test_l1_and_elastic_net_equal_cvxpy(case, weighted):
     assert 0 < support.sum() < support.size  # a sparse solution, not a trivial one
 
 
+def test_proximal_gradient_descent_reaches_the_fista_optimum():
+    # 'gd' full batch with the step 1/L is ISTA: the same optimum, slower
+    X, y = DATA["wine"]
+    fast = LogisticRegression("l1", alpha=0.02, solver="fista", tol=1e-10,
+                              max_iter=20000).fit(X, y)
+    slow = LogisticRegression("l1", alpha=0.02, solver="gd", tol=0.0, max_iter=20000,
+                              shuffle=False, n_iter_no_change=50).fit(X, y)
+    _close(slow.coef_, fast.coef_, 1e-5, "coef_")
+    np.testing.assert_array_equal(slow.coef_ != 0, fast.coef_ != 0)
+    assert slow.n_iter_[0] > 5 * fast.n_iter_[0]
+
+
 def test_nuclear_norm_equals_cvxpy_and_has_its_rank():
     X, y = _random(n=300, d=6, k=5, seed=4)
     alpha = 0.03
     W, b = _cvxpy_logistic(X, y, alpha, penalty="nuclear")
-    ours = LogisticRegression("nuclear", alpha=alpha, solver="gd", tol=0.0, max_iter=50000,
-                              shuffle=False).fit(X, y)
+    ours = LogisticRegression("nuclear", alpha=alpha, solver="fista", tol=1e-10,
+                              max_iter=50000).fit(X, y)
     _close(ours.coef_, W, 1e-5, "coef_")
     _close(_centred(ours.intercept_), _centred(b), 1e-5, "intercept_")
     sv_theirs = np.linalg.svd(W, compute_uv=False)
@@ -263,8 +275,7 @@ def test_nuclear_norm_least_squares_equals_cvxpy():
     R = Y - X @ Wv.T - np.ones((150, 1)) @ cp.reshape(bv, (1, 5), order="C")
     cp.Problem(cp.Minimize(cp.sum_squares(R) / 300 + alpha * cp.normNuc(Wv))).solve(
         solver="CLARABEL", tol_gap_abs=1e-12, tol_gap_rel=1e-12, tol_feas=1e-12)
-    ours = LinearRegression("nuclear", alpha=alpha, tol=0.0, max_iter=20000,
-                            shuffle=False).fit(X, Y)
+    ours = LinearRegression("nuclear", alpha=alpha, tol=1e-10, max_iter=20000).fit(X, Y)
     _close(ours.coef_, Wv.value, 1e-5, "coef_")
     sv = np.linalg.svd(ours.coef_, compute_uv=False)
     sv_theirs = np.linalg.svd(Wv.value, compute_uv=False)
@@ -289,8 +300,7 @@ def test_l0_budget_finds_the_best_subset():
     rng = np.random.default_rng(6)
     X = rng.normal(size=(200, 7))
     y = X @ np.array([0.0, 2.0, 0.0, -1.5, 0.0, 0.3, 0.0]) + 0.1 * rng.normal(size=200)
-    ours = LinearRegression("l0", max_features=3, tol=0.0, max_iter=5000,
-                            shuffle=False).fit(X, y)
+    ours = LinearRegression("l0", max_features=3, tol=1e-10, max_iter=5000).fit(X, y)
     rss, cols, coef = _best_subset(X, y, 3)
     assert tuple(np.flatnonzero(ours.coef_)) == cols
     # a fixed point of IHT is the least-squares fit on its own support
@@ -299,8 +309,8 @@ def test_l0_budget_finds_the_best_subset():
 
 def test_l0_penalty_is_a_hard_threshold_fixed_point():
     X, y = DATA["random-binary"]
-    ours = LogisticRegression("l0", alpha=0.01, solver="gd", tol=0.0, max_iter=5000,
-                              shuffle=False).fit(X, y)
+    ours = LogisticRegression("l0", alpha=0.01, solver="fista", tol=1e-10,
+                              max_iter=5000).fit(X, y)
     support = np.flatnonzero(ours.coef_[0])
     assert 0 < support.size < X.shape[1]
     # on its support the weights are the unpenalized optimum of those features
@@ -311,8 +321,8 @@ def test_l0_penalty_is_a_hard_threshold_fixed_point():
 
 def test_l0_multinomial_selects_whole_features():
     X, y = DATA["wine"]
-    ours = LogisticRegression("l0", max_features=4, solver="gd", tol=0.0, max_iter=3000,
-                              shuffle=False).fit(X, y)
+    ours = LogisticRegression("l0", max_features=4, solver="fista", tol=1e-10,
+                              max_iter=3000).fit(X, y)
     used = np.any(ours.coef_ != 0, axis=0)
     assert used.sum() == 4
     assert np.all(ours.coef_[:, used] != 0)  # a kept feature keeps a weight in every class
@@ -531,8 +541,8 @@ BAD = [
     (dict(solver="gd", optimizer="adamw"), "optimizer"),
     (dict(solver="gd", learning_rate="warmup"), "learning_rate"),
     (dict(solver="gd", batch_size=1000), "batch_size=1000 is larger"),
-    (dict(penalty="l1"), "solver='gd'"),
-    (dict(penalty="elasticnet", solver="natural"), "solver='gd'"),
+    (dict(penalty="l1"), "solver='fista'"),
+    (dict(penalty="elasticnet", solver="natural"), "solver='fista'"),
     (dict(penalty="l1", solver="gd", optimizer="adam"), "'sgd', 'momentum' or 'nesterov'"),
     (dict(penalty="l2", max_features=2), "max_features"),
     (dict(penalty="l0", max_features=50, solver="gd"), "larger than the number of features"),

@@ -37,6 +37,7 @@ from ._loss import weighted_gram
 from ._solvers import (
     DescentState,
     Problem,
+    fista,
     gradient_descent,
     gradient_descent_epoch,
     lbfgs,
@@ -186,8 +187,9 @@ class LinearModelBase(BaseEstimator):
         if solver in SMOOTH_SOLVERS and not penalty.smooth:
             raise ValueError(
                 f"{name}: solver={solver!r} needs a smooth objective, which "
-                f"penalty={penalty.kind!r} is not; use solver='gd' (proximal gradient "
-                "descent) for the 'l1', 'elasticnet', 'l0' and 'nuclear' penalties.")
+                f"penalty={penalty.kind!r} is not; use solver='fista' (accelerated proximal "
+                "gradient, to the exact optimum) or 'gd' (mini-batches) for the 'l1', "
+                "'elasticnet', 'l0' and 'nuclear' penalties.")
         if penalty.kind == "nuclear" and k < 2:
             raise ValueError(
                 f"{name}: penalty='nuclear' penalizes the rank of the coefficient matrix, "
@@ -234,6 +236,11 @@ class LinearModelBase(BaseEstimator):
         return problem.pxp.astype(W, problem.dtype), problem.pxp.astype(b, problem.dtype)
 
     def _second_order(self, solver, problem, W, b):
+        if solver == "fista":
+            step = (1.0 / self._lipschitz(problem) if self.learning_rate_init == "auto"
+                    else float(self.learning_rate_init))
+            return fista(problem, W, b, max_iter=self.max_iter, tol=self.tol, step=step,
+                         accelerate=problem.penalty.kind != "l0")
         if solver == "lbfgs":
             return lbfgs(problem, W, b, max_iter=self.max_iter, tol=self.tol)
         if solver == "lstsq":

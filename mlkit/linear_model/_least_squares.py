@@ -54,13 +54,14 @@ class LinearRegression(RegressorMixin, LinearModelBase):
         Accepted for scikit-learn compatibility (non-negative weights are not offered).
     tol : float, default=1e-6
         'lbfgs': scipy's ``gtol``; 'natural': the largest gradient entry at convergence;
-        'gd': the improvement of the loss below which an epoch does not count as progress.
-    solver : {'auto', 'lstsq', 'lbfgs', 'natural', 'gd'}, default='auto'
+        'fista': the largest entry of the gradient mapping; 'gd': the improvement of the loss
+        below which an epoch does not count as progress.
+    solver : {'auto', 'lstsq', 'lbfgs', 'natural', 'fista', 'gd'}, default='auto'
         'lstsq': the closed form (least squares; the normal equations with the ridge term).
         'natural': natural-gradient descent; the Fisher information of the Gaussian model is
-        ``X̃ᵀX̃ / S``, the Hessian, so the first step lands on the optimum. 'lbfgs' and 'gd' as
-        in LogisticRegression. 'auto': 'lstsq' for the smooth penalties (None, 'l2'), 'gd' for
-        the others.
+        ``X̃ᵀX̃ / S``, the Hessian, so the first step lands on the optimum. 'lbfgs', 'fista' and
+        'gd' as in LogisticRegression. 'auto': 'lstsq' for the smooth penalties (None, 'l2'),
+        'fista' for the others.
     max_iter : int, default=1000
         Iterations ('lbfgs', 'natural') or epochs ('gd').
     random_state, warm_start, verbose, optimizer, learning_rate, learning_rate_init
@@ -114,7 +115,7 @@ class LinearRegression(RegressorMixin, LinearModelBase):
         "copy_X": ["boolean"],
         "n_jobs": [numbers.Integral, None],
         "positive": ["boolean"],
-        "solver": [StrOptions({"auto", "lstsq", "lbfgs", "natural", "gd"})],
+        "solver": [StrOptions({"auto", "lstsq", "lbfgs", "natural", "fista", "gd"})],
     }
     _capabilities = Capabilities(
         fit=ALL, predict=ALL,
@@ -186,7 +187,7 @@ class LinearRegression(RegressorMixin, LinearModelBase):
     def _default_solver(self, penalty):
         if self.solver != "auto":
             return self.solver
-        return "lstsq" if penalty.smooth else "gd"
+        return "lstsq" if penalty.smooth else "fista"
 
     def _resolve_penalty(self, total_weight):
         if self.penalty is None:

@@ -62,8 +62,9 @@ class LogisticRegression(ClassifierMixin, LinearModelBase):
         Accepted for scikit-learn compatibility (only the primal problem is solved).
     tol : float, default=1e-4
         'lbfgs': scipy's ``gtol``; 'natural': the largest gradient entry at convergence;
-        'gd': the loss (or validation score) improvement below which an epoch does not count
-        as progress.
+        'fista': the largest entry of the gradient mapping (the gradient, for a smooth
+        objective); 'gd': the loss (or validation score) improvement below which an epoch
+        does not count as progress.
     fit_intercept : bool, default=True
         Fit an unpenalized intercept.
     intercept_scaling : float, default=1
@@ -72,15 +73,17 @@ class LogisticRegression(ClassifierMixin, LinearModelBase):
         Multiplies each sample's weight by its class's ('balanced': ``S / (k S_c)``).
     random_state : int, RandomState instance or None, default=None
         Shuffling of the mini-batches and the early-stopping split ('gd').
-    solver : {'lbfgs', 'natural', 'gd'}, default='lbfgs'
+    solver : {'lbfgs', 'natural', 'fista', 'gd'}, default='lbfgs'
         'lbfgs': scipy's L-BFGS-B (smooth penalties: None, 'l2'). 'natural': natural-gradient
         descent ``Θ ← Θ − η (F + λI)⁻¹ ∇F`` with the Fisher information ``F`` of the model,
         the damping ``λ`` and a backtracking step (smooth penalties). For the logistic model
         the Fisher information equals the Hessian of the loss (its canonical link), so this
         *is* Newton's method — iteratively reweighted least squares — converging in a few
-        iterations whatever the scaling of the features. 'gd': (mini-batch) gradient descent
-        with ``optimizer`` and ``learning_rate``, each step followed by the penalty's proximal
-        step; the only solver for 'l1', 'elasticnet', 'l0' and 'nuclear'.
+        iterations whatever the scaling of the features. 'fista': full-batch accelerated
+        proximal gradient descent (Beck & Teboulle 2009) with the step 1/L and adaptive
+        restart, to the exact optimum of every penalty (plain iterative hard thresholding for
+        'l0'). 'gd': (mini-batch) gradient descent with ``optimizer`` and ``learning_rate``,
+        each step followed by the penalty's proximal step.
     max_iter : int, default=100
         Iterations ('lbfgs', 'natural') or epochs ('gd').
     verbose : int, default=0
@@ -102,7 +105,8 @@ class LogisticRegression(ClassifierMixin, LinearModelBase):
     learning_rate_init : float or 'auto', default='auto'
         'gd': the initial rate ('auto': ``1/L``, ``L`` the Lipschitz constant of the full
         gradient, for 'sgd', 'momentum' and 'nesterov'; 0.01 for 'adagrad'; 0.001 for the
-        others). 'natural': the first trial step of each line search ('auto': 1, Newton's).
+        others). 'fista': the step ('auto': ``1/L``). 'natural': the first trial step of each
+        line search ('auto': 1, Newton's).
     batch_size : int, default=None
         'gd's mini-batch size; None is full-batch gradient descent.
     shuffle : bool, default=True
@@ -150,7 +154,7 @@ class LogisticRegression(ClassifierMixin, LinearModelBase):
     objectives differ by the factor ``C S``. ``C`` and the fitted ``alpha_`` convert as
     ``alpha_ = 1 / (C S)``, with ``S`` the sum of the sample weights times the class weights
     (``n`` without weights). L1 and elastic net reach their optimum by proximal gradient
-    descent (ISTA; full batch with the default ``learning_rate_init='auto'``). L0 is not
+    descent ('fista'). L0 is not
     convex: iterative hard thresholding stops at a fixed point, a local optimum whose weights
     are the best on their own support.
 
@@ -178,7 +182,7 @@ class LogisticRegression(ClassifierMixin, LinearModelBase):
         "dual": ["boolean"],
         "intercept_scaling": [Interval(numbers.Real, 0, None, closed="neither")],
         "class_weight": [StrOptions({"balanced"}), dict, None],
-        "solver": [StrOptions({"lbfgs", "natural", "gd"})],
+        "solver": [StrOptions({"lbfgs", "natural", "fista", "gd"})],
         "n_jobs": [numbers.Integral, None],
     }
     _capabilities = Capabilities(
