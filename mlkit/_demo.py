@@ -240,8 +240,8 @@ def cases(data):
              raw=True),
     ]
     rows += _decomposition_cases(min(2, data.X_train.shape[1]))
-    for builder in (_lda_cases, _naive_bayes_cases, _mixture_cases, _tree_cases, _svm_cases,
-                    _metrics_cases):
+    for builder in (_lda_cases, _linear_model_cases, _naive_bayes_cases, _mixture_cases,
+                    _tree_cases, _svm_cases, _metrics_cases):
         rows += builder()
     if data.has_categorical:
         rows += _categorical_cases()
@@ -265,6 +265,31 @@ def _lda_cases():
     return [Case(f"LDA ({solver})", lambda s=solver: mkl.LinearDiscriminantAnalysis(solver=s),
                  lambda s=solver: skl.LinearDiscriminantAnalysis(solver=s),
                  compare_classifier(1e-6)) for solver in ("svd", "eigen", "lsqr")]
+
+
+def _linear_model_cases():
+    """Logistic regression by each of mlkit's solvers, next to scikit-learn's solver of the same
+    objective: L-BFGS (the same iterates), Newton (natural gradient), L1 (saga)."""
+    import sklearn
+    from sklearn import linear_model as skl
+
+    from . import linear_model as mkl
+
+    # scikit-learn 1.8 reads the penalty from l1_ratio; older releases need penalty='l1'
+    new = tuple(int(p) for p in sklearn.__version__.split(".")[:2]) >= (1, 8)
+    l1 = {"l1_ratio": 1.0} if new else {"penalty": "l1"}
+    return [
+        Case("LogisticRegression (lbfgs)", mkl.LogisticRegression, skl.LogisticRegression,
+             compare_classifier(1e-6)),
+        Case("LogisticRegression (natural gradient = Newton)",
+             lambda: mkl.LogisticRegression(solver="natural", tol=1e-8),
+             lambda: skl.LogisticRegression(solver="newton-cholesky", tol=1e-8),
+             compare_classifier(1e-6)),
+        Case("LogisticRegression (L1, FISTA vs saga)",
+             lambda: mkl.LogisticRegression("l1", solver="fista", tol=1e-9, max_iter=100000),
+             lambda: skl.LogisticRegression(solver="saga", tol=1e-9, max_iter=100000, **l1),
+             compare_classifier(1e-5)),
+    ]
 
 
 def _naive_bayes_cases():
