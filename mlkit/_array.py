@@ -166,10 +166,13 @@ def logsumexp(a, axis=None, keepdims=False, xp=None):
     """
     if xp is None:
         xp, _ = namespace_and_device(a)
-    if is_numpy(xp):
-        from scipy.special import logsumexp as _lse
+    if is_numpy(xp):  # the same steps: scipy's logsumexp has a large overhead per call
+        with np.errstate(divide="ignore"):
+            return _logsumexp_steps(np.asarray(a), axis, keepdims, np)
+    return _logsumexp_steps(a, axis, keepdims, xp)
 
-        return np.asarray(_lse(np.asarray(a), axis=axis, keepdims=keepdims))
+
+def _logsumexp_steps(a, axis, keepdims, xp):
     m = xp.max(a, axis=axis, keepdims=True)
     m = xp.where(xp.isfinite(m), m, xp.zeros_like(m))
     s = xp.log(xp.sum(xp.exp(a - m), axis=axis, keepdims=True)) + m

@@ -383,8 +383,13 @@ def _check_labels(y):
     if is_lazy(y):
         return  # checked when the classes are computed (encode_labels)
     host = to_host(y) if aac.is_array_api_obj(y) else np.asarray(y)
-    check_classification_targets(host)
-    classes = np.unique(host)
+    try:
+        classes = np.unique(host)
+    except TypeError:  # labels that do not sort (strings and numbers): scikit-learn's error
+        check_classification_targets(host)
+        raise
+    # the type of a 1-D target is the type of its distinct values: one pass over y, not two
+    check_classification_targets(classes)
     if classes.shape[0] < 2:
         raise ValueError(
             "Classifier can't train when only one class is present: the training data "
