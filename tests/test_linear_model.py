@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 import pytest
 from sklearn import linear_model as skl
+from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
@@ -582,3 +583,146 @@ def test_power_iteration_finds_the_top_curvature():
     exact = np.linalg.eigvalsh(Xt.T @ (Xt * w[:, None])).max()
     xp = namespace_and_device(X)[0]
     assert _power_iteration(X, w, True, xp, "cpu") == pytest.approx(exact, rel=1e-8)
+
+
+# --- the NumPy kernels equal the textbook functions --------------------------------------------
+
+
+def _kernel_case(loss_name, intercept, seed=10):
+    from mlkit.linear_model import _loss
+
+    rng = np.random.default_rng(seed)
+    n, d = 700, 5
+    X = rng.normal(size=(n, d))
+    s = rng.uniform(0.1, 2.0, size=n)
+    k = {"squares": 3, "binary": 1, "multinomial": 4}[loss_name]
+    W, b = rng.normal(size=(k, d)) * 0.5, (rng.normal(size=k) if intercept else None)
+    if loss_name == "squares":
+        loss, Y = _loss.half_squared_error, rng.normal(size=(n, k))
+    elif loss_name == "binary":
+        loss, Y = _loss.binary_log_loss, (rng.random((n, 1)) < 0.4).astype(float)
+    else:
+        loss, Y = _loss.multinomial_log_loss, np.eye(k)[rng.integers(0, k, size=n)]
+    return W, b, X, Y, s, loss
+
+
+@pytest.mark.parametrize("block_rows", [16, 97, 4096])
+@pytest.mark.parametrize("intercept", [True, False])
+@pytest.mark.parametrize("loss_name", ["squares", "binary", "multinomial"])
+def test_numpy_kernels_equal_the_textbook_functions(loss_name, intercept, block_rows):
+    from mlkit._array import namespace_and_device
+    from mlkit.linear_model._kernels import data_term_numpy, fisher_information_numpy
+    from mlkit.linear_model._loss import data_term, fisher_information
+
+    W, b, X, Y, s, loss = _kernel_case(loss_name, intercept)
+    xp = namespace_and_device(X)[0]
+    value, gW, gb = data_term(W, b, X, Y, s, loss, xp)
+    F = fisher_information(W, b, X, s, loss, xp)
+    fast = data_term_numpy(W, b, X, Y, s, loss, xp, block_rows=block_rows)
+    assert fast[0] == pytest.approx(float(value), rel=1e-13)
+    np.testing.assert_allclose(fast[1], gW, rtol=1e-12, atol=1e-15)
+    if intercept:
+        np.testing.assert_allclose(fast[2], gb, rtol=1e-12, atol=1e-15)
+    else:
+        assert fast[2] is None
+    F_fast = fisher_information_numpy(W, b, X, s, loss, xp, block_rows=block_rows)
+    np.testing.assert_allclose(F_fast, F, rtol=1e-12, atol=1e-15)
+
+
+# --- choosing the strength: the path, alpha_max, LogisticRegressionCV ----------------------------
+
+
+def test_alpha_max_is_where_the_lasso_solution_turns_zero():
+    from mlkit.linear_model import alpha_max
+
+    X, y = _regression(d=8)
+    est = LinearRegression("l1", tol=1e-10, max_iter=20000)
+    top = alpha_max(est, X, y)
+    # the lasso's KKT condition at w = 0 by hand: max_j |x_jᵀ (y − ȳ)| / n
+    assert top == pytest.approx(np.max(np.abs((X - X.mean(0)).T @ (y - y.mean()))) / len(y),
+                                rel=1e-12)
+    above = clone(est).set_params(alpha=top * 1.001).fit(X, y)
+    below = clone(est).set_params(alpha=top * 0.95).fit(X, y)
+    assert np.all(above.coef_ == 0) and np.any(below.coef_ != 0)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_alpha_max_for_logistic_l1(weighted):
+    from mlkit.linear_model import alpha_max
+
+    X, y = DATA["breast_cancer"]
+    sw = _weights(len(y)) if weighted else None
+    est = LogisticRegression("l1", solver="fista", tol=1e-10, max_iter=20000)
+    top = alpha_max(est, X, y, sample_weight=sw)
+    above = clone(est).set_params(alpha=top * 1.001).fit(X, y, sample_weight=sw)
+    below = clone(est).set_params(alpha=top * 0.97).fit(X, y, sample_weight=sw)
+    assert np.all(above.coef_ == 0) and np.any(below.coef_ != 0)
+
+
+def test_regularization_path_equals_scikit_learns_lasso_path_and_separate_fits():
+    from mlkit.linear_model import regularization_path
+
+    X, y = _regression(d=8)
+    est = LinearRegression("l1", tol=1e-12, max_iter=50000)
+    alphas, coefs, intercepts = regularization_path(est, X, y, n_alphas=12, eps=1e-2)
+    assert np.all(np.diff(alphas) < 0) and coefs.shape == (12, 8)
+    ref_alphas, ref_coefs, _ = skl.lasso_path(X - X.mean(0), y - y.mean(), alphas=alphas,
+                                              tol=1e-14, max_iter=100000)
+    np.testing.assert_allclose(coefs, ref_coefs.T, atol=1e-7)
+    # warm starts change the path, not the optima: each point equals a fit from scratch
+    alone = LinearRegression("l1", alpha=alphas[5], tol=1e-12, max_iter=50000).fit(X, y)
+    np.testing.assert_allclose(coefs[5], alone.coef_, atol=1e-9)
+    assert np.abs(coefs[0]).max() < 1e-12  # the grid starts where every weight is zero
+    assert (coefs[-1] != 0).sum() > (coefs[1] != 0).sum()
+
+
+def test_logistic_regression_cv_equals_a_grid_search():
+    from sklearn.model_selection import GridSearchCV, StratifiedKFold
+
+    from mlkit.linear_model import LogisticRegressionCV
+
+    X, y = DATA["wine"]
+    Cs = np.logspace(-3, 2, 6)
+    cv = StratifiedKFold(4, shuffle=True, random_state=0)
+    ours = LogisticRegressionCV(Cs=Cs, cv=cv, solver="natural", tol=1e-10).fit(X, y)
+    grid = GridSearchCV(LogisticRegression(solver="natural", tol=1e-10), {"C": Cs}, cv=cv)
+    grid.fit(X, y)
+    np.testing.assert_allclose(ours.scores_.mean(axis=0),
+                               grid.cv_results_["mean_test_score"], atol=1e-12)
+    assert ours.C_ == grid.best_params_["C"]
+    np.testing.assert_allclose(ours.coef_, grid.best_estimator_.coef_, atol=1e-8)
+    assert ours.coefs_paths_.shape == (4, 6, 3, X.shape[1])
+
+
+# --- every solver on every backend this machine has ----------------------------------------------
+
+
+# a fixed number of iterations (Dask pays a compute per iteration): the same iterates
+SOLVER_CASES = {
+    "lbfgs": dict(solver="lbfgs", max_iter=15),
+    "natural": dict(solver="natural", tol=1e-10),
+    "fista-l1": dict(penalty="l1", alpha=0.02, solver="fista", tol=0.0, max_iter=60),
+    "gd-nesterov": dict(solver="gd", optimizer="nesterov", max_iter=60, shuffle=False),
+    "gd-minibatch-adam": dict(solver="gd", optimizer="adam", batch_size=40, max_iter=20,
+                              random_state=0),
+}
+
+
+@pytest.mark.parametrize("case", list(SOLVER_CASES))
+def test_every_solver_on_every_backend(case, backend):
+    from mlkit._testing import assert_allclose_xp
+
+    params = SOLVER_CASES[case]
+    if backend.name == "dask" and params.get("batch_size"):
+        pytest.skip("mini-batches are not offered on Dask (see the capability entry)")
+    X, y = DATA["wine"]
+    y = np.unique(y, return_inverse=True)[1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ref = LogisticRegression(**params).fit(X, y)
+        est = LogisticRegression(**params).fit(backend.asarray(X), backend.asarray(y))
+    expected = "numpy" if backend.name == "dask" else backend.name
+    assert_allclose_xp(est.coef_, ref.coef_, namespace=expected, rtol=1e-7, atol=1e-9)
+    proba = est.predict_proba(backend.asarray(X))
+    assert_allclose_xp(proba, ref.predict_proba(X), namespace=backend.name, rtol=1e-7,
+                       atol=1e-9)

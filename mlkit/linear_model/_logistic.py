@@ -291,11 +291,12 @@ class LogisticRegression(ClassifierMixin, LinearModelBase):
         return "three or more classes (a multinomial model)"
 
     def _targets(self, y, xp, device, dtype, *, first):
-        if first and self._pending_classes is None:
+        pending = getattr(self, "_pending_classes", None)  # partial_fit's first call
+        if first and pending is None:
             self.classes_, y_idx = encode_labels(y, xp, device)
         else:
             if first:
-                self.classes_ = self._pending_classes
+                self.classes_ = pending
             y_idx = _class_indices(y, self.classes_, xp, device)
         k = self.classes_.shape[0]
         if k == 2:

@@ -26,6 +26,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from .._array import as_namespace, compute, is_lazy, to_host
+from ._kernels import data_term_numpy, fisher_information_numpy, use_numpy_kernel
 from ._loss import data_term, fisher_information, multinomial_log_loss
 
 __all__ = ["Problem", "fista", "gradient_descent", "lbfgs", "natural_gradient"]
@@ -54,8 +55,8 @@ class Problem:
         if rows is not None:
             X, Y, s = _take_rows(X, rows, self.xp), self.xp.take(Y, rows, axis=0), \
                 self.xp.take(s, rows, axis=0)
-        value, gW, gb = data_term(W, b if self.fit_intercept else None, X, Y, s, self.loss,
-                                  self.xp)
+        term = data_term_numpy if use_numpy_kernel(X, self.xp) else data_term
+        value, gW, gb = term(W, b if self.fit_intercept else None, X, Y, s, self.loss, self.xp)
         if is_lazy(value):  # Dask: the row-block reductions, in one pass
             value, gW, gb = compute(value, gW, gb) if gb is not None else (
                 *compute(value, gW), None)
@@ -77,8 +78,10 @@ class Problem:
 
     def fisher(self, W, b):
         """The Fisher information of ``Θ = [W | b]`` (see ``fisher_information``)."""
-        F = fisher_information(W, b if self.fit_intercept else None, self.X, self.s,
-                               self.loss, self.xp)
+        bb = b if self.fit_intercept else None
+        if use_numpy_kernel(self.X, self.xp):
+            return fisher_information_numpy(W, bb, self.X, self.s, self.loss, self.xp)
+        F = fisher_information(W, bb, self.X, self.s, self.loss, self.xp)
         return compute(F)[0] if is_lazy(F) else F
 
     # --- parameters ------------------------------------------------------------------------
@@ -162,32 +165,41 @@ def natural_gradient(problem, W, b, *, max_iter, tol, learning_rate, damping):
     """
     pxp = problem.pxp
     value, gW, gb = problem.smooth_objective(W, b)
-    curve, n_iter = [], 0
-    for n_iter in range(max_iter):  # noqa: B007 - n_iter is returned
+    curve = []
+    for _ in range(max_iter):
         g = _stack(gW, gb, problem)
         if float(pxp.max(pxp.abs(g))) <= tol:
-            break
+            return W, b, len(curve), curve
         direction = _solve_damped(problem.fisher(W, b), g, problem, damping)
         slope = float(pxp.sum(g * direction))
         if not slope < 0:
-            break  # no descent direction left (rounding): the optimum is reached
-        step, accepted = float(learning_rate), False
+            return W, b, len(curve), curve  # no descent direction left: rounding level
+        step, g_max = float(learning_rate), float(pxp.max(pxp.abs(g)))
         for _ in range(40):
             W_new, b_new = _unstack(_stack(W, b, problem) + step * direction, problem)
-            v_new, gW_new, gb_new = problem.smooth_objective(W_new, b_new)
-            if v_new <= value + 1e-4 * step * slope:
-                accepted = True
+            trial = problem.smooth_objective(W_new, b_new)
+            if _sufficient_decrease(trial, value, step * slope, g_max, problem):
                 break
             step /= 2
-        if not accepted:
-            break
+        else:
+            return W, b, len(curve), curve  # the line search failed: rounding level
         curve.append(value)
-        W, b, value, gW, gb = W_new, b_new, v_new, gW_new, gb_new
-    else:
-        if max_iter:
-            n_iter = max_iter
-            _warn_not_converged("natural", max_iter)
-    return W, b, n_iter if not curve else len(curve), curve
+        W, b, (value, gW, gb) = W_new, b_new, trial
+    if max_iter and float(pxp.max(pxp.abs(_stack(gW, gb, problem)))) > tol:
+        _warn_not_converged("natural", max_iter)
+    return W, b, len(curve), curve
+
+
+def _sufficient_decrease(trial, value, expected, g_max, problem):
+    """Armijo's test ``F_new ≤ F + 10⁻⁴ η gᵀd``; near the optimum, where the objective changes
+    by less than its rounding, a step that shrinks the gradient is taken instead (Newton's
+    quadratic convergence goes on below the resolution of F)."""
+    v_new, gW, gb = trial
+    shrinks = float(problem.pxp.max(problem.pxp.abs(_stack(gW, gb, problem)))) < g_max
+    if v_new <= value + 1e-4 * expected and (v_new < value or shrinks):
+        return True
+    flat = abs(v_new - value) <= 64 * np.finfo(np.float64).eps * max(1.0, abs(value))
+    return flat and shrinks
 
 
 def _stack(W, b, problem):
