@@ -726,3 +726,23 @@ def test_every_solver_on_every_backend(case, backend):
     proba = est.predict_proba(backend.asarray(X))
     assert_allclose_xp(proba, ref.predict_proba(X), namespace=backend.name, rtol=1e-7,
                        atol=1e-9)
+
+
+@pytest.mark.parametrize("params", [dict(), dict(penalty="l2", alpha=0.3),
+                                    dict(penalty="l1", alpha=0.05, tol=0.0, max_iter=80)],
+                         ids=["lstsq", "ridge", "lasso-fista"])
+def test_least_squares_on_sparse_and_dask_equals_dense(params):
+    import dask.array as da
+    import scipy.sparse as sp
+
+    X, Y = _regression(t=2)
+    X = np.where(np.abs(X) < 0.5, 0.0, X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        dense = LinearRegression(**params).fit(X, Y)
+        for Xo, Yo in ((sp.csr_array(X), Y), (da.from_array(X, chunks=(30, 6)),
+                                              da.from_array(Y, chunks=(30, 2)))):
+            other = LinearRegression(**params).fit(Xo, Yo)
+            np.testing.assert_allclose(other.coef_, dense.coef_, rtol=1e-9, atol=1e-11)
+            np.testing.assert_allclose(np.asarray(other.predict(Xo)), dense.predict(X),
+                                       rtol=1e-9, atol=1e-10)

@@ -384,11 +384,10 @@ def gradient_descent_epoch(problem, W, b, state, schedule, *, batches):
 
 
 def minibatches(n, batch_size, rng, shuffle, xp, device):
-    """Row-index arrays of the epoch's mini-batches (one None for the full batch)."""
+    """Row-index arrays of the epoch's mini-batches (one None for the full batch, whose
+    gradient no order of the rows changes)."""
     if batch_size is None or batch_size >= n:
-        if not shuffle:
-            return [None]
-        batch_size = n
+        return [None]
     order = rng.permutation(n) if shuffle else np.arange(n)
     return [xp.asarray(order[i:i + batch_size], device=device)
             for i in range(0, n, batch_size)]
