@@ -131,7 +131,7 @@ class LinearModelBase(BaseEstimator):
         else:
             self._descent = None
             self.validation_scores_ = self.best_validation_score_ = None
-            W, b, n_iter, self.loss_curve_ = self._second_order(solver, problem, W, b)
+            W, b, n_iter, self.loss_curve_ = self._solve_full_batch(solver, problem, W, b)
             self.n_iter_ = self._n_iter_attribute(n_iter)
             self.t_ = n_iter
         self._store(W, b)
@@ -227,7 +227,8 @@ class LinearModelBase(BaseEstimator):
     def _initial(self, problem, first):
         """Zeros, or the previous solution (warm start, partial_fit)."""
         W0, b0 = problem.zeros()
-        if not (self.warm_start or not first) or not hasattr(self, "coef_"):
+        resume = self.warm_start or not first  # partial_fit always resumes
+        if not resume or not hasattr(self, "coef_"):
             return W0, b0
         W = as_namespace(self._coef_matrix(), problem.pxp, problem.device)
         b = as_namespace(self._intercept_vector(), problem.pxp, problem.device)
@@ -235,7 +236,8 @@ class LinearModelBase(BaseEstimator):
             return W0, b0  # another problem's shape: start afresh
         return problem.pxp.astype(W, problem.dtype), problem.pxp.astype(b, problem.dtype)
 
-    def _second_order(self, solver, problem, W, b):
+    def _solve_full_batch(self, solver, problem, W, b):
+        """The full-batch solvers: lbfgs, natural, fista, lstsq."""
         if solver == "fista":
             step = (1.0 / self._lipschitz(problem) if self.learning_rate_init == "auto"
                     else float(self.learning_rate_init))
