@@ -204,6 +204,25 @@ def test_lbfgs_equals_scikit_learn(kind):
                                    rtol=tolerance, atol=1e-12)
 
 
+def test_no_hidden_layer_and_several_targets_equal_scikit_learn():
+    X, y = _data("multiclass")
+    params = dict(hidden_layer_sizes=(), solver="sgd", random_state=0, max_iter=20)
+    ours, theirs = MLPClassifier(**params).fit(X, y), SkMLPClassifier(**params).fit(X, y)
+    assert ours.n_layers_ == theirs.n_layers_ == 2
+    assert _max_abs_diff(ours.coefs_, theirs.coefs_) < 1e-12
+    # three targets: the same updates; scikit-learn reports the loss divided by the number of
+    # targets (the mean over them) while following the gradient of the sum, which is the loss
+    # reported here (alpha=0: the penalty is added to either)
+    X, y = _data("regression")
+    Y = np.column_stack([y, y**2 / 3, -y])
+    params = dict(hidden_layer_sizes=(8,), solver="sgd", random_state=0, max_iter=20,
+                  alpha=0.0, tol=0.0, n_iter_no_change=1000)
+    ours, theirs = MLPRegressor(**params).fit(X, Y), SkMLPRegressor(**params).fit(X, Y)
+    assert _max_abs_diff(ours.coefs_, theirs.coefs_) < 1e-12
+    np.testing.assert_allclose(ours.loss_curve_, 3 * np.asarray(theirs.loss_curve_),
+                               rtol=1e-12)
+
+
 def test_warm_start_continues_from_the_fitted_weights():
     # A network fitted on one half of the digits continues on the other half: one epoch of
     # ours equals one epoch of scikit-learn's started from the same weights (scikit-learn's
@@ -482,6 +501,16 @@ def test_batch_norm_reaches_a_loss_in_fewer_epochs():
     with_bn, without = epochs_to(0.5, batch_norm=True), epochs_to(0.5)
     print(f"epochs to a training loss of 0.5: {with_bn} with batch norm, {without} without")
     assert with_bn < without
+
+
+def test_lbfgs_running_statistics_are_the_full_batch_statistics():
+    X, y = _data("regression")
+    est = MLPRegressor(hidden_layer_sizes=(8,), batch_norm=True, solver="lbfgs", max_iter=50,
+                       random_state=0).fit(X, y)
+    Z = X @ est.coefs_[0]
+    np.testing.assert_allclose(est.running_means_[0], Z.mean(axis=0), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(est.running_vars_[0], Z.var(axis=0, ddof=1), rtol=1e-12)
+    assert est.score(X, y) > 0.99
 
 
 def test_pickled_batch_norm_network_keeps_its_running_statistics():

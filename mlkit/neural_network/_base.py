@@ -304,8 +304,9 @@ class BaseMultilayerPerceptron(BaseEstimator):
                 f"(max_iter={self.max_iter}) or scale the data.", ConvergenceWarning,
                 stacklevel=4)
         unpack(result.x)
-        _, _, caches = net.objective(X, Y, sw, float(self.alpha), xp)
-        net.set_running_stats(caches, X.shape[0])
+        if any(g is not None for g in net.gammas[net.n_frozen:]):
+            _, _, caches = net.objective(X, Y, sw, float(self.alpha), xp)
+            net.set_running_stats(caches, X.shape[0])
         self.n_iter_ = min(int(result.nit), self.max_iter)
         self.loss_ = float(result.fun)
         self.t_ += int(result.nfev) * X.shape[0]
