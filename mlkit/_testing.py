@@ -100,15 +100,33 @@ def assert_estimator_equal(
         _fitted_attributes(ours) & _fitted_attributes(theirs)
     )
     for name in names:
-        a, b = _as_comparable(getattr(ours, name)), _as_comparable(getattr(theirs, name))
-        if a is None and b is None:
-            continue
-        assert (a is None) == (b is None), f"attribute {name}: {a!r} vs {b!r}"
-        _assert_close(a, b, rtol, atol, f"attribute {name}")
+        _compare_attribute(getattr(ours, name), getattr(theirs, name), rtol, atol,
+                           f"attribute {name}")
     for method in methods:
         a = _as_comparable(getattr(ours, method)(X))
         b = _as_comparable(getattr(theirs, method)(X))
         _assert_close(a, b, rtol, atol, f"method {method}")
+
+
+def _is_array_list(value):
+    return isinstance(value, list | tuple) and any(
+        aac.is_array_api_obj(v) or isinstance(v, list | tuple) for v in value)
+
+
+def _compare_attribute(a, b, rtol, atol, what):
+    """One attribute; a list or tuple of arrays (a network's layers, of different shapes, some
+    of them None) element by element."""
+    if _is_array_list(a) or _is_array_list(b):
+        assert isinstance(a, list | tuple) and isinstance(b, list | tuple) and \
+            len(a) == len(b), f"{what}: {a!r} vs {b!r}"
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            _compare_attribute(x, y, rtol, atol, f"{what}[{i}]")
+        return
+    a, b = _as_comparable(a), _as_comparable(b)
+    if a is None and b is None:
+        return
+    assert (a is None) == (b is None), f"{what}: {a!r} vs {b!r}"
+    _assert_close(a, b, rtol, atol, what)
 
 
 def _assert_close(a, b, rtol, atol, what):

@@ -197,6 +197,7 @@ TWINS = {
     "GaussianMixture": "sklearn.mixture", "KMeans": "sklearn.cluster",
     "DecisionTreeClassifier": "sklearn.tree", "SVC": "sklearn.svm", "LinearSVC": "sklearn.svm",
     "LogisticRegression": "sklearn.linear_model", "LinearRegression": "sklearn.linear_model",
+    "MLPClassifier": "sklearn.neural_network", "MLPRegressor": "sklearn.neural_network",
 }
 
 
