@@ -142,6 +142,14 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Column names, when ``X`` was a DataFrame with string column names.
 
+    Notes
+    -----
+    Each fit along a fold's path starts from the previous ``C``'s solution and ends as soon as
+    it meets ``tol``, which is absolute (the largest gradient entry for 'natural', scipy's
+    ``gtol`` for 'lbfgs'). Near-separable data make the objective flat at large ``C``: a fit
+    may then stop after few or no iterations, well short of its optimum; pass a tight ``tol``
+    (e.g. 1e-8 with ``solver='natural'``, which reaches it in a few Newton steps).
+
     Examples
     --------
     >>> from mlkit.datasets import load_breast_cancer
