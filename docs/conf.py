@@ -58,14 +58,9 @@ def _skip_foreign_members(app, what, name, obj, skip, options):
     documents those."""
     if what != "class" or skip:
         return None
-    owner = getattr(obj, "__qualname__", "").rsplit(".", 1)[0]
-    module = getattr(inspect.unwrap(obj), "__module__", None) or ""
-    if isinstance(obj, property):
-        module = getattr(obj.fget, "__module__", "") or ""
-    if module and not module.startswith("mlkit"):
-        return True
-    del owner
-    return None
+    target = obj.fget if isinstance(obj, property) else inspect.unwrap(obj)
+    module = getattr(target, "__module__", None) or ""
+    return True if module and not module.startswith("mlkit") else None
 
 
 def setup(app):
