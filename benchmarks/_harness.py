@@ -85,7 +85,8 @@ def write_section(name, body):
     """Replace the section ``name`` of RESULTS.md (between its markers) with ``body``.
 
     A ``--quick`` run (small sizes, e.g. ``mlkit bench --quick``) only prints: its numbers are
-    not the recorded results.
+    not the recorded results. Under ``mlkit bench`` the section's name is also appended to the
+    file named by ``$MLKIT_BENCH_WRITTEN``, so that the command can mark it as this run's.
     """
     if "--quick" in sys.argv[1:]:
         print(body)
@@ -100,4 +101,7 @@ def write_section(name, body):
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     RESULTS.write_text(text)
+    if os.environ.get("MLKIT_BENCH_WRITTEN"):
+        with open(os.environ["MLKIT_BENCH_WRITTEN"], "a") as log:
+            log.write(name + "\n")
     print(body)

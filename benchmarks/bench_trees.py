@@ -183,12 +183,13 @@ def main():
         body += ["", "_mlkit.tree.C45Classifier was not available in this run._"]
     peers = [] if args.quick else peer_rows(PEER_N)
     if peers:
-        body += ["", f"Pure-Python peers at n = {PEER_N} (run from {PEERS_VENV}, not an mlkit "
-                 "dependency; one run each), against the same algorithm in mlkit (best of 15 "
-                 "fits, taken in turn):", "",
+        body += ["", f"Pure-Python peers at n = {PEER_N} (installed in a separate virtual "
+                 "environment, not mlkit dependencies; one run each), against the same algorithm "
+                 "in mlkit (best of 15 fits, taken in turn):", "",
                  table(peers, ["n", "peer", "peer (s)", "mlkit", "mlkit (s)", "mlkit speed-up"])]
     elif not args.quick:
-        body += ["", f"_Peers not timed: no virtual environment with them at {PEERS_VENV}._"]
+        body += ["", "_Peers not timed: no virtual environment with them (see PEERS_VENV in "
+                 "benchmarks/bench_trees.py)._"]
     write_section("trees", "\n".join(body))
 
 

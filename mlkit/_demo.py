@@ -534,7 +534,7 @@ def run(dataset="iris", target=None, out=None, console=None):
             import matplotlib  # noqa: F401
         except ImportError:
             raise DemoInputError(
-                "--out draws figures with matplotlib: pip install 'mlkit[plot]'"
+                "--out draws figures with matplotlib: pip install 'mlkit-textbook[plot]'"
             ) from None
         from ._report import write_report
 

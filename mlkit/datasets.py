@@ -15,6 +15,7 @@ import pandas as pd
 
 __all__ = ["load", "load_breast_cancer", "load_iris", "load_play_tennis", "load_wine", "NAMES"]
 
+#: The names of the bundled data sets, as ``load(name)`` takes them.
 NAMES = ("iris", "wine", "breast_cancer", "play_tennis")
 _TARGET = {"iris": "class", "wine": "class", "breast_cancer": "class", "play_tennis": "play"}
 

@@ -257,14 +257,14 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     Attributes
     ----------
-    components_ : array of shape (n_components_, n_features)
+    components_ : array of shape (`n_components_`, n_features)
         Principal axes (rows, unit norm), by decreasing explained variance; each row's
         largest-magnitude entry is positive.
-    explained_variance_ : array of shape (n_components_,)
+    explained_variance_ : array of shape (`n_components_`,)
         Variance along each component (eigenvalues of the covariance, ddof=1).
-    explained_variance_ratio_ : array of shape (n_components_,)
+    explained_variance_ratio_ : array of shape (`n_components_`,)
         Share of the total variance along each component.
-    singular_values_ : array of shape (n_components_,)
+    singular_values_ : array of shape (`n_components_`,)
         Singular values of the centred data, ``sqrt((n_samples - 1) · explained_variance_)``.
     mean_ : array of shape (n_features,)
         Column means of the training data.
@@ -277,7 +277,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         is discarded).
     n_features_in_ : int
         Number of columns seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame with string column names.
 
     Notes

@@ -148,7 +148,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         The lower bound at each iteration of the best initialization.
     n_features_in_ : int
         Number of columns seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame with string column names.
 
     Notes

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
+import mlkit
+from mlkit import cli
+from mlkit._discovery import README_END, README_START
 from mlkit.cli import main
+from tests._packaging import installed_copy
 
 
 def test_demo_prints_the_table_and_writes_the_report(tmp_path, capsys):
@@ -118,19 +126,127 @@ def test_demo_on_a_csv_with_numeric_and_categorical_columns(tmp_path, capsys):
     assert "StandardScaler" in out and "MixedNB (every column)" in out
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
 def test_info_and_capabilities(capsys):
     assert main(["info"]) == 0
     out = capsys.readouterr().out
-    assert "scikit-learn" in out and "StandardScaler" in out
+    assert out.startswith(f"mlkit-textbook {mlkit.__version__} (import mlkit); NumPy ")
+    assert "scikit-learn" in out and "StandardScaler" in out and "roc_auc_score" in out
     assert main(["capabilities"]) == 0
-    assert "| estimator |" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "| estimator |" in out and "| function |" in out
+
+
+def test_capabilities_prints_the_readme_section():
+    # both tables, the estimators' and the functions', exactly as README.md's generated copy
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split(README_START, 1)[1].split(README_END, 1)[0]
+    proc = subprocess.run([sys.executable, "-m", "mlkit", "capabilities"], capture_output=True,
+                          text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert "\n" + proc.stdout == section
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out == f"mlkit-textbook {mlkit.__version__}\n"
+
+
+@pytest.mark.parametrize("command", ["info", "capabilities"])
+def test_a_closed_pipe_is_quiet(command):
+    # `mlkit info | head`: the reader closes the pipe early; no BrokenPipeError traceback
+    proc = subprocess.run(f"{shlex.quote(sys.executable)} -m mlkit {command} | head -n 3",
+                          shell=True, capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0
+    assert len(proc.stdout.splitlines()) == 3
+    assert proc.stderr == ""
+
+
+def test_the_installed_package(tmp_path_factory, tmp_path):
+    # the wheel unpacked as pip installs it: no benchmarks/ or datasets/ beside the package
+    site = installed_copy(tmp_path_factory)
+    env = {**os.environ, "PYTHONPATH": str(site)}
+
+    def mlkit_command(*args):
+        return subprocess.run([sys.executable, "-m", "mlkit", *args], capture_output=True,
+                              text=True, cwd=tmp_path, env=env)
+
+    where = subprocess.run([sys.executable, "-c", "import mlkit; print(mlkit.__file__)"],
+                           capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert where.stdout.strip() == str(site / "mlkit" / "__init__.py")
+    assert mlkit_command("--version").stdout == f"mlkit-textbook {mlkit.__version__}\n"
+    # the bundled data, from mlkit._data
+    proc = mlkit_command("demo", "--dataset", "play_tennis")
+    assert proc.returncode == 0, proc.stderr
+    proc = mlkit_command("bench", "--quick")
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    (line,) = proc.stderr.splitlines()
+    assert "source checkout" in line and "python -m mlkit bench" in line
+
+
+def _fake_benchmarks(folder, names):
+    """A benchmarks/ folder with the real harness and one tiny script per name; the script
+    'fails' exits 1 before writing."""
+    folder.mkdir()
+    shutil.copy(ROOT / "benchmarks" / "_harness.py", folder / "_harness.py")
+    (folder / "RESULTS.md").write_text(
+        "# Benchmark results\n\n"
+        + "".join(f"<!-- bench:{n}:start -->\nold {n} numbers\n<!-- bench:{n}:end -->\n\n"
+                  for n in names))
+    for name in names:
+        (folder / f"bench_{name}.py").write_text(
+            "import sys\n"
+            "from pathlib import Path\n"
+            "sys.path.insert(0, str(Path(__file__).parent))\n"
+            "from _harness import write_section\n"
+            + ("sys.exit(1)\n" if name == "fails" else "")
+            + f"write_section({name!r}, '| x |\\n|---|\\n| new {name} numbers |')\n")
+    return folder
+
+
+def test_bench_marks_the_numbers_of_this_run(tmp_path, monkeypatch, capfd):
+    folder = _fake_benchmarks(tmp_path / "benchmarks", ["alpha", "beta", "fails"])
+    monkeypatch.setattr(cli, "_benchmarks_folder", lambda: folder)
+    assert main(["bench", "--only", "alpha"]) == 0
+    out = capfd.readouterr().out
+    assert "=== bench_alpha.py: this run ===" in out and "bench_beta" not in out
+    assert "(this run wrote: alpha)" in out
+    marked = out.split("(this run wrote: alpha):", 1)[1]
+    assert re.search(r"\[this run\].*\n<!-- bench:alpha:start -->\n_Measured .*new alpha", marked,
+                     re.S)
+    assert re.search(r"\[earlier run\].*\n<!-- bench:beta:start -->\nold beta", marked)
+    assert re.search(r"\[earlier run\].*\n<!-- bench:fails:start -->\nold fails", marked)
+
+    assert main(["bench"]) == 1  # bench_fails.py exits 1
+    out = capfd.readouterr().out
+    assert "=== bench_fails.py failed (exit code 1) ===" in out
+    assert "(this run wrote: alpha, beta)" in out
+    assert re.search(r"\[earlier run\].*\n<!-- bench:fails:start -->\nold fails", out)
+
+
+def test_a_quick_bench_says_its_numbers_are_this_runs(tmp_path, monkeypatch, capfd):
+    folder = _fake_benchmarks(tmp_path / "benchmarks", ["alpha"])
+    recorded = (folder / "RESULTS.md").read_text()
+    monkeypatch.setattr(cli, "_benchmarks_folder", lambda: folder)
+    assert main(["bench", "--quick"]) == 0
+    out = capfd.readouterr().out
+    assert "new alpha numbers" in out and "old alpha numbers" not in out
+    assert "The tables above are this run's, at --quick sizes" in out
+    assert (folder / "RESULTS.md").read_text() == recorded
+
+
+def test_bench_from_the_checkout_finds_its_scripts():
+    assert cli._benchmarks_folder() == ROOT / "benchmarks"
 
 
 def test_a_quick_benchmark_run_leaves_the_recorded_results_alone(monkeypatch, tmp_path):
     # `mlkit bench --quick` rewrote benchmarks/RESULTS.md with its small sizes
     import importlib.util
-    import sys
-    from pathlib import Path
 
     path = Path(__file__).resolve().parents[1] / "benchmarks" / "_harness.py"
     spec = importlib.util.spec_from_file_location("_bench_harness", path)

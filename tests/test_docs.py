@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 import importlib
 import pkgutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -62,11 +63,35 @@ def test_readme_quick_start_runs():
 
 
 def test_pyproject_lists_every_package():
-    import re
-
     line = re.search(r"^packages = \[(.*)\]$", (ROOT / "pyproject.toml").read_text(), re.M)
     listed = set(re.findall(r'"([^"]+)"', line.group(1)))
     on_disk = {"mlkit"} | {
         "mlkit." + p.parent.name for p in (ROOT / "mlkit").glob("*/__init__.py")
     }
     assert on_disk <= listed, f"add to pyproject's packages: {sorted(on_disk - listed)}"
+
+
+def test_the_api_reference_lists_every_public_module():
+    listed = set(re.findall(r"^   (mlkit\.\w+)$", (ROOT / "docs" / "api" / "index.rst").read_text(),
+                            re.M))
+    public = {info.name for info in pkgutil.iter_modules(mlkit.__path__, prefix="mlkit.")
+              if not info.name.split(".")[1].startswith("_")} - {"mlkit.cli"}
+    assert listed == public, f"docs/api/index.rst: add {sorted(public - listed)}"
+
+
+def test_the_documentation_builds_without_warnings(tmp_path):
+    # the user guide, the API reference (autodoc + numpydoc), the notebooks (myst-nb, from their
+    # stored outputs) and the architecture; every warning is an error
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
+         "-d", str(tmp_path / "doctrees"), str(ROOT / "docs"), str(tmp_path / "html")],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    html = tmp_path / "html"
+    assert (html / "api" / "generated" / "mlkit.linear_model.LogisticRegression.html").is_file()
+    # each notebook is rendered with its stored figures
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        page = (html / "notebooks" / f"{notebook.stem}.html").read_text()
+        stored = notebook.read_text().count('"image/png"')
+        assert page.count("<img ") >= stored > 0, notebook.name

@@ -69,9 +69,9 @@ def regularization_path(estimator, X, y, *, alphas=None, n_alphas=30, eps=1e-3,
     -------
     alphas : ndarray of shape (n_alphas,)
         The strengths, decreasing.
-    coefs : ndarray of shape (n_alphas, *coef_.shape)
+    coefs : ndarray of shape ``(n_alphas, *coef_.shape)``
         The coefficients at each strength (L1: watch the weights turn zero as alpha grows).
-    intercepts : ndarray of shape (n_alphas, *intercept_.shape)
+    intercepts : ndarray of shape ``(n_alphas, *intercept_.shape)``
         The intercepts.
     """
     validate_param("regularization_path", "n_alphas", n_alphas,
@@ -139,7 +139,7 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
         The final model (fitted with ``C_`` on all the data).
     n_features_in_ : int
         Number of columns seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame with string column names.
 
     Notes

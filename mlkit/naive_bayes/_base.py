@@ -461,7 +461,7 @@ class GaussianNB(_BaseNB):
         Variance of each feature per class, plus ``epsilon_``.
     n_features_in_ : int
         Number of features seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame with string column names.
 
     Notes

@@ -167,7 +167,7 @@ class MultinomialNB(_BaseDiscreteNB):
         ``log P(feature j | c)``, smoothed.
     n_features_in_ : int
         Number of features seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame with string column names.
 
     Notes
@@ -265,7 +265,7 @@ class BernoulliNB(_BaseDiscreteNB):
         ``log P(x_j = 1 | c)``, smoothed.
     n_features_in_ : int
         Number of features seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame with string column names.
 
     Notes
@@ -394,7 +394,7 @@ class CategoricalNB(_BaseDiscreteNB):
         Number of categories of each feature.
     n_features_in_ : int
         Number of features seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame with string column names.
 
     Notes

@@ -89,7 +89,7 @@ class MixedNB(_BaseNB):
         The model of the categorical columns' codes (None when there are none).
     n_features_in_ : int
         Number of columns seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame with string column names.
 
     Notes

@@ -224,7 +224,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         Shape of the training X.
     n_features_in_ : int
         Number of columns seen in ``fit`` (the number of training samples for 'precomputed').
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame with string column names.
 
     Notes

@@ -49,9 +49,9 @@ class C45Classifier(MultiwayTreeMixin, ClassifierMixin, BaseEstimator):
         Number of classes.
     n_features_in_ : int
         Number of columns seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame with string column names.
-    is_categorical_ : ndarray of bool, shape (n_features_in_,)
+    is_categorical_ : ndarray of bool, shape (`n_features_in_`,)
         Which columns were treated as categorical.
     categories_ : list of (ndarray or None)
         The categories of each categorical column, in branch order (None for numeric ones).
@@ -60,7 +60,7 @@ class C45Classifier(MultiwayTreeMixin, ClassifierMixin, BaseEstimator):
         ``threshold``, ``is_categorical``, ``child_start``, ``n_children``, ``parent``,
         ``depth``, ``branch``, ``fraction`` (share of the parent's known training weight),
         ``counts`` (weighted class counts) and ``value`` (predicted class distribution).
-    feature_importances_ : ndarray of shape (n_features_in_,)
+    feature_importances_ : ndarray of shape (`n_features_in_`,)
         Total information gain (weighted by the node's share of the cases) of each feature's
         splits in the final tree, normalized to sum to 1.
 

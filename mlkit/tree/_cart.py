@@ -297,7 +297,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         Number of classes.
     n_features_in_ : int
         Number of features seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame with string column names.
     max_features_ : int
         The number of features drawn at each node.

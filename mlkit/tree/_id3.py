@@ -46,9 +46,9 @@ class ID3Classifier(MultiwayTreeMixin, ClassifierMixin, BaseEstimator):
         Number of classes.
     n_features_in_ : int
         Number of columns seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame with string column names.
-    is_categorical_ : ndarray of bool, shape (n_features_in_,)
+    is_categorical_ : ndarray of bool, shape (`n_features_in_`,)
         Which columns were treated as categorical.
     categories_ : list of (ndarray or None)
         The categories of each categorical column, in branch order (None for numeric ones).
@@ -57,7 +57,7 @@ class ID3Classifier(MultiwayTreeMixin, ClassifierMixin, BaseEstimator):
         ``threshold``, ``is_categorical``, ``child_start``, ``n_children``, ``parent``,
         ``depth``, ``branch``, ``counts`` (weighted class counts), ``value`` (predicted
         class distribution).
-    feature_importances_ : ndarray of shape (n_features_in_,)
+    feature_importances_ : ndarray of shape (`n_features_in_`,)
         Total information gain (weighted by the node's share of the cases) of each feature's
         splits, normalized to sum to 1.
 
