@@ -215,7 +215,9 @@ def _c45_tree(out, data, results):
 
     model = tree.C45Classifier().fit(data.frame_train, data.y_train)
     fig, ax = plt.subplots(figsize=(11, 6))
-    tree.plot_tree(model, ax=ax)
+    tree.plot_tree(model, ax=ax, feature_names=list(model.feature_names_in_)
+                   if hasattr(model, "feature_names_in_") else None,
+                   class_names=[str(c) for c in model.classes_], filled=True)
     ax.set_title("C4.5 (pruned, confidence factor 0.25) on the training columns as given")
     (out / "c45_rules.txt").write_text(tree.export_rules(model))
     return _save(fig, out, "c45_tree.png")

@@ -135,7 +135,7 @@ def test_id3_grows_quinlans_tree(tennis):
     # Quinlan 1986, Figure 2: outlook at the root; sunny -> humidity, rain -> windy
     X, y = tennis
     est = ID3Classifier().fit(X, y)
-    assert export_text(est, show_counts=False).splitlines() == [
+    assert export_text(est, style="j48", show_counts=False).splitlines() == [
         "outlook = overcast: yes",
         "outlook = rain",
         "|   windy = false: yes",
@@ -205,7 +205,7 @@ def test_c45_on_iris_is_weka_j48():
     X.columns = ["sepallength", "sepalwidth", "petallength", "petalwidth"]
     y = "Iris-" + df["class"].astype(str)
     est = C45Classifier().fit(X, y)
-    assert export_text(est) == J48_IRIS
+    assert export_text(est, style="j48") == J48_IRIS
     assert est.get_n_leaves() == 5 and est.tree_.n_nodes == 9 and est.get_depth() == 4
 
 
@@ -370,16 +370,17 @@ def test_exporters_follow_the_protocol(tennis):
     rules = export_rules(est).splitlines()
     assert len(rules) == 5
     assert rules[0] == ("IF outlook = overcast THEN class = yes  "
-                        "[support 4.0 (28.6%), confidence 100.0%]")
-    dot = export_graphviz(est)
+                        "[support 4 (28.6%), confidence 100.0%]")
+    dot = export_graphviz(est, feature_names=list(X.columns))
     assert dot.startswith("digraph Tree {") and dot.endswith("}")
-    assert dot.count("->") == len(nodes) - 1 and '[label="outlook = sunny"]' in dot
+    assert dot.count("->") == len(nodes) - 1 and '[label="sunny"]' in dot
+    assert '0 [label="outlook\\nentropy = 0.94\\nsamples = 14\\nvalue = [5, 9]"] ;' in dot
 
 
 def test_rules_confidence_on_iris():
     X, y = load("iris")
     rules = export_rules(C45Classifier().fit(X, y)).splitlines()
-    assert rules[1].endswith("[support 48.0 (32.0%), confidence 97.9%]")  # 47 / 48
+    assert rules[1].endswith("[support 48 (32.0%), confidence 97.9%]")  # 47 / 48
 
 
 def test_plot_tree_draws_every_node():
@@ -391,9 +392,8 @@ def test_plot_tree_draws_every_node():
     est = C45Classifier().fit(X, y)
     fig, ax = plt.subplots()
     out = plot_tree(est, ax=ax)
-    assert out is ax
-    # one box per node and one label per edge
-    assert len(ax.texts) == 2 * est.tree_.n_nodes - 1
+    # one box per node, and True/False on the two edges out of the root
+    assert len(out) == len(ax.texts) == est.tree_.n_nodes + 2
     plt.close(fig)
 
 
@@ -409,7 +409,7 @@ def test_c45_on_a_dataframe_with_missing_categories_and_numbers():
     assert from_frame.is_categorical_.tolist() == [False, False, False, True, False]
     assert _canonical(from_frame) == _canonical(from_codes)
     np.testing.assert_allclose(from_frame.predict_proba(df), from_codes.predict_proba(X))
-    assert "d = mid" in export_text(from_frame) or 3 not in from_frame.tree_.feature
+    assert "d = mid" in export_text(from_frame, style="j48") or 3 not in from_frame.tree_.feature
 
 
 def test_sparse_categorical_counts_equal_the_dense_table(monkeypatch):
@@ -505,7 +505,8 @@ def test_many_valued_rule_counts_weight_not_rows():
     X2, y2 = pd.concat([X, X], ignore_index=True), np.r_[y, y]
 
     def tree(*args, **kwargs):
-        return export_text(C45Classifier(min_samples_leaf=1, prune=False).fit(*args, **kwargs))
+        return export_text(C45Classifier(min_samples_leaf=1, prune=False).fit(*args, **kwargs),
+                           style="j48")
 
     weighted = tree(X, y, sample_weight=np.full(10, 2.0))
     assert weighted == tree(X2, y2)

@@ -2,8 +2,9 @@
 
 from ._c45 import C45Classifier
 from ._cart import DecisionTreeClassifier
-from ._export import export_graphviz, export_rules, export_text, plot_tree
+from ._export import export_graphviz, export_rules, export_text
 from ._id3 import ID3Classifier
+from ._plot import plot_tree
 
 __all__ = [
     "C45Classifier",

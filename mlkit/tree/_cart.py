@@ -60,7 +60,8 @@ def entropy(counts, total, exact=False):
     p = np.asarray(counts) / total
     # p * log(max(p, tiny)) is -0.0 where p = 0, which leaves the sum unchanged
     terms = p * (np.log(np.maximum(p, _TINY)) / _LN2)
-    return -_sum_in_class_order(terms)
+    # 0.0 - sum, not -sum: a pure node has entropy 0.0, as scikit-learn's, not -0.0
+    return 0.0 - _sum_in_class_order(terms)
 
 
 def _sum_in_class_order(a):
@@ -532,6 +533,14 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
                 "id": i, "parent": p, "depth": int(t.depth[i]), "condition": cond,
                 "is_leaf": bool(leaf), "class_counts": t.class_counts[i].copy(),
                 "children": [] if leaf else [int(t.children_left[i]), int(t.children_right[i])],
+                "feature": -1 if leaf else int(t.feature[i]),
+                "threshold": np.nan if leaf else np.float64(t.threshold[i]),
+                "categories": None,
+                "impurity": np.float64(t.impurity[i]),
+                "criterion": str(self.criterion),
+                "n_samples": int(t.n_node_samples[i]),
+                "weighted_n_samples": np.float64(t.weighted_n_node_samples[i]),
+                "value": t.value[i, 0].copy(),
             })
         return out
 

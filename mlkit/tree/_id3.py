@@ -84,7 +84,7 @@ class ID3Classifier(MultiwayTreeMixin, ClassifierMixin, BaseEstimator):
     >>> from mlkit.tree import ID3Classifier, export_text
     >>> df = load("play_tennis", as_frame=True)
     >>> tree = ID3Classifier().fit(df.drop(columns="play"), df["play"])
-    >>> print(export_text(tree, show_counts=False))
+    >>> print(export_text(tree, style="j48", show_counts=False))
     outlook = overcast: yes
     outlook = rain
     |   windy = false: yes

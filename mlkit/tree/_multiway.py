@@ -15,7 +15,7 @@ from scipy import sparse
 from .._array import to_host
 from .._validation import check_is_fitted, encode_labels, validate_data
 from . import _columns
-from ._criteria import information_gain
+from ._criteria import entropy, information_gain
 from ._grow import grow
 from ._structure import route
 
@@ -209,14 +209,27 @@ class MultiwayTreeMixin:
         for i in range(t.n_nodes):
             p = int(t.parent[i])
             kids = list(range(int(t.child_start[i]), int(t.child_start[i] + t.n_children[i])))
+            inner, f = bool(t.feature[i] >= 0), int(t.feature[i])
+            numeric = inner and not bool(t.is_categorical[i])
+            counts = np.asarray(t.counts[i], dtype=np.float64)
+            total = np.float64(counts.sum())
             nodes.append({
                 "id": i,
                 "parent": p,
                 "depth": int(t.depth[i]),
                 "condition": None if p < 0 else self._condition(p, int(t.branch[i])),
                 "is_leaf": bool(t.feature[i] < 0),
-                "class_counts": np.asarray(t.counts[i], dtype=np.float64),
-                "children": kids if t.feature[i] >= 0 else [],
+                "class_counts": counts,
+                "children": kids if inner else [],
+                "feature": int(t.feature[i]),
+                "threshold": np.float64(t.threshold[i]) if numeric else np.nan,
+                "categories": ([_category_text(self.categories_[f][int(t.branch[k])])
+                                for k in kids] if inner and not numeric else None),
+                "impurity": np.float64(entropy(counts)),
+                "criterion": "entropy",
+                "n_samples": total,
+                "weighted_n_samples": total,
+                "value": np.asarray(t.value[i], dtype=np.float64),
             })
         return nodes
 
