@@ -37,6 +37,10 @@ def test_demo_prints_the_table_and_writes_the_report(tmp_path, capsys):
     for name in figures:
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (tmp_path / "c45_rules.txt").read_text().startswith("IF ")
+    assert "[c45_rules.txt](c45_rules.txt)" in page
+    # C4.5 is compared with CART: a nearest twin, not held to a tolerance
+    (c45,) = [ln for ln in page.splitlines() if ln.startswith("| C45Classifier (vs CART")]
+    assert c45.endswith("| n/a: nearest twin (a different algorithm), no tolerance |")
 
 
 @pytest.mark.parametrize("dataset", ["wine", "breast_cancer"])
@@ -112,6 +116,8 @@ def test_demo_on_categorical_columns(tmp_path, capsys):
     assert "C45Classifier (every column)" in out and "MixedNB (every column)" in out
     assert "StandardScaler" not in out
     assert (tmp_path / "c45_tree.png").exists()
+    page = (tmp_path / "report.md").read_text()
+    assert page.count("| n/a: no scikit-learn twin |") == 3 and "| yes |" not in page
 
 
 def test_demo_on_a_csv_with_numeric_and_categorical_columns(tmp_path, capsys):
