@@ -1,10 +1,12 @@
 """The demo's report: a Markdown page with PNG figures (matplotlib, the `plot` extra).
 
-Every figure is drawn from mlkit's own models, fitted on the demo's training split, and says
-what it shows: a title, labelled axes, and a caption in the page. The classes have one colour
-(and marker) each, the same in every figure of a report: the colours of ``plot_tree``'s filled
-boxes, so the tree's boxes read with the same legend. Each drawing function returns the figure
-and its caption; :func:`write_report` saves them and writes the page.
+Every figure is drawn from mlkit's own models, fitted on the demo's training split (but for
+the ROC figure's first curve, which scores the probabilities of the table's ``roc_auc_ci``
+row, scikit-learn's Gaussian NB, as that row does), and says what it shows: a title, labelled
+axes, and a caption in the page. The classes have one colour (and marker) each, the same in
+every figure of a report: the colours of ``plot_tree``'s filled boxes, so the tree's boxes
+read with the same legend. Each drawing function returns the figure and its caption;
+:func:`write_report` saves them and writes the page.
 """
 
 from __future__ import annotations
@@ -501,8 +503,9 @@ def _roc(data, results):
                "the test rows, for some of the table's fitted models, each scored by its "
                f"probability of '{positive}' (the SVC by its decision function). The legend "
                "gives each curve's AUC and 95% DeLong interval (mlkit.metrics.roc_auc_ci). "
-               "The first curve scores the same probabilities as the table's roc_auc_ci row, "
-               "so its AUC and interval are that row's"
+               "The first curve scores the same probabilities as the table's roc_auc_ci row "
+               "(scikit-learn's GaussianNB, which that row scores with mlkit.metrics), so its "
+               "AUC and interval are that row's"
                + ("; the roc_auc_score row is the one-vs-rest average over all classes, a "
                   "different number" if len(np.unique(data.y_train)) > 2 else "")
                + ". Line styles are models, not classes.")
