@@ -225,7 +225,7 @@ class MultiwayTreeMixin:
                 "threshold": np.float64(t.threshold[i]) if numeric else np.nan,
                 "categories": ([_category_text(self.categories_[f][int(t.branch[k])])
                                 for k in kids] if inner and not numeric else None),
-                "impurity": np.float64(entropy(counts)),
+                "impurity": np.float64(entropy(counts)) + 0.0,  # no negative zero for a pure node
                 "criterion": "entropy",
                 "n_samples": total,
                 "weighted_n_samples": total,
