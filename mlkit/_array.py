@@ -14,6 +14,7 @@ import functools
 
 import array_api_compat as aac
 import numpy as np
+from scipy import sparse as _sp
 
 __all__ = [
     "as_namespace",
@@ -24,6 +25,7 @@ __all__ = [
     "host_float_dtype",
     "is_lazy",
     "is_numpy",
+    "is_sparse",
     "logsumexp",
     "map_row_ranges",
     "namespace_and_device",
@@ -197,7 +199,10 @@ def max_rows(a, xp):
 
 def squared_norms(X, xp):
     """``‖x‖²`` of every row of X; on NumPy without the ``X * X`` temporary (einsum) and the
-    slow reduction over a short axis (see ``max_rows``)."""
+    slow reduction over a short axis (see ``max_rows``); for scipy.sparse X from the stored
+    entries."""
+    if is_sparse(X):
+        return sparse_row_sums(X, X.data * X.data)
     if is_numpy(xp):
         return np.einsum("ij,ij->i", X, X)
     return xp.sum(X * X, axis=1)
@@ -423,3 +428,141 @@ def trapezoid(y, x, xp=None):
     dx = x[1:] - x[:-1]
     return xp.sum(dx * (y[1:] + y[:-1])) / 2
 
+
+
+# ---------------------------------------------------------------------------------------------
+# scipy.sparse (CSR and CSC, sparray and spmatrix)
+# ---------------------------------------------------------------------------------------------
+#
+# Validation hands estimators CSR or CSC (other formats are converted). The helpers below work
+# on the stored entries (``X.data``) and the index arrays, never on a dense copy: a statistic
+# of the columns or rows is a ``bincount`` over the stored entries' column or row ids, a
+# scaling is the stored values times a gathered vector, in a new matrix of the input's class
+# (``csr_array`` stays ``csr_array``, ``csc_matrix`` stays ``csc_matrix``). Use ``.multiply``,
+# never ``*``, between a sparse matrix and anything else: for an spmatrix ``*`` is a product.
+
+
+def is_sparse(x):
+    """True for a scipy.sparse matrix or array, of any format."""
+    return _sp.issparse(x)
+
+
+def _outer_ids(X):
+    """For each stored entry, its row (CSR) or column (CSC): ``indptr`` expanded."""
+    outer = X.shape[0] if X.format == "csr" else X.shape[1]
+    return np.repeat(np.arange(outer), np.diff(X.indptr))
+
+
+def sparse_entry_rows(X):
+    """The row of each stored entry of a CSR or CSC matrix."""
+    return _outer_ids(X) if X.format == "csr" else X.indices
+
+
+def sparse_entry_cols(X):
+    """The column of each stored entry of a CSR or CSC matrix."""
+    return X.indices if X.format == "csr" else _outer_ids(X)
+
+
+def sparse_row_sums(X, values):
+    """``Σ_j values`` over each row's stored entries (``values`` aligned with ``X.data``)."""
+    if X.format == "csr":
+        return _segment_sums(values, X.indptr)
+    return np.bincount(X.indices, weights=values, minlength=X.shape[0])
+
+
+def sparse_column_sums(X, values):
+    """``Σ_i values`` over each column's stored entries (``values`` aligned with ``X.data``)."""
+    if X.format == "csc":
+        return _segment_sums(values, X.indptr)
+    return np.bincount(X.indices, weights=values, minlength=X.shape[1])
+
+
+def _segment_sums(values, indptr):
+    """Sums of ``values[indptr[i]:indptr[i + 1]]`` (0 for empty segments), each added on its
+    own (a difference of running sums would lose small segments after large ones)."""
+    out = np.zeros(indptr.shape[0] - 1, dtype=np.result_type(values.dtype, np.float64))
+    nonempty = np.flatnonzero(np.diff(indptr) > 0)
+    if nonempty.size:
+        out[nonempty] = np.add.reduceat(values, indptr[nonempty])
+    return out
+
+
+def with_data(X, data):
+    """A matrix of X's class, format and sparsity pattern holding ``data`` (the index arrays
+    are copied, so the result shares nothing with X)."""
+    return type(X)((data, X.indices.copy(), X.indptr.copy()), shape=X.shape)
+
+
+def scale_columns(X, s, divide=False):
+    """``X · diag(s)``: column j of a sparse X multiplied (or, with ``divide``, divided) by
+    ``s[j]``, in a new matrix."""
+    factor = s[X.indices] if X.format == "csr" else np.repeat(s, np.diff(X.indptr))
+    return with_data(X, X.data / factor if divide else X.data * factor)
+
+
+def scale_rows(X, s, divide=False):
+    """``diag(s) · X``: row i of a sparse X multiplied (or, with ``divide``, divided) by
+    ``s[i]``, in a new matrix."""
+    factor = s[X.indices] if X.format == "csc" else np.repeat(s, np.diff(X.indptr))
+    return with_data(X, X.data / factor if divide else X.data * factor)
+
+
+def sparse_column_moments(X, sample_weight=None):
+    """Per-column (weighted) count, mean and sum of squared deviations of a sparse X, NaN
+    ignored -- the unstored entries are zeros, and count.
+
+    The corrected two-pass algorithm, as for dense columns: the mean, then the squared
+    deviations of the stored entries plus those of the column's zeros (``z_j`` of them, or
+    their weight), ``z_j · mean_j²``, minus the square of the deviations' sum over the column
+    divided by the count (zero in exact arithmetic; it removes the first pass's rounding).
+    """
+    n, d = X.shape
+    cols = sparse_entry_cols(X)
+    data = np.asarray(X.data, dtype=np.float64)
+    w = (np.ones(data.shape[0]) if sample_weight is None
+         else np.asarray(sample_weight, dtype=np.float64)[sparse_entry_rows(X)])
+    total = float(n) if sample_weight is None else float(np.sum(sample_weight))
+    nan = np.isnan(data)
+    count = np.full(d, total)
+    if nan.any():  # a NaN is neither a value nor a zero: its weight leaves the count
+        count -= np.bincount(cols, weights=nan * w, minlength=d)
+        data, w = np.where(nan, 0.0, data), np.where(nan, 0.0, w)
+    zeros = count - np.bincount(cols, weights=w, minlength=d)  # weight of the unstored zeros
+    safe = np.where(count > 0, count, 1.0)
+    mean = np.bincount(cols, weights=w * data, minlength=d) / safe
+    dev = data - mean[cols]
+    wdev = w * dev
+    m2 = np.bincount(cols, weights=wdev * dev, minlength=d) + zeros * mean * mean
+    first = np.bincount(cols, weights=wdev, minlength=d) - zeros * mean
+    m2 = m2 - first * first / safe
+    return count, mean, np.maximum(m2, 0.0)
+
+
+def sparse_column_max_abs(X):
+    """Per-column largest magnitude of a sparse X, NaN ignored (unstored entries are 0)."""
+    data = np.abs(X.data)
+    data = np.where(np.isnan(data), 0, data)
+    if X.format == "csc":
+        return _segment_max(data, X.indptr)
+    out = np.zeros(X.shape[1], dtype=data.dtype)
+    np.maximum.at(out, X.indices, data)
+    return out
+
+
+def sparse_row_max_abs(X):
+    """Per-row largest magnitude of a sparse X (unstored entries are 0)."""
+    data = np.abs(X.data)
+    if X.format == "csr":
+        return _segment_max(data, X.indptr)
+    out = np.zeros(X.shape[0], dtype=data.dtype)
+    np.maximum.at(out, X.indices, data)
+    return out
+
+
+def _segment_max(values, indptr):
+    """Maxima of ``values[indptr[i]:indptr[i + 1]]`` and 0 (0 for empty segments)."""
+    out = np.zeros(indptr.shape[0] - 1, dtype=values.dtype)
+    nonempty = np.flatnonzero(np.diff(indptr) > 0)
+    if nonempty.size:
+        out[nonempty] = np.maximum(np.maximum.reduceat(values, indptr[nonempty]), 0)
+    return out
