@@ -142,10 +142,12 @@ def decimal_exponent(max_abs, xp):
 
 def powers_of_ten(j, xp):
     """``10**j`` correctly rounded, per entry (``10.0 ** j`` can be one ulp off, which moved
-    the decimal exponent by one near a power of ten); j takes few distinct values."""
+    the decimal exponent by one near a power of ten); j takes few distinct values, each
+    converted once."""
     host = np.asarray(to_host(j), dtype=np.float64)
-    values = np.array([float(f"1e{int(v)}") if np.isfinite(v) else np.nan
-                       for v in host.ravel()]).reshape(host.shape)
+    distinct, where = np.unique(host.ravel(), return_inverse=True)
+    table = np.array([float(f"1e{int(v)}") if np.isfinite(v) else np.nan for v in distinct])
+    values = table[where].reshape(host.shape)
     return as_namespace(values, xp, device_of(j))
 
 
