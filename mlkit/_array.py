@@ -464,27 +464,27 @@ def sparse_entry_cols(X):
 
 
 def sparse_row_sums(X, values):
-    """``Σ_j values`` over each row's stored entries (``values`` aligned with ``X.data``)."""
-    if X.format == "csr":
-        return _segment_sums(values, X.indptr)
-    return np.bincount(X.indices, weights=values, minlength=X.shape[0])
+    """``Σ_j values`` over each row's stored entries (``values`` aligned with ``X.data``): the
+    product of the matrix holding ``values`` with a vector of ones (one pass in C)."""
+    return _holding(X, values) @ np.ones(X.shape[1], dtype=values.dtype)
 
 
 def sparse_column_sums(X, values):
     """``Σ_i values`` over each column's stored entries (``values`` aligned with ``X.data``)."""
-    if X.format == "csc":
-        return _segment_sums(values, X.indptr)
-    return np.bincount(X.indices, weights=values, minlength=X.shape[1])
+    return np.ones(X.shape[0], dtype=values.dtype) @ _holding(X, values)
 
 
-def _segment_sums(values, indptr):
-    """Sums of ``values[indptr[i]:indptr[i + 1]]`` (0 for empty segments), each added on its
-    own (a difference of running sums would lose small segments after large ones)."""
-    out = np.zeros(indptr.shape[0] - 1, dtype=np.result_type(values.dtype, np.float64))
-    nonempty = np.flatnonzero(np.diff(indptr) > 0)
-    if nonempty.size:
-        out[nonempty] = np.add.reduceat(values, indptr[nonempty])
-    return out
+def _holding(X, values):
+    """X's sparsity pattern holding ``values`` (sharing X's index arrays: for reading only)."""
+    cls = _sp.csr_array if X.format == "csr" else _sp.csc_array
+    return cls((values, X.indices, X.indptr), shape=X.shape)
+
+
+def _spread(X, per_column):
+    """``per_column[j]`` for each stored entry, j its column (a gather, or for CSC a repeat)."""
+    if X.format == "csr":
+        return per_column[X.indices]
+    return np.repeat(per_column, np.diff(X.indptr))
 
 
 def with_data(X, data):
@@ -515,26 +515,28 @@ def sparse_column_moments(X, sample_weight=None):
     deviations of the stored entries plus those of the column's zeros (``z_j`` of them, or
     their weight), ``z_j · mean_j²``, minus the square of the deviations' sum over the column
     divided by the count (zero in exact arithmetic; it removes the first pass's rounding).
+    Each sum over a column is one sparse product over the stored entries.
     """
     n, d = X.shape
-    cols = sparse_entry_cols(X)
     data = np.asarray(X.data, dtype=np.float64)
-    w = (np.ones(data.shape[0]) if sample_weight is None
-         else np.asarray(sample_weight, dtype=np.float64)[sparse_entry_rows(X)])
+    w = None if sample_weight is None else \
+        np.asarray(sample_weight, dtype=np.float64)[sparse_entry_rows(X)]
     total = float(n) if sample_weight is None else float(np.sum(sample_weight))
-    nan = np.isnan(data)
     count = np.full(d, total)
+    nan = np.isnan(data)
     if nan.any():  # a NaN is neither a value nor a zero: its weight leaves the count
-        count -= np.bincount(cols, weights=nan * w, minlength=d)
-        data, w = np.where(nan, 0.0, data), np.where(nan, 0.0, w)
-    zeros = count - np.bincount(cols, weights=w, minlength=d)  # weight of the unstored zeros
+        count -= sparse_column_sums(X, np.where(nan, 1.0 if w is None else w, 0.0))
+        w = np.where(nan, 0.0, 1.0 if w is None else w)
+        data = np.where(nan, 0.0, data)
+    stored = sparse_column_sums(X, np.ones_like(data) if w is None else w)
+    zeros = count - stored  # the (weight of the) unstored zeros of each column
     safe = np.where(count > 0, count, 1.0)
-    mean = np.bincount(cols, weights=w * data, minlength=d) / safe
-    dev = data - mean[cols]
-    wdev = w * dev
-    m2 = np.bincount(cols, weights=wdev * dev, minlength=d) + zeros * mean * mean
-    first = np.bincount(cols, weights=wdev, minlength=d) - zeros * mean
-    m2 = m2 - first * first / safe
+    mean = sparse_column_sums(X, data if w is None else w * data) / safe
+    dev = data - _spread(X, mean)
+    wdev = dev if w is None else w * dev
+    m2 = sparse_column_sums(X, wdev * dev) + zeros * mean * mean
+    first = sparse_column_sums(X, wdev) - zeros * mean
+    m2 -= first * first / safe
     return count, mean, np.maximum(m2, 0.0)
 
 

@@ -342,8 +342,9 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self, "n_samples_seen_")
         X = validate_data(self, X, reset=False, allow_nan=True, accept_sparse=_SPARSE)
         if is_sparse(X):
-            if self.with_mean:
-                raise ValueError(_CANNOT_CENTER)
+            if self.with_mean:  # scikit-learn's message, to the letter
+                raise ValueError("Cannot uncenter sparse matrices: pass `with_mean=False` "
+                                 "instead See docstring for motivation and alternatives.")
             return scale_columns(X, self.scale_.astype(X.dtype)) if self.with_std else X.copy()
         xp, device = namespace_and_device(X)
         if self.with_std:
