@@ -125,10 +125,12 @@ def function_table():
         return ""
     from mlkit.metrics import CAPABILITIES
 
-    rows = ["| function | " + " | ".join(NAMESPACES) + " | on the host |",
-            "|---|" + "---|" * len(NAMESPACES) + "---|"]
+    rows = ["| function | " + " | ".join(NAMESPACES) + " | scipy.sparse | on the host |",
+            "|---|" + "---|" * (len(NAMESPACES) + 1) + "---|"]
     for name, entry in sorted(CAPABILITIES.items()):
         cells = ["native" if ns in entry["native"] else "host" for ns in NAMESPACES]
+        sparse = entry.get("sparse", False)
+        cells.append(sparse if isinstance(sparse, str) else _sparse_cell(sparse))
         rows.append(f"| `mlkit.metrics.{name}` | " + " | ".join(cells)
                     + f" | {entry['why'] or '-'} |")
     return "\n".join(rows) + "\n"
