@@ -464,14 +464,29 @@ def sparse_entry_cols(X):
 
 
 def sparse_row_sums(X, values):
-    """``Σ_j values`` over each row's stored entries (``values`` aligned with ``X.data``): the
-    product of the matrix holding ``values`` with a vector of ones (one pass in C)."""
+    """``Σ_j values`` over each row's stored entries (``values`` aligned with ``X.data``): for
+    CSR a sum of each contiguous segment, for CSC the product of the matrix holding ``values``
+    with a vector of ones (one pass in C)."""
+    if X.format == "csr":
+        return _segment_sums(values, X.indptr)
     return _holding(X, values) @ np.ones(X.shape[1], dtype=values.dtype)
 
 
 def sparse_column_sums(X, values):
     """``Σ_i values`` over each column's stored entries (``values`` aligned with ``X.data``)."""
+    if X.format == "csc":
+        return _segment_sums(values, X.indptr)
     return np.ones(X.shape[0], dtype=values.dtype) @ _holding(X, values)
+
+
+def _segment_sums(values, indptr):
+    """Sums of ``values[indptr[i]:indptr[i + 1]]`` (0 for empty segments), each segment added
+    on its own, in order."""
+    out = np.zeros(indptr.shape[0] - 1, dtype=values.dtype)
+    nonempty = np.flatnonzero(np.diff(indptr) > 0)
+    if nonempty.size:
+        out[nonempty] = np.add.reduceat(values, indptr[nonempty])
+    return out
 
 
 def _holding(X, values):
@@ -483,7 +498,7 @@ def _holding(X, values):
 def _spread(X, per_column):
     """``per_column[j]`` for each stored entry, j its column (a gather, or for CSC a repeat)."""
     if X.format == "csr":
-        return per_column[X.indices]
+        return np.take(per_column, X.indices)  # (faster than per_column[X.indices])
     return np.repeat(per_column, np.diff(X.indptr))
 
 
@@ -496,48 +511,46 @@ def with_data(X, data):
 def scale_columns(X, s, divide=False):
     """``X · diag(s)``: column j of a sparse X multiplied (or, with ``divide``, divided) by
     ``s[j]``, in a new matrix."""
-    factor = s[X.indices] if X.format == "csr" else np.repeat(s, np.diff(X.indptr))
-    return with_data(X, X.data / factor if divide else X.data * factor)
+    return _scaled(X, _spread(X, s), divide)
 
 
 def scale_rows(X, s, divide=False):
     """``diag(s) · X``: row i of a sparse X multiplied (or, with ``divide``, divided) by
     ``s[i]``, in a new matrix."""
     factor = s[X.indices] if X.format == "csc" else np.repeat(s, np.diff(X.indptr))
-    return with_data(X, X.data / factor if divide else X.data * factor)
+    return _scaled(X, factor, divide)
+
+
+def _scaled(X, factor, divide):
+    """X's pattern holding ``X.data`` times (or over) ``factor``, written into ``factor``'s
+    own new buffer (one array of the size of the data, not two)."""
+    if factor.dtype != np.result_type(X.data.dtype, factor.dtype):
+        factor = factor.astype(np.result_type(X.data.dtype, factor.dtype))
+    (np.divide if divide else np.multiply)(X.data, factor, out=factor)
+    return with_data(X, factor)
 
 
 def sparse_column_moments(X, sample_weight=None):
     """Per-column (weighted) count, mean and sum of squared deviations of a sparse X, NaN
     ignored -- the unstored entries are zeros, and count.
 
-    The corrected two-pass algorithm, as for dense columns: the mean, then the squared
-    deviations of the stored entries plus those of the column's zeros (``z_j`` of them, or
-    their weight), ``z_j · mean_j²``, minus the square of the deviations' sum over the column
-    divided by the count (zero in exact arithmetic; it removes the first pass's rounding).
-    Each sum over a column is one sparse product over the stored entries.
+    The corrected two-pass algorithm, as for dense columns (Chan, Golub & LeVeque): the mean,
+    then the squared deviations of the stored entries plus those of the column's ``z_j`` zeros
+    (or their weight), ``z_j · mean_j²``, minus the square of the deviations' sum over the
+    column divided by the count (zero in exact arithmetic; it removes the first pass's
+    rounding). scikit-learn's public ``sparsefuncs.mean_variance_axis`` computes exactly
+    that in one compiled pass over the stored entries, in float64: it is used as it is.
     """
-    n, d = X.shape
-    data = np.asarray(X.data, dtype=np.float64)
-    w = None if sample_weight is None else \
-        np.asarray(sample_weight, dtype=np.float64)[sparse_entry_rows(X)]
-    total = float(n) if sample_weight is None else float(np.sum(sample_weight))
-    count = np.full(d, total)
-    nan = np.isnan(data)
-    if nan.any():  # a NaN is neither a value nor a zero: its weight leaves the count
-        count -= sparse_column_sums(X, np.where(nan, 1.0 if w is None else w, 0.0))
-        w = np.where(nan, 0.0, 1.0 if w is None else w)
-        data = np.where(nan, 0.0, data)
-    stored = sparse_column_sums(X, np.ones_like(data) if w is None else w)
-    zeros = count - stored  # the (weight of the) unstored zeros of each column
-    safe = np.where(count > 0, count, 1.0)
-    mean = sparse_column_sums(X, data if w is None else w * data) / safe
-    dev = data - _spread(X, mean)
-    wdev = dev if w is None else w * dev
-    m2 = sparse_column_sums(X, wdev * dev) + zeros * mean * mean
-    first = sparse_column_sums(X, wdev) - zeros * mean
-    m2 -= first * first / safe
-    return count, mean, np.maximum(m2, 0.0)
+    from sklearn.utils.sparsefuncs import mean_variance_axis
+
+    if X.dtype != np.float64:
+        X = X.astype(np.float64)
+    weights = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    mean, var, count = mean_variance_axis(X, axis=0, weights=weights, return_sum_weights=True)
+    seen = count > 0  # a column of NaN only: mean and m2 0, as for dense columns
+    mean = np.where(seen, mean, 0.0)
+    m2 = np.where(seen, var * count, 0.0)
+    return np.asarray(count, dtype=np.float64), mean, np.maximum(m2, 0.0)
 
 
 def sparse_column_max_abs(X):

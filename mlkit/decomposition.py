@@ -717,4 +717,4 @@ def _column_means(X, xp):
 def _like(a, X, xp, device):
     """A fitted array in the namespace, device and dtype of the data ``X`` it is applied to."""
     a = as_namespace(a, xp, device)
-    return a.astype(X.dtype) if isinstance(a, np.ndarray) else xp.astype(a, X.dtype)
+    return a.astype(X.dtype, copy=False) if isinstance(a, np.ndarray) else xp.astype(a, X.dtype)
