@@ -526,7 +526,7 @@ def test_capabilities_cover_every_function():
     public = {n for n in mm.__all__ if n != "CAPABILITIES" and not n.startswith("plot_")}
     assert set(mm.CAPABILITIES) == public
     for entry in mm.CAPABILITIES.values():
-        assert set(entry) == {"native", "host", "why"}
+        assert set(entry) == {"native", "host", "why", "sparse"}
         assert "numpy" in entry["native"] and "array_api_strict" in entry["native"]
 
 
