@@ -39,6 +39,16 @@ class Capabilities:
         Constructor arguments for the common tests (to keep them fast).
     xfail_checks : dict
         scikit-learn estimator checks expected to fail, each with its one-line reason.
+    sparse : bool or str
+        Whether ``fit`` and the methods after it take scipy.sparse X (CSR and CSC, ``sparray``
+        and ``spmatrix``; other formats are converted to CSR): True; False, when they refuse
+        it with scikit-learn's error (its twin's, where there is one); or, where it depends on
+        the parameters, the condition under which they take it (e.g. ``'with_mean=False'``),
+        other parameters getting scikit-learn's error. The sparse path never makes a dense
+        copy of X.
+    sparse_params : dict
+        Constructor arguments (on top of ``test_params``) that meet a conditional ``sparse``:
+        what the sparse tests use.
     """
 
     fit: tuple = ALL
@@ -47,6 +57,8 @@ class Capabilities:
     data: str = "continuous"
     test_params: dict = field(default_factory=dict)
     xfail_checks: dict = field(default_factory=dict)
+    sparse: bool | str = False
+    sparse_params: dict = field(default_factory=dict)
 
 
 def _public_modules():
@@ -78,8 +90,8 @@ def all_estimators():
 
 def capability_table():
     """The capability table as Markdown, one row per estimator."""
-    head = "| estimator | " + " | ".join(NAMESPACES) + " | on the host |"
-    rule = "|---|" + "---|" * len(NAMESPACES) + "---|"
+    head = "| estimator | " + " | ".join(NAMESPACES) + " | scipy.sparse | on the host |"
+    rule = "|---|" + "---|" * (len(NAMESPACES) + 1) + "---|"
     rows = [head, rule]
     for name, cls in all_estimators():
         caps = cls._capabilities
@@ -91,9 +103,18 @@ def capability_table():
                 else "fit" if ns in caps.fit
                 else "host"
             )
+        cells.append(_sparse_cell(caps.sparse))
         where = f"`{cls.__module__.rsplit('._', 1)[0]}.{name}`"
         rows.append(f"| {where} | " + " | ".join(cells) + f" | {caps.host or '-'} |")
     return "\n".join(rows) + "\n"
+
+
+def _sparse_cell(sparse):
+    if sparse is True:
+        return "yes"
+    if sparse is False:
+        return "no (scikit-learn's error)"
+    return f"with {sparse}"
 
 
 def function_table():
@@ -104,10 +125,12 @@ def function_table():
         return ""
     from mlkit.metrics import CAPABILITIES
 
-    rows = ["| function | " + " | ".join(NAMESPACES) + " | on the host |",
-            "|---|" + "---|" * len(NAMESPACES) + "---|"]
+    rows = ["| function | " + " | ".join(NAMESPACES) + " | scipy.sparse | on the host |",
+            "|---|" + "---|" * (len(NAMESPACES) + 1) + "---|"]
     for name, entry in sorted(CAPABILITIES.items()):
         cells = ["native" if ns in entry["native"] else "host" for ns in NAMESPACES]
+        sparse = entry.get("sparse", False)
+        cells.append(sparse if isinstance(sparse, str) else _sparse_cell(sparse))
         rows.append(f"| `mlkit.metrics.{name}` | " + " | ".join(cells)
                     + f" | {entry['why'] or '-'} |")
     return "\n".join(rows) + "\n"

@@ -10,6 +10,12 @@ reduce over row blocks, so on a Dask array every iteration is one ``dask.compute
 On NumPy arrays the iterations run in ``_lloyd_numpy``: both steps fused in one pass over
 cache-sized row blocks, and after the first pass only the samples whose nearest center can
 have changed are scanned again (Hamerly's bounds) -- the same labels and centers, cheaper.
+
+scipy.sparse X (CSR or CSC) runs the generic iterations, whose two products ``X (−2C)ᵀ`` and
+``Xwᵀ H`` are sparse-times-dense products over the stored entries; the distances of a sample
+to its own center (for the inertia and for relocating empty clusters) are
+``‖c‖² + Σ_stored x (x − 2c)``. Sparse X is not centred (that would fill in its zeros), as in
+scikit-learn, and is never made dense: only the few rows chosen as seeds are.
 """
 
 from __future__ import annotations
@@ -34,8 +40,14 @@ from ._array import (
     compute,
     is_lazy,
     is_numpy,
+    is_sparse,
     namespace_and_device,
     one_hot,
+    scale_rows,
+    sparse_column_moments,
+    sparse_entry_cols,
+    sparse_entry_rows,
+    sparse_row_sums,
     squared_norms,
     to_host,
 )
@@ -74,7 +86,7 @@ def squared_distances(X, centers, xp, x_squared_norms=None):
 
 def assign(X, centers, xp):
     """The assignment step: the index of each sample's nearest center."""
-    if is_numpy(xp):
+    if is_numpy(xp) and not is_sparse(X):
         return _lloyd_numpy.scan(X, centers)[0]
     return xp.argmin(squared_distances(X, centers, xp), axis=1)
 
@@ -92,7 +104,10 @@ def cluster_sums(Xw, sample_weight, labels, n_clusters, xp):
 
 
 def inertia(X, sample_weight, centers, labels, xp):
-    """``Σ w ‖x − c_label‖²``, from the differences themselves (not the expanded form)."""
+    """``Σ w ‖x − c_label‖²``, from the differences themselves (not the expanded form; for
+    scipy.sparse X from its stored entries, ``distances_to_own``)."""
+    if is_sparse(X):
+        return float(np.asarray(sample_weight) @ distances_to_own(X, centers, labels))
     if is_numpy(xp):
         return _lloyd_numpy.inertia(X, sample_weight, np.asarray(centers), labels)
     H = one_hot(labels, centers.shape[0], dtype=X.dtype, xp=xp)
@@ -102,6 +117,25 @@ def inertia(X, sample_weight, centers, labels, xp):
 
 def _device(X):
     return namespace_and_device(X)[1]
+
+
+def distances_to_own(X, centers, labels):
+    """``‖x − c_label‖²`` of each row of a scipy.sparse X: the center's squared norm, plus
+    ``x (x − 2c)`` over the row's stored entries (where ``x ≠ 0``), at least 0."""
+    centers = np.asarray(centers)
+    labels = np.asarray(labels)
+    rows, cols = sparse_entry_rows(X), sparse_entry_cols(X)
+    c = centers[labels[rows], cols]
+    stored = sparse_row_sums(X, X.data * (X.data - 2.0 * c))
+    return np.maximum(np.sum(centers * centers, axis=1)[labels] + stored, 0.0)
+
+
+def _rows(X, idx, xp):
+    """Rows ``idx`` of X, dense (the only rows of a sparse X ever made dense: seeds and
+    relocated samples)."""
+    if is_sparse(X):
+        return X[np.asarray(idx)].toarray()
+    return X[idx, ...] if is_lazy(X) else xp.take(X, _index(idx, X, xp), axis=0)
 
 
 def relocate_empty_clusters(X, sample_weight, centers_old, sums, weights, labels, xp):
@@ -115,13 +149,16 @@ def relocate_empty_clusters(X, sample_weight, centers_old, sums, weights, labels
     empty = np.flatnonzero(w_host == 0)
     if empty.size == 0:
         return sums, weights
-    H = one_hot(labels, centers_old.shape[0], dtype=X.dtype, xp=xp)
-    diff = X - H @ centers_old
-    dist = to_host(xp.sum(diff * diff, axis=1))
+    if is_sparse(X):
+        dist = distances_to_own(X, centers_old, labels)
+    else:
+        H = one_hot(labels, centers_old.shape[0], dtype=X.dtype, xp=xp)
+        diff = X - H @ centers_old
+        dist = to_host(xp.sum(diff * diff, axis=1))
     if dist.max() == 0:
         return sums, weights
     far = np.argpartition(dist, -empty.size)[: -empty.size - 1 : -1]
-    x_far = to_host(X[far, ...] if is_lazy(X) else xp.take(X, _index(far, X, xp), axis=0))
+    x_far = to_host(_rows(X, far, xp))
     w_far = to_host(sample_weight)[far]
     old = to_host(labels)[far]
     sums_h, w_h = np.array(to_host(sums)), np.array(w_host)
@@ -162,11 +199,12 @@ def lloyd(X, sample_weight, centers, *, max_iter, tol, verbose=False, Xw=None, x
                                                 labels, xp)
         return average_centers(sums, weights, namespace_and_device(sums)[0])
 
-    if is_numpy(xp):
+    if is_numpy(xp) and not is_sparse(X):
         return _lloyd_numpy.lloyd(X, sample_weight, centers, max_iter=max_iter, tol=tol,
                                   update=update, verbose=verbose, Xw=Xw, x_sq=x_sq)
     k = centers.shape[0]
-    Xw = X * sample_weight[:, None] if Xw is None else Xw
+    if Xw is None:
+        Xw = scale_rows(X, sample_weight) if is_sparse(X) else X * sample_weight[:, None]
     labels_old, strict = None, False
     for i in range(max_iter):
         labels = assign(X, centers, xp)
@@ -213,7 +251,12 @@ def _kmeans_plusplus(X, n_clusters, sample_weight, random_state, n_local_trials=
     x_sq = squared_norms(X, xp) if x_sq is None else x_sq
 
     def dist_to(rows):
-        C = X[rows, ...] if is_lazy(X) else xp.take(X, _index(rows, X, xp), axis=0)
+        C = _rows(X, rows, xp)
+        if is_sparse(X):  # samples × candidates from the sparse product, then transposed
+            D = (X @ (-2.0 * C).T).T
+            D += np.sum(C * C, axis=1)[:, None]
+            D += x_sq
+            return np.maximum(D, 0.0, out=D)
         if is_numpy(xp):  # candidates × samples: contiguous rows for the minimum and products
             D = (-2.0 * C) @ X.T
             D += np.sum(C * C, axis=1)[:, None]
@@ -257,15 +300,14 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, random_state=None,
     indices : ndarray of shape (n_clusters,)
         Row of X of each seed.
     """
-    X = validate_data(BaseEstimator(), X)
+    X = validate_data(BaseEstimator(), X, accept_sparse=_SPARSE)
     xp, device = namespace_and_device(X)
     if X.shape[0] < n_clusters:
         raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={n_clusters}.")
     sw = check_sample_weight(sample_weight, X.shape[0], xp, device, X.dtype)
     sw = xp.ones(X.shape[0], dtype=X.dtype) if sw is None else sw
     idx = _kmeans_plusplus(X, n_clusters, sw, check_random_state(random_state), n_local_trials)
-    centers = X[idx, ...] if is_lazy(X) else xp.take(X, _index(idx, X, xp), axis=0)
-    return compute(centers)[0], idx
+    return compute(_rows(X, idx, xp))[0], idx
 
 
 # ---------------------------------------------------------------------------------------------
@@ -368,10 +410,14 @@ default='k-means++'
     }
     _capabilities = Capabilities(
         test_params={"n_clusters": 3, "random_state": 0},
+        sparse=True,
         xfail_checks={
             "check_sample_weight_equivalence_on_dense_data": (
                 "the k-means++ draws differ when rows are repeated (n changes), so the seeds "
                 "differ; equivalence given the same init array is tested in test_cluster.py"),
+            "check_sample_weight_equivalence_on_sparse_data": (
+                "the k-means++ draws differ when rows are repeated (n changes), as on dense "
+                "data"),
         },
     )
 
@@ -386,6 +432,11 @@ default='k-means++'
         self.random_state = random_state
         self.copy_x = copy_x
         self.algorithm = algorithm
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
 
     def _check_init(self, X, xp, device):
         init = self.init
@@ -413,7 +464,7 @@ default='k-means++'
     def fit(self, X, y=None, sample_weight=None):
         """Cluster X: ``n_init`` seedings, each followed by Lloyd's iterations."""
         validate_params(self)
-        X = validate_data(self, X)
+        X = validate_data(self, X, accept_sparse=_SPARSE)
         xp, device = namespace_and_device(X)
         n = X.shape[0]
         if n < self.n_clusters:
@@ -429,7 +480,10 @@ default='k-means++'
                           RuntimeWarning, stacklevel=2)
             n_init = 1
 
-        if is_numpy(xp):  # the variances from the centred rows: one pass, no n x d temporary
+        if is_sparse(X):  # not centred (it would fill in the zeros): the mean offset is 0
+            _, _, m2 = sparse_column_moments(X)
+            mean, var, Xc = np.zeros(X.shape[1], X.dtype), m2 / n, X
+        elif is_numpy(xp):  # the variances from the centred rows: one pass, no n x d temporary
             mean = np.ones(n, X.dtype) @ X / n  # BLAS (np.mean over a short axis 0 is slow);
             # the mean is only the offset the centers are computed from, added back at the end
             Xc = X - mean
@@ -441,7 +495,10 @@ default='k-means++'
         sxp, sdev = namespace_and_device(mean)
         tol = float(sxp.mean(var)) * self.tol
         Xc = X - mean if Xc is None else Xc
-        Xw = Xc if sample_weight is None else Xc * sw[:, None]
+        if sample_weight is None:
+            Xw = Xc
+        else:
+            Xw = scale_rows(Xc, sw) if is_sparse(Xc) else Xc * sw[:, None]
         x_sq = squared_norms(Xc, xp)  # for k-means++ and the bounds of every run
         rs = check_random_state(self.random_state)
         best = None
@@ -480,8 +537,7 @@ default='k-means++'
                                                       Xc), sxp, sdev)
         else:
             return as_namespace(init, sxp, sdev) - mean
-        rows = Xc[idx, ...] if is_lazy(Xc) else xp.take(Xc, _index(idx, Xc, xp), axis=0)
-        return compute(rows)[0]
+        return compute(_rows(Xc, idx, xp))[0]
 
     def fit_predict(self, X, y=None, sample_weight=None):
         """Fit and return ``labels_``."""
@@ -499,26 +555,29 @@ default='k-means++'
     def predict(self, X):
         """The nearest center of each sample."""
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
+        X = validate_data(self, X, reset=False, accept_sparse=_SPARSE)
         xp, c = self._centers_for(X)
         return assign(X, c, xp)
 
     def transform(self, X):
         """Euclidean distances of each sample to every center."""
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
+        X = validate_data(self, X, reset=False, accept_sparse=_SPARSE)
         xp, c = self._centers_for(X)
         return xp.sqrt(squared_distances(X, c, xp, squared_norms(X, xp)))
 
     def score(self, X, y=None, sample_weight=None):
         """Minus the (weighted) inertia of X with the fitted centers."""
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
+        X = validate_data(self, X, reset=False, accept_sparse=_SPARSE)
         xp, c = self._centers_for(X)
         device = _device(X)
         sw = check_sample_weight(sample_weight, X.shape[0], xp, device, X.dtype)
         sw = _ones_like_rows(X, xp, device) if sw is None else _rows_like(sw, X)
         return -float(compute(inertia(X, sw, c, assign(X, c, xp), xp))[0])
+
+
+_SPARSE = ("csr", "csc")
 
 
 def _ones_like_rows(X, xp, device):

@@ -26,7 +26,9 @@ from ._array import (
     host_float_dtype,
     is_lazy,
     is_numpy,
+    is_sparse,
     namespace_and_device,
+    sparse_column_moments,
     to_host,
 )
 from ._discovery import Capabilities
@@ -76,7 +78,10 @@ def _device(a):
 
 
 def gram(X, xp):
-    """``XᵀX``. NumPy hands the transposed product of one array to BLAS ``syrk``."""
+    """``XᵀX``. NumPy hands the transposed product of one array to BLAS ``syrk``; a
+    scipy.sparse X gives the sparse product, made dense (d x d)."""
+    if is_sparse(X):
+        return np.asarray((X.T @ X).toarray())
     if is_numpy(xp):
         X = np.asarray(X)
         return X.T @ X
@@ -204,6 +209,25 @@ def arpack_svd(A, n_components, tol, random_state):
     return S[::-1], Vt[::-1]
 
 
+def implicitly_centred(X, mean):
+    """``X - mean`` as a scipy LinearOperator that never forms it: ``(X - 1 μᵀ) v = X v −
+    (μ·v) 1`` and ``(X - 1 μᵀ)ᵀ u = Xᵀu − μ Σu`` (for ARPACK on sparse X, whose centred
+    form would be dense)."""
+    from scipy.sparse.linalg import LinearOperator
+
+    mean = np.asarray(mean)
+    XT = X.T
+
+    def matmat(V):
+        return X @ V - mean @ V
+
+    def rmatmat(U):
+        return XT @ U - np.multiply.outer(mean, U.sum(axis=0))
+
+    return LinearOperator(X.shape, matvec=matmat, matmat=matmat, rmatvec=rmatmat,
+                          rmatmat=rmatmat, dtype=X.dtype)
+
+
 def _scalar(value, xp):
     """A 0-d statistic: a NumPy float64/float32 scalar on NumPy, a 0-d array elsewhere."""
     if is_numpy(xp) or isinstance(value, np.ndarray | np.generic | float):
@@ -290,6 +314,13 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     'full', the SVD of the d×d ``R`` of a tall-skinny QR) runs on the host; 'randomized'
     moves Dask data to the host.
 
+    scipy.sparse X (CSR or CSC) is centred implicitly, as in scikit-learn, never densified:
+    'arpack' (what 'auto' picks for sparse X) runs ARPACK on the linear operator
+    ``v ↦ X v − (μ·v) 1`` and its transpose; 'covariance_eigh' takes the sparse product
+    ``XᵀX − n μ μᵀ`` (a dense d×d matrix); 'full' and 'randomized' refuse sparse X with
+    scikit-learn's TypeError. ``transform`` of sparse X is ``X Wᵀ − μ Wᵀ``; ``score_samples``
+    needs dense X (as scikit-learn).
+
     References
     ----------
     Halko, Martinsson & Tropp (2011), "Finding structure with randomness", SIAM Review 53(2).
@@ -325,7 +356,9 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     _capabilities = Capabilities(
         host="svd_solver='randomized' on Dask input and 'arpack' on any but NumPy (the data "
              "is moved to the host)",
-        test_params={"n_components": 2})
+        test_params={"n_components": 2},
+        sparse="svd_solver in {'auto', 'arpack', 'covariance_eigh'}",
+        sparse_params={"svd_solver": "arpack"})
 
     def __init__(self, n_components=None, *, copy=True, whiten=False, svd_solver="auto",
                  tol=0.0, iterated_power="auto", n_oversamples=10,
@@ -343,14 +376,25 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        tags.input_tags.sparse = self.svd_solver in _SPARSE_SOLVERS
         return tags
+
+    def _check_sparse_solver(self, X):
+        if is_sparse(X) and self.svd_solver not in _SPARSE_SOLVERS:
+            raise TypeError(
+                'PCA only support sparse inputs with the "arpack" and "covariance_eigh" '
+                f'solvers, while "{self.svd_solver}" was passed. See TruncatedSVD for a '
+                "possible alternative.")
 
     # --- fitting -----------------------------------------------------------------------------
 
-    def _solver_for(self, n, d, n_components):
-        """The solver 'auto' stands for (timings in benchmarks/bench_pca_lda.py)."""
+    def _solver_for(self, n, d, n_components, sparse=False):
+        """The solver 'auto' stands for (timings in benchmarks/bench_pca_lda.py); ARPACK for
+        sparse X (as scikit-learn)."""
         if self.svd_solver != "auto":
             return self.svd_solver
+        if sparse:
+            return "arpack"
         few = isinstance(n_components, numbers.Integral) and 1 <= n_components < 0.8 * min(n, d)
         if n >= d and d <= 4000:
             # flops per entry of X: XᵀX (syrk) ~ d, eigh ~ 4d³/(nd); the randomized range
@@ -394,8 +438,9 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     def fit(self, X, y=None):
         """Fit the principal axes to ``X``."""
         validate_params(self)
+        self._check_sparse_solver(X)
         self._reset()
-        X = validate_data(self, X)
+        X = validate_data(self, X, accept_sparse=_SPARSE)
         self._fit(X)
         return self
 
@@ -412,16 +457,17 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         xp, device = namespace_and_device(X)
         n, d = X.shape
         n_components = self.n_components
+        arpack = self.svd_solver == "arpack" or (self.svd_solver == "auto" and is_sparse(X))
         if n_components is None:  # ARPACK cannot give all: one fewer, as scikit-learn
-            n_components = min(n, d) - (self.svd_solver == "arpack")
-        solver = self._solver_for(n, d, n_components)
+            n_components = min(n, d) - arpack
+        solver = self._solver_for(n, d, n_components, is_sparse(X))
         self._check_n_components(n_components, n, d, solver)
         self._fit_svd_solver = solver
         if solver in ("randomized", "arpack"):
             self._fit_truncated(X, n_components, solver)
             return
         if solver == "covariance_eigh":
-            mean, G = compute(xp.mean(X, axis=0), gram(X, xp))
+            mean, G = compute(_column_means(X, xp), gram(X, xp))
             check_finite_stats(mean)
             sxp, _ = namespace_and_device(mean)
             C = (G - n * (mean[:, None] * mean[None, :])) / (n - 1)
@@ -463,6 +509,12 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         xp, device = namespace_and_device(X)
         n, d = X.shape
         rs = check_random_state(self.random_state)
+        if is_sparse(X):  # centred implicitly (ARPACK only: 'randomized' refuses sparse X)
+            _, mean, m2 = sparse_column_moments(X)
+            total_var = float(np.sum(m2)) / (n - 1)
+            S, Vt = arpack_svd(implicitly_centred(X, mean), n_components, self.tol, rs)
+            self._set_truncated(mean, S.copy(), Vt.copy(), total_var, n, d, n_components, np)
+            return
         mean = xp.mean(X, axis=0)
         Xc = X - mean
         if solver == "arpack":
@@ -472,13 +524,17 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             _, S, Vt = randomized_svd(Xc, n_components, self.n_oversamples,
                                       self.iterated_power, self.power_iteration_normalizer, rs,
                                       xp)
+        self._set_truncated(mean, S, Vt, xp.sum(Xc * Xc) / (n - 1), n, d, n_components, xp)
+
+    def _set_truncated(self, mean, S, Vt, total_var, n, d, n_components, xp):
+        """The attributes of a truncated fit, from the leading singular triplets and the
+        total variance."""
         Vt, _ = svd_flip(Vt, xp)
         self.mean_ = mean
         self.n_samples_ = n
         self.n_components_ = n_components
         self.components_ = Vt
         self.explained_variance_ = S**2 / (n - 1)
-        total_var = xp.sum(Xc * Xc) / (n - 1)
         self.explained_variance_ratio_ = self.explained_variance_ / total_var
         self.singular_values_ = S
         if n_components < min(n, d):
@@ -519,13 +575,16 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         ``svd_solver='covariance_eigh'`` on all the rows seen, in O(d²) memory.
         """
         validate_params(self)
+        self._check_sparse_solver(X)
         first = not hasattr(self, "_n")
-        X = validate_data(self, X, reset=first)
+        X = validate_data(self, X, reset=first, accept_sparse=_SPARSE)
         xp, _ = namespace_and_device(X)
         n_b = X.shape[0]
-        mean_b = xp.mean(X, axis=0)
-        Xc = X - mean_b
-        mean_b, M_b = compute(mean_b, gram(Xc, xp))
+        mean_b = _column_means(X, xp)
+        if is_sparse(X):  # the centred scatter XᵀX − n μ μᵀ, from the sparse product
+            M_b = gram(X, xp) - n_b * np.multiply.outer(mean_b, mean_b)
+        else:
+            mean_b, M_b = compute(mean_b, gram(X - mean_b, xp))
         check_finite_stats(mean_b)
         sxp, _ = namespace_and_device(mean_b)
         if first:
@@ -558,7 +617,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     def transform(self, X):
         """Project ``X`` on the components: ``(X - mean_) @ components_.T``."""
         check_is_fitted(self, "components_")
-        X = validate_data(self, X, reset=False)
+        X = validate_data(self, X, reset=False, accept_sparse=_SPARSE)
         xp, device = namespace_and_device(X)
         W = self._fitted("components_", X, xp, device)
         mu = self._fitted("mean_", X, xp, device)
@@ -645,7 +704,17 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return self.components_.shape[0]
 
 
+_SPARSE = ("csr", "csc")
+_SPARSE_SOLVERS = ("auto", "arpack", "covariance_eigh")
+
+
+def _column_means(X, xp):
+    if is_sparse(X):
+        return np.asarray(X.sum(axis=0), dtype=np.float64).ravel() / X.shape[0]
+    return xp.mean(X, axis=0)
+
+
 def _like(a, X, xp, device):
     """A fitted array in the namespace, device and dtype of the data ``X`` it is applied to."""
     a = as_namespace(a, xp, device)
-    return a.astype(X.dtype) if isinstance(a, np.ndarray) else xp.astype(a, X.dtype)
+    return a.astype(X.dtype, copy=False) if isinstance(a, np.ndarray) else xp.astype(a, X.dtype)

@@ -20,9 +20,16 @@ from ._array import (
     host_float_dtype,
     is_lazy,
     is_numpy,
+    is_sparse,
     namespace_and_device,
     nanmax,
     nanmin,
+    scale_columns,
+    scale_rows,
+    sparse_column_max_abs,
+    sparse_column_moments,
+    sparse_row_max_abs,
+    sparse_row_sums,
     squared_norms,
     to_host,
 )
@@ -135,10 +142,12 @@ def decimal_exponent(max_abs, xp):
 
 def powers_of_ten(j, xp):
     """``10**j`` correctly rounded, per entry (``10.0 ** j`` can be one ulp off, which moved
-    the decimal exponent by one near a power of ten); j takes few distinct values."""
+    the decimal exponent by one near a power of ten); j takes few distinct values, each
+    converted once."""
     host = np.asarray(to_host(j), dtype=np.float64)
-    values = np.array([float(f"1e{int(v)}") if np.isfinite(v) else np.nan
-                       for v in host.ravel()]).reshape(host.shape)
+    distinct, where = np.unique(host.ravel(), return_inverse=True)
+    table = np.array([float(f"1e{int(v)}") if np.isfinite(v) else np.nan for v in distinct])
+    values = table[where].reshape(host.shape)
     return as_namespace(values, xp, device_of(j))
 
 
@@ -179,9 +188,15 @@ def _concrete(*arrays):
     return compute(*arrays)
 
 
-def _scaler_tags(tags, *, allow_nan=True):
+def _scaler_tags(tags, *, allow_nan=True, sparse=False):
     tags.input_tags.allow_nan = allow_nan
+    tags.input_tags.sparse = sparse
     return tags
+
+
+_SPARSE = ("csr", "csc")
+_CANNOT_CENTER = ("Cannot center sparse matrices: pass `with_mean=False` instead. See "
+                  "docstring for motivation and alternatives.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -227,6 +242,12 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     ``partial_fit`` calls with the update of Chan, Golub & LeVeque; ``transform`` keeps
     float32 input in float32.
 
+    scipy.sparse X (CSR or CSC) is taken with ``with_mean=False``, as in scikit-learn
+    (centring would fill in every zero; with ``with_mean=True`` it raises scikit-learn's
+    "Cannot center sparse matrices" error). The column moments come from the stored entries,
+    the unstored zeros counted in (``sparse_column_moments``), and ``transform`` scales the
+    stored entries: a sparse matrix of the input's format and class comes back.
+
     References
     ----------
     Chan, Golub & LeVeque (1983), "Algorithms for computing the sample variance: analysis and
@@ -242,7 +263,7 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     _parameter_constraints = {"copy": ["boolean"], "with_mean": ["boolean"],
                               "with_std": ["boolean"]}
-    _capabilities = Capabilities()
+    _capabilities = Capabilities(sparse="with_mean=False", sparse_params={"with_mean": False})
 
     def __init__(self, *, copy=True, with_mean=True, with_std=True):
         self.copy = copy
@@ -250,7 +271,7 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self.with_std = with_std
 
     def __sklearn_tags__(self):
-        return _scaler_tags(super().__sklearn_tags__())
+        return _scaler_tags(super().__sklearn_tags__(), sparse=not self.with_mean)
 
     def _reset(self):
         for attr in ("n_samples_seen_", "mean_", "var_", "scale_", "_m2"):
@@ -266,11 +287,16 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         """Update the statistics with a block of rows (the blocks may come one at a time)."""
         validate_params(self)
         first = not hasattr(self, "n_samples_seen_")
-        X = validate_data(self, X, reset=first, allow_nan=True)
+        X = validate_data(self, X, reset=first, allow_nan=True, accept_sparse=_SPARSE)
+        if is_sparse(X) and self.with_mean:
+            raise ValueError(_CANNOT_CENTER)
         xp, device = namespace_and_device(X)
         dtype = float_dtype(xp, device)
         sw = check_sample_weight(sample_weight, X.shape[0], xp, device, dtype)
-        stats = _concrete(*column_moments(X, sw, xp, dtype))
+        if is_sparse(X):
+            stats = sparse_column_moments(X, sw)
+        else:
+            stats = _concrete(*column_moments(X, sw, xp, dtype))
         sxp, _ = namespace_and_device(stats[0])  # concrete (NumPy for Dask)
         _check_squares_fit(*stats, sxp)
         check_finite_stats(*(sxp.where(stats[0] > 0, s, 0.0) for s in stats[1:]))
@@ -299,7 +325,13 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     def transform(self, X, copy=None):
         """Standardize ``X`` with the fitted statistics (NaN stays NaN)."""
         check_is_fitted(self, "n_samples_seen_")
-        X = validate_data(self, X, reset=False, allow_nan=True)
+        X = validate_data(self, X, reset=False, allow_nan=True, accept_sparse=_SPARSE)
+        if is_sparse(X):
+            if self.with_mean:
+                raise ValueError(_CANNOT_CENTER)
+            if not self.with_std:
+                return X.copy()
+            return scale_columns(X, self.scale_.astype(X.dtype), divide=True)
         xp, device = namespace_and_device(X)
         shift = _as(self.mean_, xp, device, X.dtype) if self.with_mean else None
         scale = _as(self.scale_, xp, device, X.dtype) if self.with_std else None
@@ -308,7 +340,12 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     def inverse_transform(self, X, copy=None):
         """Undo ``transform``: ``x = z * scale + mean``."""
         check_is_fitted(self, "n_samples_seen_")
-        X = validate_data(self, X, reset=False, allow_nan=True)
+        X = validate_data(self, X, reset=False, allow_nan=True, accept_sparse=_SPARSE)
+        if is_sparse(X):
+            if self.with_mean:  # scikit-learn's message, to the letter
+                raise ValueError("Cannot uncenter sparse matrices: pass `with_mean=False` "
+                                 "instead See docstring for motivation and alternatives.")
+            return scale_columns(X, self.scale_.astype(X.dtype)) if self.with_std else X.copy()
         xp, device = namespace_and_device(X)
         if self.with_std:
             X = X * _as(self.scale_, xp, device, X.dtype)
@@ -409,6 +446,9 @@ class MinMaxScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 "Minimum of desired feature range must be smaller than maximum. Got "
                 f"{self.feature_range!r}."
             )
+        if is_sparse(X):  # scikit-learn's error: shifting by the minimum fills in the zeros
+            raise TypeError("MinMaxScaler does not support sparse input. Consider using "
+                            "MaxAbsScaler instead.")
         first = not hasattr(self, "n_samples_seen_")
         X = validate_data(self, X, reset=first, allow_nan=True)
         xp, _ = namespace_and_device(X)
@@ -491,6 +531,12 @@ class DecimalScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame with string column names.
 
+    Notes
+    -----
+    Dividing by ``10**j`` keeps zeros zero, so scipy.sparse X (CSR or CSC) is taken: the
+    largest magnitudes come from the stored entries and ``transform`` divides them, returning
+    a sparse matrix of the input's format and class.
+
     References
     ----------
     Han, Kamber & Pei (2011), *Data Mining: Concepts and Techniques*, 3rd ed., §3.5.2.
@@ -504,13 +550,13 @@ class DecimalScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints = {"copy": ["boolean"]}
-    _capabilities = Capabilities()
+    _capabilities = Capabilities(sparse=True)
 
     def __init__(self, *, copy=True):
         self.copy = copy
 
     def __sklearn_tags__(self):
-        return _scaler_tags(super().__sklearn_tags__())
+        return _scaler_tags(super().__sklearn_tags__(), sparse=True)
 
     def fit(self, X, y=None):
         """Find each column's exponent."""
@@ -522,9 +568,12 @@ class DecimalScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         """Update the largest magnitudes with a block of rows."""
         validate_params(self)
         first = not hasattr(self, "n_samples_seen_")
-        X = validate_data(self, X, reset=first, allow_nan=True)
+        X = validate_data(self, X, reset=first, allow_nan=True, accept_sparse=_SPARSE)
         xp, _ = namespace_and_device(X)
-        (max_abs,) = _concrete(column_max_abs(X, xp))
+        if is_sparse(X):
+            max_abs = sparse_column_max_abs(X).astype(np.float64)
+        else:
+            (max_abs,) = _concrete(column_max_abs(X, xp))
         check_finite_stats(max_abs)
         sxp, _ = namespace_and_device(max_abs)
         if first:
@@ -540,14 +589,18 @@ class DecimalScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     def transform(self, X):
         """Divide each column by its power of ten."""
         check_is_fitted(self, "scale_")
-        X = validate_data(self, X, reset=False, allow_nan=True)
+        X = validate_data(self, X, reset=False, allow_nan=True, accept_sparse=_SPARSE)
+        if is_sparse(X):
+            return scale_columns(X, self.scale_.astype(X.dtype), divide=True)
         xp, device = namespace_and_device(X)
         return X / _as(self.scale_, xp, device, X.dtype)
 
     def inverse_transform(self, X):
         """Multiply each column back by its power of ten."""
         check_is_fitted(self, "scale_")
-        X = validate_data(self, X, reset=False, allow_nan=True)
+        X = validate_data(self, X, reset=False, allow_nan=True, accept_sparse=_SPARSE)
+        if is_sparse(X):
+            return scale_columns(X, self.scale_.astype(X.dtype))
         xp, device = namespace_and_device(X)
         return X * _as(self.scale_, xp, device, X.dtype)
 
@@ -558,7 +611,13 @@ class DecimalScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
 
 def row_norms(X, norm, xp):
-    """The l1, l2 or max norm of each row."""
+    """The l1, l2 or max norm of each row (of a scipy.sparse X from its stored entries)."""
+    if is_sparse(X):
+        if norm == "max":
+            return sparse_row_max_abs(X)
+        if norm == "l1":
+            return sparse_row_sums(X, np.abs(X.data))
+        return np.sqrt(squared_norms(X, xp))
     if norm == "l1":
         return xp.sum(xp.abs(X), axis=1)
     if norm == "l2":
@@ -570,7 +629,8 @@ class Normalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Scale each row to unit norm (l1, l2 or max). Rows of zeros are left as they are.
 
     It learns nothing from the data: ``fit`` only checks the parameters and the number of
-    columns.
+    columns. scipy.sparse X (CSR or CSC) is taken: the norms come from each row's stored
+    entries, and a sparse matrix of the input's format and class comes back.
 
     Parameters
     ----------
@@ -595,7 +655,7 @@ class Normalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints = {"norm": [StrOptions({"l1", "l2", "max"})], "copy": ["boolean"]}
-    _capabilities = Capabilities()
+    _capabilities = Capabilities(sparse=True)
 
     def __init__(self, norm="l2", *, copy=True):
         self.norm = norm
@@ -604,22 +664,25 @@ class Normalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.requires_fit = False
+        tags.input_tags.sparse = True
         return tags
 
     def fit(self, X, y=None):
         """Check the parameters and record the number of columns."""
         validate_params(self)
-        validate_data(self, X)
+        validate_data(self, X, accept_sparse=_SPARSE)
         return self
 
     def transform(self, X, copy=None):
         """Divide each row by its norm."""
         validate_params(self)
-        X = validate_data(self, X, reset=False)
+        X = validate_data(self, X, reset=False, accept_sparse=_SPARSE)
         xp, _ = namespace_and_device(X)
         norms = row_norms(X, self.norm, xp)
         # a row of norm below 10 eps of its precision is left as it is (scikit-learn's rule)
         eps = float(np.finfo(host_float_dtype(X.dtype)).eps)
         norms = xp.where(norms < 10 * eps, xp.ones_like(norms), norms)
+        if is_sparse(X):
+            return scale_rows(X, norms.astype(X.dtype), divide=True)
         return X / norms[:, None]
 

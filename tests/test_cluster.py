@@ -370,3 +370,72 @@ def test_callable_init_as_sklearn():
         assert_same_kmeans(ours, theirs)
     with pytest.raises(ValueError, match="does not match"):
         KMeans(5, init=lambda X, k, random_state: X[:3]).fit(X)
+
+
+# --- scipy.sparse input -------------------------------------------------------------------------
+
+
+def _sparse_blobs(seed=0):
+    X = blobs(seed=seed) + 1.0
+    rng = np.random.default_rng(seed)
+    X = np.concatenate([X, rng.normal(size=(X.shape[0], 7))], axis=1)
+    X[rng.random(X.shape) < 0.5] = 0.0
+    return X
+
+
+@pytest.mark.parametrize("fmt", ["csr_array", "csc_array", "csr_matrix", "csc_matrix"])
+@pytest.mark.parametrize("params", [
+    {"n_clusters": 5, "random_state": 0},
+    {"n_clusters": 4, "random_state": 3, "init": "random", "n_init": 3},
+    {"n_clusters": 5, "init": "array", "n_init": 1},
+    {"n_clusters": 8, "random_state": 1, "max_iter": 50},
+])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_sparse_equals_dense_and_scikit_learn(params, weighted, fmt):
+    import scipy.sparse as sp
+
+    X = _sparse_blobs()
+    if params.get("init") == "array":
+        params = {**params, "init": X[[0, 100, 200, 300, 400]] + 0.1}
+    Xs = getattr(sp, fmt)(X)
+    sw = np.random.default_rng(2).random(X.shape[0]) if weighted else None
+    ours = KMeans(**params).fit(Xs, sample_weight=sw)
+    dense = KMeans(**params).fit(X, sample_weight=sw)
+    theirs = SkKMeans(**params).fit(Xs, sample_weight=sw)
+    assert_same_kmeans(ours, dense, rtol=1e-10)
+    assert_same_kmeans(ours, theirs, rtol=1e-10)
+    np.testing.assert_array_equal(ours.predict(Xs), theirs.predict(Xs))
+    np.testing.assert_allclose(ours.transform(Xs), theirs.transform(Xs), rtol=1e-10,
+                               atol=1e-10)
+    np.testing.assert_allclose(ours.score(Xs, sample_weight=sw),
+                               theirs.score(Xs, sample_weight=sw), rtol=1e-10)
+
+
+def test_sparse_empty_cluster_is_relocated_as_scikit_learn():
+    import scipy.sparse as sp
+
+    X = _sparse_blobs()
+    init = np.vstack([X[:4], np.full((1, X.shape[1]), 1e3)])  # a center no sample is near
+    ours = KMeans(5, init=init, n_init=1).fit(sp.csr_array(X))
+    theirs = SkKMeans(5, init=init, n_init=1).fit(sp.csr_array(X))
+    assert_same_kmeans(ours, theirs, rtol=1e-10)
+
+
+def test_sparse_kmeans_plusplus_and_callable_init():
+    import scipy.sparse as sp
+
+    X = _sparse_blobs()
+    Xs = sp.csr_array(X)
+    centers, idx = kmeans_plusplus(Xs, 5, random_state=0)
+    sk_centers, sk_idx = sk_kmeans_plusplus(Xs, 5, random_state=0)
+    np.testing.assert_array_equal(idx, sk_idx)
+    assert isinstance(centers, np.ndarray)
+    np.testing.assert_allclose(centers, sk_centers)
+    seen = {}
+
+    def init(data, k, random_state):
+        seen["sparse"] = sp.issparse(data)  # called with X itself, as scikit-learn
+        return data[:k].toarray()
+
+    KMeans(3, init=init, n_init=1).fit(Xs)
+    assert seen["sparse"]

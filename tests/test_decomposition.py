@@ -312,3 +312,79 @@ def test_mle_does_not_split_a_tie():
     assert minka_log_evidence(spectrum, 1, 6) == -np.inf
     assert np.isfinite(minka_log_evidence(spectrum, 2, 6))
     assert PCA(n_components="mle", svd_solver="full").fit(X).n_components_ == 2
+
+
+# --- scipy.sparse input -------------------------------------------------------------------------
+
+
+def _sparse_pca_data(seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(300, 20)) @ rng.normal(size=(20, 20)) + 2.0
+    X[np.abs(X) < 3.0] = 0.0
+    return X
+
+
+@pytest.mark.parametrize("fmt", ["csr_array", "csc_array", "csr_matrix", "csc_matrix"])
+@pytest.mark.parametrize("params", [
+    {"svd_solver": "arpack", "n_components": 5},
+    {"svd_solver": "arpack"},  # n_components=None: min(n, d) - 1
+    {"svd_solver": "auto", "n_components": 4},  # 'auto' is ARPACK for sparse X
+    {"svd_solver": "covariance_eigh", "n_components": 6},
+    {"svd_solver": "covariance_eigh", "n_components": 0.8},
+    {"svd_solver": "covariance_eigh", "n_components": "mle"},
+    {"svd_solver": "arpack", "n_components": 3, "whiten": True},
+])
+def test_sparse_equals_dense_and_scikit_learn(params, fmt):
+    import scipy.sparse as sp
+
+    X = _sparse_pca_data()
+    Xs = getattr(sp, fmt)(X)
+    params = {**params, "random_state": 0}
+    ours = PCA(**params).fit(Xs)
+    theirs = SkPCA(**params).fit(Xs)
+    dense_params = {**params, "svd_solver": "arpack"} if params["svd_solver"] == "auto" \
+        else params
+    dense = PCA(**dense_params).fit(X)
+    assert ours.n_components_ == theirs.n_components_ == dense.n_components_
+    assert ours._fit_svd_solver == theirs._fit_svd_solver
+    for name in ATTRIBUTES:
+        for other in (dense, theirs):
+            np.testing.assert_allclose(getattr(ours, name), getattr(other, name),
+                                       rtol=1e-10, atol=1e-12, err_msg=name)
+    Z = ours.transform(Xs)
+    assert isinstance(Z, np.ndarray)
+    np.testing.assert_allclose(Z, dense.transform(X), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(Z, theirs.transform(Xs), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(ours.fit_transform(Xs), Z, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("solver", ["full", "randomized"])
+def test_sparse_refused_by_the_other_solvers_as_scikit_learn(solver):
+    import scipy.sparse as sp
+
+    Xs = sp.csr_array(_sparse_pca_data())
+    message = (f'^PCA only support sparse inputs with the "arpack" and "covariance_eigh" '
+               f'solvers, while "{solver}" was passed. See TruncatedSVD for a possible '
+               "alternative.$")
+    for cls in (PCA, SkPCA):
+        with pytest.raises(TypeError, match=message):
+            cls(2, svd_solver=solver).fit(Xs)
+        assert not cls(2, svd_solver=solver).__sklearn_tags__().input_tags.sparse
+    fitted = PCA(2, svd_solver=solver).fit(Xs.toarray())  # transform takes sparse X
+    np.testing.assert_allclose(fitted.transform(Xs), fitted.transform(Xs.toarray()),
+                               rtol=1e-12, atol=1e-12)
+    with pytest.raises(TypeError, match="Sparse data was passed"):  # as scikit-learn's
+        fitted.score_samples(Xs)
+
+
+def test_sparse_partial_fit_equals_dense_partial_fit():
+    import scipy.sparse as sp
+
+    X = _sparse_pca_data()
+    ours, dense = PCA(4), PCA(4)
+    for rows in np.array_split(np.arange(X.shape[0]), 3):
+        ours.partial_fit(sp.csr_array(X[rows]))
+        dense.partial_fit(X[rows])
+    for name in ATTRIBUTES:
+        np.testing.assert_allclose(getattr(ours, name), getattr(dense, name), rtol=1e-10,
+                                   atol=1e-12, err_msg=name)

@@ -526,7 +526,7 @@ def test_capabilities_cover_every_function():
     public = {n for n in mm.__all__ if n != "CAPABILITIES" and not n.startswith("plot_")}
     assert set(mm.CAPABILITIES) == public
     for entry in mm.CAPABILITIES.values():
-        assert set(entry) == {"native", "host", "why"}
+        assert set(entry) == {"native", "host", "why", "sparse"}
         assert "numpy" in entry["native"] and "array_api_strict" in entry["native"]
 
 
@@ -637,3 +637,104 @@ def test_weighted_average_without_support_is_the_plain_mean_as_sklearn():
             ours = getattr(mm, name)(*args, average="weighted", **kwargs)
             theirs = getattr(skm, name)(*args, average="weighted", **kwargs)
             assert ours == theirs, (name, args, kwargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Multilabel indicator targets, dense and scipy.sparse (where scikit-learn takes sparse input)
+# ---------------------------------------------------------------------------------------------
+
+
+def _multilabel(seed=0):
+    rng = np.random.default_rng(seed)
+    Y = (rng.random((60, 4)) < 0.4).astype(int)
+    P = (rng.random((60, 4)) < 0.4).astype(int)
+    Y[3], P[3], Y[5] = 0, 0, 0  # samples with no true (and no predicted) label
+    P[:, 3] = 0  # a label never predicted
+    return Y, P, rng.random(60)
+
+
+_INDICATOR_FORMS = {"dense": np.asarray, "csr_array": None, "csc_matrix": None}
+
+
+def _form(name, a):
+    import scipy.sparse as sp
+
+    return np.asarray(a) if name == "dense" else getattr(sp, name)(a)
+
+
+@pytest.mark.parametrize("form", list(_INDICATOR_FORMS))
+@pytest.mark.parametrize("weighted", [False, True])
+def test_multilabel_scores_equal_scikit_learn(form, weighted):
+    Y, P, sw = _multilabel()
+    w = sw if weighted else None
+    Yf, Pf = _form(form, Y), _form(form, P)
+    for normalize in (True, False):
+        assert mm.accuracy_score(Yf, Pf, normalize=normalize, sample_weight=w) == approx(
+            skm.accuracy_score(Yf, Pf, normalize=normalize, sample_weight=w))
+    for name in ("precision_score", "recall_score", "f1_score"):
+        for average in ("micro", "macro", "weighted", "samples", None):
+            for labels in (None, [2, 0, 3]):
+                for zero_division in ("warn", 0.0, 1.0, np.nan):
+                    kw = dict(average=average, labels=labels, sample_weight=w,
+                              zero_division=zero_division)
+                    with warnings.catch_warnings(record=True) as ours_w:
+                        warnings.simplefilter("always")
+                        ours = getattr(mm, name)(Yf, Pf, **kw)
+                    with warnings.catch_warnings(record=True) as theirs_w:
+                        warnings.simplefilter("always")
+                        theirs = getattr(skm, name)(Yf, Pf, **kw)
+                    np.testing.assert_allclose(ours, theirs, err_msg=f"{name} {kw}", **TOL)
+                    assert sorted(str(x.message) for x in ours_w) == sorted(
+                        str(x.message) for x in theirs_w), (name, kw)
+    kw = dict(sample_weight=w, zero_division=0.0)
+    if not weighted:  # the text: same supports (integers) and digits
+        assert mm.classification_report(Yf, Pf, **kw) == skm.classification_report(Yf, Pf, **kw)
+    ours = mm.classification_report(Yf, Pf, output_dict=True, target_names=list("abcd"), **kw)
+    theirs = skm.classification_report(Yf, Pf, output_dict=True, target_names=list("abcd"),
+                                       **kw)
+    assert ours.keys() == theirs.keys()
+    for key in ours:
+        assert ours[key] == approx(theirs[key]), key
+
+
+def test_multilabel_and_sparse_errors_are_scikit_learns():
+    import scipy.sparse as sp
+
+    Y, P, _ = _multilabel()
+    cases = [
+        ("f1_score", (Y, P), {}),  # average='binary'
+        ("f1_score", (Y, P), {"labels": [0, 5], "average": "macro"}),
+        ("f1_score", (Y, P), {"labels": [-1, 1], "average": "macro"}),
+        ("f1_score", (Y, P[:, :3]), {"average": "macro"}),
+        ("precision_score", (Y, P[:, 0]), {"average": "macro"}),
+        ("accuracy_score", (Y[:, 0], sp.csr_array(P[:, :1])), {}),
+        ("precision_score", (Y[:, 0], P[:, 0]), {"average": "samples"}),
+        ("confusion_matrix", (sp.csr_array(Y), sp.csr_array(P)), {}),
+        ("roc_auc_score", (sp.csr_array(Y), P * 0.5), {}),
+        ("roc_auc_score", (Y, sp.csr_array(P * 0.5)), {}),
+        ("average_precision_score", (sp.csr_array(Y), P * 0.5), {}),
+        ("roc_curve", (sp.csr_array(Y[:, :1]), P[:, 0] * 0.5), {}),
+        ("precision_recall_curve", (sp.csr_array(Y[:, :1]), P[:, 0] * 0.5), {}),
+        ("auc", (sp.csr_array(Y[:, :1]), P[:, 0]), {}),
+    ]
+    for name, args, kw in cases:
+        with pytest.raises(Exception) as theirs:
+            getattr(skm, name)(*args, **kw)
+        # the same builtin kind (scikit-learn's InvalidParameterError is mlkit's: ValueError
+        # and TypeError both) and the same message
+        kind = ValueError if issubclass(theirs.type, ValueError) else TypeError
+        with pytest.raises(kind, match="^" + re.escape(str(theirs.value)) + "$"):
+            getattr(mm, name)(*args, **kw)
+
+
+def test_metrics_without_a_scikit_learn_twin_refuse_sparse_input():
+    import scipy.sparse as sp
+
+    y = np.array([0, 1, 1, 0, 1, 0])
+    s = np.array([0.1, 0.8, 0.6, 0.3, 0.9, 0.2])
+    ys = sp.csr_array(y[:, None])
+    for call in (lambda: mm.roc_auc_ci(ys, s), lambda: mm.delong_test(ys, s, s),
+                 lambda: mm.delong_test_unpaired(y, sp.csr_array(s[:, None]), y, s),
+                 lambda: mm.log_loss(ys, s)):
+        with pytest.raises(ValueError, match="must be an array-like"):
+            call()

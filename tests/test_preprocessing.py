@@ -284,3 +284,126 @@ def test_standard_scaler_names_a_variance_that_overflows():
             StandardScaler().fit([[1e300, 1.0], [-2e300, 2.0], [3e300, 3.0]])
     with pytest.raises(ValueError, match="infinity"):
         StandardScaler().fit([[np.inf, 1.0], [1.0, 2.0]])
+
+
+# --- scipy.sparse input -------------------------------------------------------------------------
+
+SPARSE_FORMATS = ["csr_array", "csc_array", "csr_matrix", "csc_matrix"]
+
+
+def _sparse_data(nan=False):
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(300, 7)) * [1, 1e3, 1e-3, 5, 1, 2, 3] + [0, -4, 1e3, 2, 7, 0, 0]
+    X[rng.random(X.shape) < 0.6] = 0.0
+    X[:, 6] = 0.0  # an empty column
+    X[4] = 0.0  # an empty row
+    if nan:
+        X[[1, 5, 9], [0, 0, 3]] = np.nan
+    return X
+
+
+@pytest.mark.parametrize("fmt", SPARSE_FORMATS)
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("nan", [False, True])
+@pytest.mark.parametrize("with_std", [True, False])
+def test_standard_scaler_sparse_equals_dense_and_scikit_learn(fmt, weighted, nan, with_std):
+    import scipy.sparse as sp
+
+    X = _sparse_data(nan)
+    Xs = getattr(sp, fmt)(X)
+    sw = np.random.default_rng(0).random(X.shape[0]) if weighted else None
+    kw = {"with_mean": False, "with_std": with_std}
+    dense = StandardScaler(**kw).fit(X, sample_weight=sw)
+    ours = StandardScaler(**kw).fit(Xs, sample_weight=sw)
+    theirs = skp.StandardScaler(**kw).fit(Xs, sample_weight=sw)
+    for name in ("mean_", "var_", "scale_", "n_samples_seen_"):
+        for other in (dense, theirs):
+            a, b = getattr(ours, name), getattr(other, name)
+            if b is None:
+                assert a is None, name
+                continue
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=0, err_msg=name)
+    Z = ours.transform(Xs)
+    assert type(Z) is type(Xs) and Z.nnz == Xs.nnz
+    np.testing.assert_allclose(Z.toarray(), dense.transform(X), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(Z.toarray(), theirs.transform(Xs).toarray(), rtol=1e-12, atol=0)
+    back = ours.inverse_transform(Z)
+    assert type(back) is type(Xs)
+    np.testing.assert_allclose(back.toarray(), X, rtol=1e-12, atol=0)
+
+
+def test_standard_scaler_sparse_partial_fit_and_float32():
+    import scipy.sparse as sp
+
+    X = _sparse_data()
+    Xs = sp.csr_array(X)
+    blocks = StandardScaler(with_mean=False)
+    for rows in np.array_split(np.arange(X.shape[0]), 4):
+        blocks.partial_fit(Xs[rows])
+    whole = StandardScaler(with_mean=False).fit(Xs)
+    np.testing.assert_allclose(blocks.var_, whole.var_, rtol=1e-12)
+    Z32 = whole.transform(sp.csr_array(X.astype(np.float32)))
+    assert Z32.dtype == np.float32
+    theirs = skp.StandardScaler(with_mean=False).fit(Xs).transform(
+        sp.csr_array(X.astype(np.float32)))
+    np.testing.assert_allclose(Z32.toarray(), theirs.toarray(), rtol=1e-6)
+
+
+def test_centring_and_min_max_refuse_sparse_with_scikit_learns_errors():
+    import scipy.sparse as sp
+
+    X = np.nan_to_num(_sparse_data())
+    Xs = sp.csr_array(X)
+    center = "^Cannot center sparse matrices: pass `with_mean=False` instead"
+    for cls in (StandardScaler, skp.StandardScaler):
+        with pytest.raises(ValueError, match=center):
+            cls().fit(Xs)
+        fitted = cls().fit(X)
+        with pytest.raises(ValueError, match=center):
+            fitted.transform(Xs)
+        with pytest.raises(ValueError, match="^Cannot uncenter sparse matrices"):
+            fitted.inverse_transform(Xs)
+    for cls in (MinMaxScaler, skp.MinMaxScaler):
+        with pytest.raises(TypeError, match="^MinMaxScaler does not support sparse input. "
+                                            "Consider using MaxAbsScaler instead.$"):
+            cls().fit(Xs)
+        with pytest.raises(TypeError, match="Sparse data was passed"):
+            cls().fit(X).transform(Xs)
+
+
+@pytest.mark.parametrize("fmt", SPARSE_FORMATS)
+@pytest.mark.parametrize("norm", ["l1", "l2", "max"])
+def test_normalizer_sparse_equals_dense_and_scikit_learn(fmt, norm):
+    import scipy.sparse as sp
+
+    X = np.nan_to_num(_sparse_data())
+    X[7] = -X[7]  # a row whose largest magnitude is negative
+    Xs = getattr(sp, fmt)(X)
+    Z = Normalizer(norm).fit(Xs).transform(Xs)
+    assert type(Z) is type(Xs)  # scikit-learn returns CSR for CSC input
+    np.testing.assert_allclose(Z.toarray(), Normalizer(norm).fit_transform(X), rtol=1e-14,
+                               atol=1e-15)
+    np.testing.assert_allclose(Z.toarray(), skp.Normalizer(norm).fit_transform(Xs).toarray(),
+                               rtol=1e-14, atol=1e-15)
+    Z32 = Normalizer(norm).transform(Xs.astype(np.float32))
+    assert Z32.dtype == np.float32
+
+
+@pytest.mark.parametrize("fmt", SPARSE_FORMATS)
+def test_decimal_scaler_sparse_equals_dense(fmt):
+    import scipy.sparse as sp
+
+    X = _sparse_data(nan=True)
+    Xs = getattr(sp, fmt)(X)
+    dense, ours = DecimalScaler().fit(X), DecimalScaler().fit(Xs)
+    for name in ("max_abs_", "exponent_", "scale_"):
+        np.testing.assert_array_equal(getattr(ours, name), getattr(dense, name), err_msg=name)
+    Z = ours.transform(Xs)
+    assert type(Z) is type(Xs)
+    np.testing.assert_array_equal(Z.toarray(), dense.transform(X))
+    np.testing.assert_array_equal(ours.inverse_transform(Z).toarray(),
+                                  dense.inverse_transform(dense.transform(X)))
+    blocks = DecimalScaler()
+    for rows in np.array_split(np.arange(X.shape[0]), 3):
+        blocks.partial_fit(Xs[rows] if fmt.startswith("csr") else sp.csc_array(X[rows]))
+    np.testing.assert_array_equal(blocks.exponent_, dense.exponent_)

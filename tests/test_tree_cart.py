@@ -405,3 +405,32 @@ def test_single_sample_per_class_and_constant_features():
     const = DecisionTreeClassifier().fit(np.ones((4, 2)), [0, 1, 0, 1])
     assert const.get_n_leaves() == 1 and const.get_depth() == 0
     np.testing.assert_allclose(const.predict_proba(np.ones((1, 2))), [[0.5, 0.5]])
+
+
+# --- scipy.sparse input -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csr_array", "csc_array", "csr_matrix", "csc_matrix"])
+@pytest.mark.parametrize("params", [{"random_state": 0}, {"random_state": 1, "max_depth": 4},
+                                    {"random_state": 2, "max_features": "sqrt"},
+                                    {"random_state": 0, "criterion": "entropy",
+                                     "min_samples_leaf": 3, "ccp_alpha": 0.005}])
+def test_sparse_grows_the_dense_tree_and_scikit_learns(params, fmt):
+    import scipy.sparse as sp
+
+    X, y = make_classification(n_samples=300, n_features=12, n_informative=5, n_classes=3,
+                               random_state=0)
+    X[np.abs(X) < 0.7] = 0.0  # half the entries
+    X[:, 3] = np.where(X[:, 3] > 0, 0.0, X[:, 3])  # a feature whose best cut is at 0
+    Xs = getattr(sp, fmt)(X)
+    ours = DecisionTreeClassifier(**params).fit(Xs, y)
+    dense = DecisionTreeClassifier(**params).fit(X, y)
+    theirs = SkTree(**params).fit(Xs, y)
+    assert_same_tree(ours, dense, X)
+    assert_same_tree(ours, theirs, X)
+    for method in ("predict", "predict_proba", "apply"):
+        np.testing.assert_array_equal(getattr(ours, method)(Xs), getattr(theirs, method)(Xs))
+    np.testing.assert_array_equal(ours.decision_path(Xs).toarray(),
+                                  theirs.decision_path(Xs).toarray())
+    with pytest.raises(ValueError, match="infinity"):  # float32 overflow, as for dense X
+        DecisionTreeClassifier().fit(sp.csr_array(np.where(X > 2, 1e39, X)), y)

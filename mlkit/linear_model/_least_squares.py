@@ -121,6 +121,7 @@ class LinearRegression(RegressorMixin, LinearModelBase):
         fit=ALL, predict=ALL,
         host="the (t x d) parameters' solves for Dask data (the Gram matrix and each "
              "gradient are Dask row-block reductions); mini-batches are not offered on Dask",
+        sparse=True,
     )
 
     def __init__(self, penalty=None, *, alpha=1.0, l1_ratio=0.5, max_features=None,

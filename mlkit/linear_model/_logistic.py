@@ -190,6 +190,7 @@ class LogisticRegression(ClassifierMixin, LinearModelBase):
         host="the (k x d) parameters' L-BFGS and natural-gradient solves for Dask data (each "
              "iteration's gradient and Fisher information are Dask row-block reductions); "
              "mini-batches are not offered on Dask",
+        sparse=True,
     )
 
     def __init__(self, penalty="l2", *, C=1.0, alpha=None, l1_ratio=0.0, max_features=None,

@@ -176,6 +176,7 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
         host="the folds are split, fitted and scored on the host (scikit-learn's check_cv "
              "and scorers); predictions run natively",
         test_params={"Cs": 3, "cv": 3},
+        sparse=True,
     )
 
     def __init__(self, Cs=10, *, cv=None, scoring=None, refit=True, penalty="l2",

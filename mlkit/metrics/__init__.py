@@ -2,7 +2,9 @@
 DeLong's tests, classification scores, and plots.
 
 These are functions, not estimators. ``CAPABILITIES`` says, per function, in which array
-namespaces it runs natively and which input it moves to the host (and why); the README's
+namespaces it runs natively, which input it moves to the host (and why), and what scipy.sparse
+input it takes -- as scikit-learn: multilabel indicator matrices for the scores of hard
+predictions, none elsewhere (refused with scikit-learn's parameter error); the README's
 support table is generated from it.
 """
 
@@ -46,8 +48,8 @@ _DEVICE = ("numpy", "array_api_strict", "cupy", "torch")
 _SORT = "sorts the whole array: Dask input is computed and sorted on the host"
 
 #: For each function: the namespaces it runs in natively, the ones whose input it moves to the
-#: host, and why. Scalars come back as Python floats; arrays in the input's namespace (NumPy
-#: for Dask input).
+#: host, and why; the scipy.sparse input it takes (False: none). Scalars come back as Python
+#: floats; arrays in the input's namespace (NumPy for Dask input).
 CAPABILITIES = {
     "roc_curve": {"native": _DEVICE, "host": ("dask",), "why": _SORT},
     "auc": {"native": _DEVICE, "host": ("dask",), "why": "a curve is small and concrete"},
@@ -74,3 +76,9 @@ CAPABILITIES = {
     "classification_report": {"native": _DEVICE + ("dask",), "host": (),
                               "why": "from the confusion matrix; the text is built on the host"},
 }
+_MULTILABEL = ("multilabel indicator y_true and y_pred (dense too), counted on the host as "
+               "CSR")
+for _name, _entry in CAPABILITIES.items():
+    _entry["sparse"] = _MULTILABEL if _name in (
+        "accuracy_score", "precision_score", "recall_score", "f1_score",
+        "classification_report") else False

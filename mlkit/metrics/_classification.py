@@ -17,6 +17,7 @@ from sklearn.exceptions import UndefinedMetricWarning
 
 from .._array import bincount, compute, is_lazy, is_numpy, namespace_and_device, to_host
 from .._validation import StrOptions, validate_param
+from . import _multilabel
 from ._checks import check_weights_not_all_zero
 
 __all__ = [
@@ -200,6 +201,8 @@ def confusion_matrix(y_true, y_pred, *, labels=None, sample_weight=None, normali
     >>> confusion_matrix(["a", "b", "a", "c"], ["a", "a", "a", "c"]).tolist()
     [[2, 0, 0], [1, 0, 0], [0, 0, 1]]
     """
+    _multilabel.refuse_sparse("confusion_matrix", y_true=y_true, y_pred=y_pred,
+                              sample_weight=sample_weight)
     validate_param("confusion_matrix", "normalize", normalize,
                    [StrOptions({"true", "pred", "all"}), None])
     xp, device, (y_true, y_pred, sample_weight) = _prepare(y_true, y_pred, sample_weight)
@@ -230,15 +233,28 @@ def confusion_matrix(y_true, y_pred, *, labels=None, sample_weight=None, normali
 def accuracy_score(y_true, y_pred, *, normalize=True, sample_weight=None):
     """Fraction (or, with ``normalize=False``, weighted number) of correct predictions.
 
+    Multilabel indicator matrices (dense or scipy.sparse) give the subset accuracy: a sample
+    counts as correct when all its labels are.
+
     Examples
     --------
     >>> from mlkit.metrics import accuracy_score
     >>> accuracy_score([0, 1, 2, 3], [0, 2, 1, 3])
     0.5
     """
+    _multilabel.refuse_sparse("accuracy_score", sample_weight=sample_weight)
+    pair = _multilabel.indicator_pair(y_true, y_pred)
+    if pair is not None:
+        hits = _multilabel.subset_hits(*pair)
+        w = _weights(sample_weight, np, "cpu")
+        total = float(hits @ w) if w is not None else float(hits.sum())
+        if normalize:
+            return total / (float(np.sum(w)) if w is not None else hits.shape[0])
+        return total
     xp, device, (y_true, y_pred, sample_weight) = _prepare(y_true, y_pred, sample_weight)
     if y_true.ndim != 1 or y_pred.ndim != 1:
-        raise ValueError("accuracy_score supports 1-D label arrays only.")
+        raise ValueError("accuracy_score supports 1-D label arrays and multilabel indicator "
+                         "matrices only.")
     if y_true.shape[0] == 0:
         _present_labels(y_true, y_pred)  # its error for empty input
     fractional = [_has_fraction(y, xp) for y in (y_true, y_pred)]
@@ -273,15 +289,17 @@ def _check_zero_division(zero_division):
     )
 
 
-def _divide(num, den, zero_division, metric, modifier, warn_for):
-    """num / den; where den is 0 the ``zero_division`` value, with a warning for 'warn'."""
+def _divide(num, den, zero_division, metric, modifier, warn_for, over="labels"):
+    """num / den; where den is 0 the ``zero_division`` value, with a warning for 'warn'.
+    ``over`` names what the entries are: 'labels' (with no ... samples) or 'samples'."""
     zero = den == 0
     value = 0.0 if zero_division == "warn" else float(zero_division)
     out = np.where(zero, value, num / np.where(zero, 1.0, den))
     if zero_division == "warn" and np.any(zero) and metric in warn_for:
+        of = "samples" if over == "labels" else "labels"
         warnings.warn(
-            f"{metric.capitalize()} is ill-defined and being set to 0.0 in labels with no "
-            f"{modifier} samples. Use `zero_division` parameter to control this behavior.",
+            f"{metric.capitalize()} is ill-defined and being set to 0.0 in {over} with no "
+            f"{modifier} {of}. Use `zero_division` parameter to control this behavior.",
             UndefinedMetricWarning,
         )
     return out
@@ -294,6 +312,9 @@ def _prf(y_true, y_pred, *, labels, pos_label, average, sample_weight, zero_divi
     if average not in averages:
         raise ValueError("average has to be one of " + str(averages))
     _check_zero_division(zero_division)
+    pair = _multilabel.indicator_pair(y_true, y_pred)
+    if pair is not None:
+        return _prf_multilabel(pair, labels, average, sample_weight, zero_division, warn_for)
     xp, device, (y_true, y_pred, sample_weight) = _prepare(y_true, y_pred, sample_weight)
     present = _present_labels(y_true, y_pred)
     if average == "samples":
@@ -326,6 +347,41 @@ def _prf(y_true, y_pred, *, labels, pos_label, average, sample_weight, zero_divi
     tp = np.diagonal(cm)[:k]
     pred = cm.sum(axis=0)[:k]
     true = cm.sum(axis=1)[:k]
+    return _scores(tp, pred, true, average, zero_division, warn_for)
+
+
+def _prf_multilabel(pair, labels, average, sample_weight, zero_division, warn_for):
+    """``_prf`` of multilabel indicator matrices: per label from the column counts, or
+    (``average='samples'``) per sample from the row counts, averaged with the weights."""
+    if average == "binary":
+        raise ValueError("Target is multilabel-indicator but average='binary'. Please choose "
+                         f"another average setting, one of {_multilabel.AVERAGES}.")
+    Y, P = pair
+    cols = _multilabel.label_columns(labels, Y.shape[1])
+    Y, P = Y[:, cols], P[:, cols]
+    w = _weights(sample_weight, np, "cpu")
+    if average != "samples":
+        return _scores(*_multilabel.per_label_counts(Y, P, w), average, zero_division, warn_for)
+    tp, pred, true = _multilabel.per_sample_counts(Y, P)
+    precision = _divide(tp, pred, zero_division, "precision", "predicted", warn_for, "samples")
+    recall = _divide(tp, true, zero_division, "recall", "true", warn_for, "samples")
+    f1 = _divide(2 * tp, pred + true, zero_division, "f-score", "true nor predicted", warn_for,
+                 "samples")
+    return tuple(_mean(v, w) for v in (precision, recall, f1)) + (None,)
+
+
+def _mean(v, weights):
+    """The (weighted) mean over the entries with a value; weights summing to 0 count as
+    equal."""
+    ok = ~np.isnan(v)
+    if not np.any(ok):
+        return float("nan")
+    w = None if weights is None or weights[ok].sum() == 0 else weights[ok]
+    return float(np.average(v[ok], weights=w))
+
+
+def _scores(tp, pred, true, average, zero_division, warn_for):
+    """Precision, recall, F1 (per label, or averaged) and support from the per-label counts."""
     if average == "micro":
         tp, pred, true = np.array([tp.sum()]), np.array([pred.sum()]), np.array([true.sum()])
     precision = _divide(tp, pred, zero_division, "precision", "predicted", warn_for)
@@ -339,29 +395,25 @@ def _prf(y_true, y_pred, *, labels, pos_label, average, sample_weight, zero_divi
         return precision, recall, f1, true
     if average in ("micro", "binary"):
         return float(precision[0]), float(recall[0]), float(f1[0]), None
-
-    def mean(v):  # over the labels with a value; weights that sum to 0 count as equal
-        ok = ~np.isnan(v)
-        if not np.any(ok):
-            return float("nan")
-        w = None if weights is None or weights[ok].sum() == 0 else weights[ok]
-        return float(np.average(v[ok], weights=w))
-
-    return mean(precision), mean(recall), mean(f1), None
+    return _mean(precision, weights), _mean(recall, weights), _mean(f1, weights), None
 
 
 _PRF_DOC = """
     Parameters
     ----------
-    y_true, y_pred : array-like of shape (n_samples,)
+    y_true, y_pred : array-like of shape (n_samples,), or multilabel indicator matrices of
+        shape (n_samples, n_labels), dense or scipy.sparse
         True and predicted labels.
     labels : array-like, default=None
-        The labels to score (and their order, for ``average=None``).
+        The labels to score (and their order, for ``average=None``); column indices for
+        multilabel targets.
     pos_label : int, float, bool or str, default=1
         The label scored when ``average='binary'``.
-    average : {'binary', 'micro', 'macro', 'weighted'} or None, default='binary'
+    average : {'binary', 'micro', 'macro', 'weighted', 'samples'} or None, default='binary'
         'binary': the positive label only. 'micro': from the total counts. 'macro': the mean
-        over labels. 'weighted': the mean weighted by each label's support. None: per label.
+        over labels. 'weighted': the mean weighted by each label's support. 'samples'
+        (multilabel targets only): the mean over samples of each sample's score. None: per
+        label.
     sample_weight : array-like of shape (n_samples,), default=None
     zero_division : {'warn', 0.0, 1.0, nan}, default='warn'
         The value of an undefined ratio (0/0); 'warn' means 0 with a warning.
@@ -438,12 +490,18 @@ def classification_report(y_true, y_pred, *, labels=None, target_names=None,
     weighted avg       0.50      0.50      0.50         4
     <BLANKLINE>
     """
-    present = _present_labels(*_prepare(y_true, y_pred)[2])
+    _multilabel.refuse_sparse("classification_report", sample_weight=sample_weight)
+    pair = _multilabel.indicator_pair(y_true, y_pred)
+    if pair is not None:  # the labels are the columns; no accuracy line, a samples average
+        present = np.arange(pair[0].shape[1])
+        y_true, y_pred = pair
+    else:
+        present = _present_labels(*_prepare(y_true, y_pred)[2])
     if labels is None:
-        labels, micro_is_accuracy = present, True
+        labels, micro_is_accuracy = present, pair is None
     else:
         labels = np.asarray(to_host(labels))
-        micro_is_accuracy = set(labels.tolist()) >= set(present.tolist())
+        micro_is_accuracy = pair is None and set(labels.tolist()) >= set(present.tolist())
     if target_names is None:
         target_names = [str(lab) for lab in labels.tolist()]
     elif len(target_names) != len(labels):
@@ -458,6 +516,8 @@ def classification_report(y_true, y_pred, *, labels=None, target_names=None,
     support = (lambda v: int(v)) if sample_weight is None else (lambda v: float(v))
     rows = [(name, p[i], r[i], f[i], support(s[i])) for i, name in enumerate(target_names)]
     averages = ["accuracy" if micro_is_accuracy else "micro avg", "macro avg", "weighted avg"]
+    if pair is not None:
+        averages.append("samples avg")
     summary = {}
     for avg in averages:
         kind = "micro" if avg in ("accuracy", "micro avg") else avg.split()[0]
@@ -514,6 +574,8 @@ def log_loss(y_true, y_proba=None, *, normalize=True, sample_weight=None, labels
     ...                [[.1, .9], [.9, .1], [.8, .2], [.35, .65]]), 4)
     0.2162
     """
+    _multilabel.refuse_sparse("log_loss", y_true=y_true, y_proba=y_proba,
+                              sample_weight=sample_weight)
     xp, device, (y_true, y_proba, sample_weight) = _prepare(y_true, y_proba, sample_weight)
     if not (xp.isdtype(y_proba.dtype, "real floating") if not is_lazy(y_proba) else
             y_proba.dtype.kind == "f"):

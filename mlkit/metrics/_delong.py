@@ -30,6 +30,7 @@ from sklearn.utils import check_random_state
 from .._array import is_numpy, to_host
 from .._validation import Interval, StrOptions, validate_param
 from ._checks import _check_lengths, _check_scores, _classes, _inputs, _to_xp
+from ._multilabel import refuse_sparse
 from ._ranking import _sort
 
 __all__ = ["delong_test", "delong_test_unpaired", "roc_auc_ci"]
@@ -183,6 +184,7 @@ def roc_auc_ci(y_true, y_score, *, confidence=0.95, method="delong", n_bootstrap
     >>> round(auc, 4), round(lo, 4), round(hi, 4)
     (0.8889, 0.5809, 1.0)
     """
+    refuse_sparse("roc_auc_ci", y_true=y_true, y_score=y_score)
     _check_confidence(confidence, "roc_auc_ci")
     validate_param("roc_auc_ci", "method", method, [StrOptions({"delong", "bootstrap"})])
     validate_param("roc_auc_ci", "n_bootstraps", n_bootstraps,
@@ -239,6 +241,7 @@ def delong_test(y_true, score_a, score_b, *, pos_label=None):
     >>> round(z, 3), round(p, 3)
     (0.866, 0.386)
     """
+    refuse_sparse("delong_test", y_true=y_true, score_a=score_a, score_b=score_b)
     y_bool, scores, xp = _binary_scores(y_true, [score_a, score_b], pos_label)
     aucs, cov, _ = _delong_cov(y_bool, scores, xp)
     diff = float(aucs[0] - aucs[1])
@@ -277,6 +280,8 @@ def delong_test_unpaired(y_true_a, score_a, y_true_b, score_b, *, pos_label=None
     p_value : float
         Two-sided, from Student's t with the Welch-Satterthwaite degrees of freedom.
     """
+    refuse_sparse("delong_test_unpaired", y_true_a=y_true_a, score_a=score_a, y_true_b=y_true_b,
+                  score_b=score_b)
     ya, sa, xpa = _binary_scores(y_true_a, [score_a], pos_label)
     yb, sb, xpb = _binary_scores(y_true_b, [score_b], pos_label)
     auc_a, cov_a, (ma, na) = _delong_cov(ya, sa, xpa)

@@ -15,6 +15,7 @@ from ._checks import (
     _score_inputs,
     _to_xp,
 )
+from ._multilabel import refuse_sparse
 from ._ranking import _average_binary_score, _clf_curve, _rowwise_average_precision
 
 __all__ = ["average_precision_score", "precision_recall_curve"]
@@ -42,6 +43,8 @@ def precision_recall_curve(y_true, y_score, *, pos_label=None, sample_weight=Non
     >>> p.round(3).tolist(), r.tolist()
     ([0.5, 0.667, 0.5, 1.0, 1.0], [1.0, 1.0, 0.5, 0.5, 0.0])
     """
+    refuse_sparse("precision_recall_curve", y_true=y_true, y_score=y_score,
+                  sample_weight=sample_weight)
     y_bool, y_score, weight, xp, device = _binary_input(y_true, y_score, sample_weight, pos_label)
     fps, tps, thresholds = _clf_curve(y_bool, y_score, weight, xp)
     if drop_intermediate and fps.shape[0] > 2:
@@ -91,6 +94,8 @@ def average_precision_score(y_true, y_score, *, average="macro", pos_label=1,
     >>> round(average_precision_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]), 4)
     0.8333
     """
+    refuse_sparse("average_precision_score", y_true=y_true, y_score=y_score,
+                  sample_weight=sample_weight)
     xp, device, y_true, y_score, weight = _score_inputs(y_true, y_score, sample_weight)
 
     def binary(yb, s, w):

@@ -38,6 +38,7 @@ from ._checks import (
     _score_inputs,
     _to_xp,
 )
+from ._multilabel import refuse_sparse
 
 __all__ = ["auc", "roc_auc_score", "roc_curve"]
 
@@ -198,6 +199,7 @@ def roc_curve(y_true, y_score, *, pos_label=None, sample_weight=None, drop_inter
     >>> fpr.tolist(), tpr.tolist()
     ([0.0, 0.0, 0.5, 0.5, 1.0], [0.0, 0.5, 0.5, 1.0, 1.0])
     """
+    refuse_sparse("roc_curve", y_true=y_true, y_score=y_score, sample_weight=sample_weight)
     y_bool, y_score, weight, xp, device = _binary_input(y_true, y_score, sample_weight, pos_label)
     fps, tps, thresholds = _clf_curve(y_bool, y_score, weight, xp, drop_intermediate)
     dev = aac.device(fps)
@@ -232,6 +234,7 @@ def auc(x, y):
     >>> auc([0.0, 0.5, 1.0], [0.0, 1.0, 1.0])
     0.75
     """
+    refuse_sparse("auc", x=x, y=y)
     xp, device, (x, y) = _inputs(x, y)
     y = _to_xp(y, xp, device)
     _check_lengths(x, y)
@@ -468,6 +471,7 @@ def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_f
     >>> roc_auc_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
     0.75
     """
+    refuse_sparse("roc_auc_score", y_true=y_true, y_score=y_score, sample_weight=sample_weight)
     validate_param("roc_auc_score", "average", average,
                    [StrOptions({"micro", "macro", "weighted", "samples"}), None])
     validate_param("roc_auc_score", "multi_class", multi_class,

@@ -26,6 +26,7 @@ from .._array import (
     float_dtype,
     is_lazy,
     is_numpy,
+    is_sparse,
     logsumexp,
     map_row_ranges,
     namespace_and_device,
@@ -295,6 +296,17 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
 
     _checks_finite_in_blocks = False
 
+    @property
+    def _accept_sparse(self):
+        """The scipy.sparse formats X may come in (False: refused, with scikit-learn's
+        error), from the capability entry."""
+        return ("csr", "csc") if self._capabilities.sparse is True else False
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = self._capabilities.sparse is True
+        return tags
+
     def _state_names(self):
         return ("classes_",)
 
@@ -360,11 +372,12 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         return y_idx, R, W, sw
 
     def _validated_X(self, X, reset):
-        return validate_data(self, X, reset=reset)
+        return validate_data(self, X, reset=reset, accept_sparse=self._accept_sparse)
 
     def _validated_Xy(self, X, y, from_fit):
         first = from_fit or not hasattr(self, "classes_")
-        X, y = validate_data(self, X, y, reset=first, classification=from_fit)
+        X, y = validate_data(self, X, y, reset=first, classification=from_fit,
+                             accept_sparse=self._accept_sparse)
         return X, y
 
     def predict_joint_log_proba(self, X):
@@ -423,6 +436,8 @@ def _as_data(a, X, dtype=None):
 
 
 def _to_float(X):
+    if is_sparse(X):  # float64, as the dense path on the host
+        return X if X.dtype == np.float64 else X.astype(np.float64)
     xp, device = namespace_and_device(X)
     dtype = float_dtype(xp, device)
     if X.dtype == dtype:

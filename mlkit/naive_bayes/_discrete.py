@@ -13,9 +13,11 @@ from .._array import (
     compute,
     float_dtype,
     is_lazy,
+    is_sparse,
     namespace_and_device,
     one_hot,
     to_host,
+    with_data,
 )
 from .._discovery import Capabilities
 from .._validation import (
@@ -97,6 +99,9 @@ class _BaseDiscreteNB(_BaseNB):
 
     def _nonnegative_check(self, X):
         """Refuse negative values: at once for concrete X, on the batched minimum for Dask."""
+        if is_sparse(X):  # the stored entries (the others are zeros)
+            self._check_min(X.data.min() if X.nnz else None)
+            return None
         xp, _ = namespace_and_device(X)
         low = xp.min(X)
         if not is_lazy(X):
@@ -109,7 +114,8 @@ class _BaseDiscreteNB(_BaseNB):
             raise ValueError(f"Negative values in data passed to {type(self).__name__} (input X)")
 
     def _validated_X(self, X, reset):
-        X = self._prepared(validate_data(self, X, reset=reset))
+        X = self._prepared(validate_data(self, X, reset=reset,
+                                         accept_sparse=self._accept_sparse))
         if self._nonnegative:
             self._nonnegative_check(X)
         return X
@@ -121,7 +127,10 @@ class _BaseDiscreteNB(_BaseNB):
         low = self._nonnegative_check(X) if self._nonnegative else None
         xp, _ = namespace_and_device(X)
         _, _, W, _ = self._class_matrices(X, y, classes, sample_weight, from_fit)
-        cc, fc, low = compute(xp.sum(W, axis=0), W.T @ X, low)
+        # the counts Yᵀ X of each class; for scipy.sparse X the product (Xᵀ Y)ᵀ over the stored
+        # entries (k x d, dense)
+        counts = (X.T @ W).T if is_sparse(X) else W.T @ X
+        cc, fc, low = compute(xp.sum(W, axis=0), counts, low)
         self._check_min(low)
         check_finite_stats(fc)
         sxp, sdev = namespace_and_device(cc)
@@ -191,7 +200,7 @@ class MultinomialNB(_BaseDiscreteNB):
     array(['a'], dtype='<U1')
     """
 
-    _capabilities = Capabilities(data="counts")
+    _capabilities = Capabilities(data="counts", sparse=True)
     _nonnegative = True
 
     def __init__(self, *, alpha=1.0, force_alpha=True, fit_prior=True, class_prior=None):
@@ -221,10 +230,13 @@ class MultinomialNB(_BaseDiscreteNB):
         negative counts, and +inf shows in the product's result, whose few values are checked
         (the full check, with its error, runs only when one is not finite).
         """
-        if not _is_host_input(X):
+        if not _is_host_input(X) or is_sparse(X):
             return super().predict_joint_log_proba(X)
         check_is_fitted(self, "classes_")
-        X = self._prepared(validate_data(self, X, reset=False, check_finite=False))
+        X = self._prepared(validate_data(self, X, reset=False, check_finite=False,
+                                         accept_sparse=self._accept_sparse))
+        if is_sparse(X):  # a sparse matrix given as a DataFrame of sparse columns
+            return super().predict_joint_log_proba(X)
         low = np.min(X)
         if not low >= 0:  # NaN compares false
             check_all_finite(X)
@@ -291,7 +303,7 @@ class BernoulliNB(_BaseDiscreteNB):
         **_BaseDiscreteNB._parameter_constraints,
         "binarize": [None, Interval(numbers.Real, None, None, closed="neither")],
     }
-    _capabilities = Capabilities(data="binary")
+    _capabilities = Capabilities(data="binary", sparse=True)
 
     def __init__(self, *, alpha=1.0, force_alpha=True, binarize=0.0, fit_prior=True,
                  class_prior=None):
@@ -304,6 +316,12 @@ class BernoulliNB(_BaseDiscreteNB):
     def _prepared(self, X):
         if self.binarize is None:
             return _to_float(X)
+        if is_sparse(X):
+            # the stored entries are thresholded, the others stay 0 -- which needs a threshold
+            # of at least 0 (scikit-learn's rule and message)
+            if self.binarize < 0:
+                raise ValueError("Cannot binarize a sparse matrix with threshold < 0")
+            return with_data(X, (X.data > self.binarize).astype(np.float64))
         above = X > self.binarize  # in X's own precision, as scikit-learn: float32(0.3) > 0.3
         return _to_float(above)
 
@@ -330,8 +348,23 @@ class BernoulliNB(_BaseDiscreteNB):
         # would take inf - inf; each term on its own, 0 * log 0 = 0 (as MultinomialNB)
         dxp, _ = namespace_and_device(X)
         return (log_matmul(X, _as_data(flp, X), dxp)
-                + log_matmul(1.0 - X, _as_data(log_off, X), dxp)
+                + log_matmul_complement(X, _as_data(log_off, X), dxp)
                 + _as_data(self.class_log_prior_, X))
+
+
+def log_matmul_complement(X, L, xp):
+    """``log_matmul(1 - X, L)`` -- for scipy.sparse X without forming the dense ``1 - X``:
+    ``(1 - X) @ M.T = 1ᵀM.T - X @ M.T`` for the finite part and for the count of ``-inf``
+    terms alike."""
+    if not is_sparse(X):
+        return log_matmul(1.0 - X, L, xp)
+    impossible = np.isinf(L)
+    finite = np.where(impossible, 0.0, L)
+    scores = finite.sum(axis=1)[None, :] - X @ finite.T
+    if not impossible.any():
+        return scores
+    hits = impossible.sum(axis=1)[None, :] - X @ impossible.astype(L.dtype).T
+    return np.where(hits > 0, -np.inf, scores)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -218,7 +218,7 @@ default='relu'
 
     _parameter_constraints = dict(BaseMultilayerPerceptron._parameter_constraints)
     _capabilities = Capabilities(fit=_FIT_NATIVE, predict=_PREDICT_NATIVE, host=_HOST,
-                                 test_params=_TEST_PARAMS)
+                                 test_params=_TEST_PARAMS, sparse=True)
 
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam",
                  alpha=0.0001, batch_size="auto", learning_rate="constant",
@@ -487,7 +487,7 @@ default='relu'
         "loss": [StrOptions({"squared_error", "poisson"})],
     }
     _capabilities = Capabilities(fit=_FIT_NATIVE, predict=_PREDICT_NATIVE, host=_HOST,
-                                 test_params=_TEST_PARAMS)
+                                 test_params=_TEST_PARAMS, sparse=True)
 
     def __init__(self, loss="squared_error", hidden_layer_sizes=(100,), activation="relu", *,
                  solver="adam", alpha=0.0001, batch_size="auto", learning_rate="constant",

@@ -24,7 +24,9 @@ from .._array import (
     float_dtype,
     is_lazy,
     is_numpy,
+    is_sparse,
     namespace_and_device,
+    squared_norms,
     to_host,
 )
 from .._discovery import Capabilities
@@ -115,6 +117,16 @@ def fit_binary(y, C, *, solver, K=None, X=None, columns=None, tol, max_iter, qp_
     rho = intercept_rho(alpha, grad, y, C)
     cert = certificate(alpha, grad, y, C, rho, status=status, solver=solver, n_iter=n_iter)
     return alpha, rho, cert
+
+
+_SPARSE = ("csr",)  # SMO reads rows
+
+
+def _as_float(X, xp, dtype):
+    """X in the floating dtype ``dtype`` (scipy.sparse X stays sparse)."""
+    if X.dtype == dtype:
+        return X
+    return X.astype(dtype) if is_sparse(X) else xp.astype(X, dtype)
 
 
 def _problems(y_idx, n_classes, multi_class):
@@ -236,6 +248,14 @@ class SVC(ClassifierMixin, BaseEstimator):
     ``decision_function`` and the kernel matrix handed to cvxpy are computed in the input's
     array namespace (GPU-capable); the QP and SMO's iterations and kernel rows run on the host.
 
+    scipy.sparse X (CSR or CSC; CSC is converted to CSR for SMO's row access) is never made
+    dense: kernel values come from sparse products (``x·y`` over the stored entries, made
+    dense as kernel blocks), the linear kernel's cvxpy QP takes the sparse ``Xᵀ``, and
+    ``gamma='scale'`` uses ``mean(x²) − mean(x)²`` over all entries. As in scikit-learn,
+    ``support_vectors_`` is then a sparse CSR matrix (of the input's class: ``csr_array`` or
+    ``csr_matrix``); ``dual_coef_``, ``coef_`` and ``intercept_`` stay dense arrays. A sparse
+    precomputed kernel is refused (scikit-learn's TypeError).
+
     References
     ----------
     Cortes & Vapnik (1995), "Support-vector networks", Machine Learning 20.
@@ -284,7 +304,10 @@ class SVC(ClassifierMixin, BaseEstimator):
         xfail_checks={
             "check_sample_weight_equivalence_on_dense_data":
                 "gamma='scale' uses the unweighted X.var(), which repeating rows changes",
+            "check_sample_weight_equivalence_on_sparse_data":
+                "gamma='scale' uses the unweighted X.var(), which repeating rows changes",
         },
+        sparse="a kernel other than 'precomputed'",
     )
 
     def __init__(self, *, C=1.0, kernel="rbf", degree=3, gamma="scale", coef0=0.0,
@@ -315,6 +338,7 @@ class SVC(ClassifierMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.pairwise = self.kernel == "precomputed"
+        tags.input_tags.sparse = self.kernel != "precomputed"
         return tags
 
     # --- fit ----------------------------------------------------------------------------------
@@ -364,10 +388,12 @@ class SVC(ClassifierMixin, BaseEstimator):
         validate_params(self)
         if is_lazy(X):
             X = to_host(X)
-        X, y = validate_data(self, X, y, classification=True)
+        if self.kernel == "precomputed" and is_sparse(X):
+            raise TypeError("Sparse precomputed kernels are not supported.")
+        X, y = validate_data(self, X, y, classification=True, accept_sparse=_SPARSE)
         xp, device = namespace_and_device(X)
         dtype = float_dtype(xp, device)
-        X = xp.astype(X, dtype) if X.dtype != dtype else X
+        X = _as_float(X, xp, dtype)
         n = X.shape[0]
         solver = self._resolve_solver(n, X.shape[1])
         if self.kernel == "precomputed" and X.shape[1] != n:
@@ -385,7 +411,7 @@ class SVC(ClassifierMixin, BaseEstimator):
                              "class_weight) belong to one class; at least 2 are required.")
 
         params = self._kernel_params(X, xp)
-        Xh = np.asarray(to_host(X), dtype=np.float64)
+        Xh = X if is_sparse(X) else np.asarray(to_host(X), dtype=np.float64)
         K, Xlin = self._training_kernel(X, Xh, xp, solver, params)
 
         self.classes_ = classes
@@ -424,7 +450,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         fits = 8 * n * n / 2**20 <= FULL_KERNEL_MB
         if solver == "cvxpy" or fits or callable(self.kernel) or self.kernel == "precomputed":
             if self.kernel == "rbf" and is_numpy(xp):  # in place: no n×n temporaries
-                sq = np.einsum("ij,ij->i", Xh, Xh)
+                sq = squared_norms(Xh, np)
                 return rbf_block_host(params["gamma"])(Xh, sq, Xh, sq), None
             K = kernel_matrix(X, X, self.kernel, xp=xp, **params)
             return np.asarray(to_host(K), dtype=np.float64), None
@@ -461,8 +487,8 @@ class SVC(ClassifierMixin, BaseEstimator):
             self.support_vectors_ = as_namespace(np.zeros((0, 0)), xp, device)
         else:
             self.support_vectors_ = xp.take(X, as_namespace(support, xp, device), axis=0) \
-                if not isinstance(X, np.ndarray) else X[support]
-        self._coef = (as_namespace(pair_coef.T @ Xh[support], xp, device)
+                if not isinstance(X, np.ndarray) and not is_sparse(X) else X[support]
+        self._coef = (as_namespace(np.asarray(pair_coef.T @ Xh[support]), xp, device)
                       if self.kernel == "linear" else None)
         self._sv_host = Xh[support]
         self._gamma = params["gamma"]
@@ -490,15 +516,18 @@ class SVC(ClassifierMixin, BaseEstimator):
                 and X.shape[1] != self.n_features_in_:
             raise ValueError(f"X has {X.shape[1]} features, but a precomputed kernel needs "
                              f"one column per training sample ({self.n_features_in_}).")
-        X = validate_data(self, X, reset=False)
+        X = validate_data(self, X, reset=False,
+                          accept_sparse=_SPARSE if self.kernel != "precomputed" else False)
         xp, device = namespace_and_device(X)
         dtype = float_dtype(xp, device)
-        X = xp.astype(X, dtype) if X.dtype != dtype else X
+        X = _as_float(X, xp, dtype)
         if self.kernel == "precomputed":
             idx = as_namespace(self.support_.astype(np.int64), xp, device)
             Kx = xp.take(X, idx, axis=1)
         else:
-            sv = as_namespace(self._sv_host, xp, device)
+            sv = self._sv_host
+            if not is_sparse(X) and not is_numpy(xp):  # a device: the support vectors go there
+                sv = as_namespace(sv.toarray() if is_sparse(sv) else sv, xp, device)
             Kx = kernel_matrix(X, sv, self.kernel, xp=xp, gamma=self._gamma,
                                degree=self.degree, coef0=float(self.coef0))
         W = as_namespace(to_host(self._pair_coef), xp, device)

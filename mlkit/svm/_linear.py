@@ -18,7 +18,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 
-from .._array import as_namespace, float_dtype, namespace_and_device, to_host
+from .._array import as_namespace, float_dtype, is_sparse, namespace_and_device, to_host
 from .._discovery import Capabilities
 from .._validation import (
     Interval,
@@ -38,6 +38,13 @@ __all__ = ["LinearSVC"]
 def _host(a):
     """Array-API arrays (GPU, Dask, ...) as NumPy; anything else as it is, for validation."""
     return to_host(a) if aac.is_array_api_obj(a) else a
+
+
+_SPARSE = ("csr", "csc")
+
+
+def _ravel_binary(dec, coef):
+    return dec[:, 0] if coef.shape[0] == 1 else dec
 
 
 def primal_problem(X, Y, c, *, C, penalty, loss, fit_intercept):
@@ -117,6 +124,8 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
     Unlike liblinear (scikit-learn's LinearSVC) the intercept is not penalized, so with
     ``penalty='l2', loss='hinge'`` the solution equals ``SVC(kernel='linear')``. The problem is
     solved on the host; ``decision_function`` and ``predict`` run in the input's namespace.
+    scipy.sparse X (CSR or CSC) goes into the cvxpy problem as it is (``X W`` is a sparse
+    constant times the variable); it is never made dense.
 
     References
     ----------
@@ -149,6 +158,7 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
     _capabilities = Capabilities(
         fit=("numpy",),
         host="fit (the primal QP/LP in cvxpy); decision_function and predict run natively",
+        sparse=True,
     )
 
     def __init__(self, *, penalty="l2", loss="squared_hinge", dual="auto", tol=1e-4, C=1.0,
@@ -169,6 +179,11 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.qp_solver = qp_solver
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
     def fit(self, X, y, sample_weight=None):
         """Solve the primal problem of every one-vs-rest machine (one cvxpy solve)."""
         import cvxpy as cp
@@ -177,8 +192,9 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         if self.qp_solver.upper() not in cp.installed_solvers():
             raise ValueError(f"The cvxpy solver qp_solver={self.qp_solver!r} is not installed; "
                              f"installed solvers: {sorted(cp.installed_solvers())}.")
-        X, y = validate_data(self, _host(X), _host(y), classification=True)
-        X = np.asarray(X, dtype=np.float64)
+        X, y = validate_data(self, _host(X), _host(y), classification=True,
+                             accept_sparse=_SPARSE)
+        X = X.astype(np.float64) if is_sparse(X) else np.asarray(X, dtype=np.float64)
         classes, yh = encode_labels(y, np, "cpu")
         yh = np.asarray(yh)
         k = classes.shape[0]
@@ -213,8 +229,11 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
     def decision_function(self, X):
         """``X wᵀ + b``: (n,) for two classes, (n, k) otherwise."""
         check_is_fitted(self, "coef_")
-        X = validate_data(self, X, reset=False)
+        X = validate_data(self, X, reset=False, accept_sparse=_SPARSE)
         xp, device = namespace_and_device(X)
+        if is_sparse(X):
+            return _ravel_binary(np.asarray(X.astype(np.float64) @ self.coef_.T)
+                                 + self.intercept_, self.coef_)
         X = xp.astype(X, float_dtype(xp, device))
         dec = X @ as_namespace(self.coef_.T, xp, device) + as_namespace(self.intercept_, xp,
                                                                           device)

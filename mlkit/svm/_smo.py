@@ -26,6 +26,8 @@ from collections import OrderedDict
 
 import numpy as np
 
+from .._array import squared_norms
+
 TAU = 1e-12
 BLOCK = 2048  # rows per block when rebuilding the gradient
 
@@ -46,7 +48,7 @@ class KernelColumns:
         if full is not None:
             diag = np.ascontiguousarray(np.diagonal(full)).astype(np.float64)
         self.diag = diag
-        self.sq = None if X is None else np.einsum("ij,ij->i", X, X)
+        self.sq = None if X is None else squared_norms(X, np)
         self.n = n
         self.active = np.arange(n) if active is None else active
         self._rows = None if X is None else X[self.active]

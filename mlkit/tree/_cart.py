@@ -198,15 +198,16 @@ class Tree:
         return Tree(nodes, keep)
 
     def _paths(self, X32):
-        """Route the rows of ``X32`` (float32) down the tree, level by level, following only
-        the rows still at an internal node. Yields (rows, nodes) reached at each depth."""
+        """Route the rows of ``X32`` (float32; dense or CSR) down the tree, level by level,
+        following only the rows still at an internal node. Yields (rows, nodes) reached at each
+        depth."""
         rows = np.arange(X32.shape[0])
         node = np.zeros(len(rows), dtype=np.intp)
         while len(rows):
             yield rows, node
             inner = self.children_left[node] != TREE_LEAF
             rows, node = rows[inner], node[inner]
-            go_left = X32[rows, self.feature[node]] <= self.threshold[node]
+            go_left = _entries(X32, rows, self.feature[node]) <= self.threshold[node]
             node = np.where(go_left, self.children_left[node], self.children_right[node])
 
     def apply(self, X32):
@@ -228,6 +229,25 @@ class Tree:
 # ---------------------------------------------------------------------------------------------
 # The estimator
 # ---------------------------------------------------------------------------------------------
+
+
+def _entries(X, rows, cols):
+    """``X[rows[i], cols[i]]`` for every i: a gather, or for a sparse (CSR) X scipy's lookup of
+    each entry in its row (0 where none is stored)."""
+    if sparse.issparse(X):
+        return np.asarray(X[rows, cols]).ravel()
+    return X[rows, cols]
+
+
+def _feature_major(X32):
+    """The grower's (n_features, n_samples) float32 array, C-ordered; for a sparse X, one
+    scatter of its stored entries into zeros (see the class Notes on memory)."""
+    if not sparse.issparse(X32):
+        return np.ascontiguousarray(X32.T)
+    coo = X32.tocoo()
+    XT = np.zeros((X32.shape[1], X32.shape[0]), dtype=np.float32)
+    XT[coo.col, coo.row] = coo.data
+    return XT
 
 
 def _host(a):
@@ -338,6 +358,16 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
     labels -- replaying scikit-learn's order regrows many small subtrees, and the fit is
     several times slower than scikit-learn's (on make_classification it is faster).
 
+    scipy.sparse X is taken, as in scikit-learn: CSC for ``fit``, CSR for ``predict``,
+    ``apply`` and ``decision_path`` (other formats are converted), giving the tree the dense
+    data gives. Routing a sparse X looks each sample's split feature up in its row, never
+    making X dense. The split search, though, is inherently dense: it keeps, for every feature,
+    its samples sorted by value (an (n_features, n_samples) array of sample indices, level
+    after level), so ``fit`` scatters the stored entries into an (n_features, n_samples)
+    float32 array too -- no larger than that index array, but O(n·d) memory: sparse input
+    saves the tree's fit no memory (scikit-learn's sparse splitter, which searches the stored
+    entries of each node, does).
+
     References
     ----------
     Breiman, Friedman, Olshen & Stone (1984), *Classification and Regression Trees*,
@@ -379,6 +409,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         fit=("numpy",), predict=("numpy",),
         host="tree growth and routing run in NumPy (array-API input is moved to the host)",
         test_params={"random_state": 0},
+        sparse=True,
     )
 
     def __init__(self, *, criterion="gini", splitter="best", max_depth=None,
@@ -400,6 +431,11 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         self.ccp_alpha = ccp_alpha
         self.monotonic_cst = monotonic_cst
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
     def _max_features(self, d):
         mf = self.max_features
         if mf is None:
@@ -415,7 +451,8 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None):
         """Grow the tree on ``X`` (n_samples, n_features) and class labels ``y``."""
         validate_params(self)
-        X, y = validate_data(self, _host(X), _host(y), classification=True)
+        X, y = validate_data(self, _host(X), _host(y), classification=True,
+                             accept_sparse="csc")
         X32 = _float32(X)
         self.classes_, y_idx = encode_labels(y, np, "cpu")
         self.n_classes_ = len(self.classes_)
@@ -435,7 +472,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
                              f"of features, {d}.")
         seed = check_random_state(self.random_state).randint(0, _RAND_R_MAX)
         grower = Grower(
-            np.ascontiguousarray(X32.T), y_idx.astype(np.intp), w, self.n_classes_,
+            _feature_major(X32), y_idx.astype(np.intp), w, self.n_classes_,
             CRITERIA[self.criterion],
             max_depth=np.iinfo(np.int32).max if self.max_depth is None else self.max_depth,
             min_samples_split=min_split, min_samples_leaf=min_leaf,
@@ -477,7 +514,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
 
     def _X32(self, X):
         check_is_fitted(self, "tree_")
-        return _float32(validate_data(self, _host(X), reset=False))
+        return _float32(validate_data(self, _host(X), reset=False, accept_sparse="csr"))
 
     def apply(self, X):
         """The id of the leaf each sample ends in."""
@@ -550,10 +587,11 @@ def _fmt(threshold):
 
 
 def _float32(X):
-    """Features as float32 (the precision scikit-learn's trees compare in)."""
+    """Features as float32 (the precision scikit-learn's trees compare in); a sparse X stays
+    sparse."""
     with np.errstate(over="ignore"):
-        X32 = np.asarray(X, dtype=np.float32)
-    if not np.all(np.isfinite(X32)):
+        X32 = X.astype(np.float32) if sparse.issparse(X) else np.asarray(X, dtype=np.float32)
+    if not np.all(np.isfinite(X32.data if sparse.issparse(X32) else X32)):
         raise ValueError("Input X contains infinity or a value too large for dtype('float32').")
     return X32
 
