@@ -241,7 +241,7 @@ def cases(data):
     ]
     rows += _decomposition_cases(min(2, data.X_train.shape[1]))
     for builder in (_lda_cases, _linear_model_cases, _naive_bayes_cases, _mixture_cases,
-                    _tree_cases, _svm_cases, _metrics_cases):
+                    _tree_cases, _svm_cases, _neural_network_cases, _metrics_cases):
         rows += builder()
     if data.has_categorical:
         rows += _categorical_cases()
@@ -374,6 +374,50 @@ def _svm_cases():
                  max_train=2000 if s == "cvxpy" else 0)
             for k, s in (("linear", "cvxpy"), ("rbf", "cvxpy"), ("rbf", "smo"))]
     return rows
+
+
+def _neural_network_cases():
+    """MLPClassifier next to scikit-learn's, with the same parameters and random_state: the
+    same initial weights, shuffles and updates, so the two agree to rounding.
+
+    Both run exactly ``max_iter`` epochs (``n_iter_no_change=max_iter`` turns the stopping rule
+    off): a stopping test ``loss > best − tol`` decided on losses that differ by rounding could
+    stop one side an epoch earlier on some data set, which is not a disagreement of the
+    algorithms. The epochs agree to about 1e-15; 200 of them stay far below the tolerance
+    1e-9, while one epoch more or less on one side (or any slip in the draws) moves the
+    probabilities by 1e-4 or more. The ConvergenceWarning that running all the epochs gives is
+    silenced.
+    """
+    import warnings
+
+    from sklearn import neural_network as skn
+    from sklearn.exceptions import ConvergenceWarning
+
+    from . import neural_network as mkn
+
+    class Quiet:
+        """An estimator whose fit does not print the ConvergenceWarning (answers as it)."""
+
+        def __init__(self, est):
+            self.est = est
+
+        def fit(self, X, y):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                self.est.fit(X, y)
+            return self
+
+        def __getattr__(self, name):
+            return getattr(self.est, name)
+
+    common = {"hidden_layer_sizes": (16,), "max_iter": 200, "n_iter_no_change": 200,
+              "random_state": 0}
+    solvers = {"adam": {"solver": "adam", "learning_rate_init": 0.01},
+               "sgd, momentum": {"solver": "sgd", "momentum": 0.9, "learning_rate_init": 0.05}}
+    return [Case(f"MLPClassifier ({name})",
+                 lambda p=params: Quiet(mkn.MLPClassifier(**common, **p)),
+                 lambda p=params: Quiet(skn.MLPClassifier(**common, **p)),
+                 compare_classifier(1e-9)) for name, params in solvers.items()]
 
 
 class _Scores:

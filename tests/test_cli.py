@@ -28,7 +28,7 @@ def test_demo_prints_the_table_and_writes_the_report(tmp_path, capsys):
         assert name in out
     assert "NO" not in out.split("report written")[0].replace("NORM", "")
     for name in ("PCA", "LDA", "LogisticRegression", "GaussianNB", "GaussianMixture", "KMeans",
-                 "DecisionTreeClassifier", "C45Classifier", "SVC", "roc_auc"):
+                 "DecisionTreeClassifier", "C45Classifier", "SVC", "MLPClassifier", "roc_auc"):
         assert name in out
     page = (tmp_path / "report.md").read_text()
     figures = re.findall(r"!\[[^]]*\]\(([^)]+)\)", page)
