@@ -33,6 +33,7 @@ __all__ = [
     "Options",
     "StrOptions",
     "check_all_finite",
+    "class_indices",
     "class_weights",
     "check_finite_stats",
     "check_is_fitted",
@@ -497,3 +498,18 @@ def class_weights(class_weight, classes, y_idx, sample_weight=None):
         return compute_class_weight(class_weight, classes=labels, y=labels)
     return compute_class_weight(class_weight, classes=np.arange(classes.shape[0]),
                                 y=np.asarray(to_host(y_idx)))
+
+
+def class_indices(y, classes, xp, device):
+    """Each label's index in the sorted ``classes`` (``partial_fit``'s later calls, held-out
+    rows); a label not among them is an error. Lazy for Dask labels."""
+    if is_lazy(y):
+        host = to_host(classes)
+        return y.map_blocks(lambda v: np.searchsorted(host, v), dtype=np.int64)
+    labels, host = np.asarray(to_host(y)), np.asarray(to_host(classes))
+    idx = np.searchsorted(host, labels)
+    bad = (idx >= host.shape[0]) | (host[np.minimum(idx, host.shape[0] - 1)] != labels)
+    if np.any(bad):
+        raise ValueError(f"y has labels that are not in classes_ {host.tolist()}: "
+                         f"{np.unique(labels[bad]).tolist()}.")
+    return as_namespace(idx.astype(np.int64), xp, device)

@@ -8,11 +8,12 @@ import numbers
 import numpy as np
 from sklearn.base import ClassifierMixin
 
-from .._array import as_namespace, is_lazy, logsumexp, namespace_and_device, one_hot, to_host
+from .._array import as_namespace, logsumexp, namespace_and_device, one_hot, to_host
 from .._discovery import ALL, Capabilities
 from .._validation import (
     Interval,
     StrOptions,
+    class_indices,
     class_weights,
     decode_labels,
     encode_labels,
@@ -298,7 +299,7 @@ class LogisticRegression(ClassifierMixin, LinearModelBase):
         else:
             if first:
                 self.classes_ = pending
-            y_idx = _class_indices(y, self.classes_, xp, device)
+            y_idx = class_indices(y, self.classes_, xp, device)
         k = self.classes_.shape[0]
         if k == 2:
             return xp.astype(y_idx == 1, dtype)[:, None], y_idx
@@ -317,7 +318,7 @@ class LogisticRegression(ClassifierMixin, LinearModelBase):
         xp, device = namespace_and_device(X)
         Z = X @ as_namespace(W, xp, device).T + as_namespace(b, xp, device)
         idx = xp.astype(Z[:, 0] > 0, xp.int64) if Z.shape[1] == 1 else xp.argmax(Z, axis=1)
-        truth = _class_indices(y, self.classes_, xp, device)
+        truth = class_indices(y, self.classes_, xp, device)
         return float(xp.mean(xp.astype(idx == truth, xp.float64)))
 
     def _store(self, W, b):
@@ -360,17 +361,3 @@ class LogisticRegression(ClassifierMixin, LinearModelBase):
         xp, device = namespace_and_device(Z)
         idx = xp.astype(Z[:, 0] > 0, xp.int64) if Z.shape[1] == 1 else xp.argmax(Z, axis=1)
         return decode_labels(self.classes_, idx, xp, device)
-
-
-def _class_indices(y, classes, xp, device):
-    """Each label's index in ``classes``; a label not among them is an error."""
-    if is_lazy(y):
-        host = to_host(classes)
-        return y.map_blocks(lambda v: np.searchsorted(host, v), dtype=np.int64)
-    labels, host = np.asarray(to_host(y)), np.asarray(to_host(classes))
-    idx = np.searchsorted(host, labels)
-    bad = (idx >= host.shape[0]) | (host[np.minimum(idx, host.shape[0] - 1)] != labels)
-    if np.any(bad):
-        raise ValueError(f"y has labels that are not in classes_ {host.tolist()}: "
-                         f"{np.unique(labels[bad]).tolist()}.")
-    return as_namespace(idx.astype(np.int64), xp, device)

@@ -12,8 +12,13 @@ from sklearn.utils.metaestimators import available_if
 
 from .._array import as_namespace, logsumexp, namespace_and_device, one_hot, to_host
 from .._discovery import Capabilities
-from .._validation import StrOptions, decode_labels, encode_labels, validate_data
-from ..linear_model._logistic import _class_indices
+from .._validation import (
+    StrOptions,
+    class_indices,
+    decode_labels,
+    encode_labels,
+    validate_data,
+)
 from ..linear_model._loss import log_sigmoid, sigmoid, softmax
 from ._base import STOCHASTIC, BaseMultilayerPerceptron
 from ._layers import output_activation
@@ -300,7 +305,7 @@ default='relu'
                 new_task = not (target.shape == old.shape and np.array_equal(target, old))
             if first or new_task:
                 self.classes_ = target
-            y_idx = _class_indices(y, self.classes_, xp, device)
+            y_idx = class_indices(y, self.classes_, xp, device)
         k = self.classes_.shape[0]
         if k == 2:
             return xp.astype(y_idx == 1, dtype)[:, None], new_task
