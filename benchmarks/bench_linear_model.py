@@ -112,7 +112,7 @@ def minibatch_rows(X, y, max_epochs):
 def main():
     quick = "--quick" in sys.argv[1:]
     sizes = [(20000, 50), (100000, 10)] if quick else [(100000, 100), (1000000, 20)]
-    rounds = 2 if quick else 3
+    rounds = 2 if quick else 5
     rows = []
     for n, d in sizes:
         X, y = logistic_data(n, d)
