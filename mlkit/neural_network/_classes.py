@@ -17,6 +17,7 @@ from .._validation import (
     class_indices,
     decode_labels,
     encode_labels,
+    not_offered_message,
     validate_data,
 )
 from ..linear_model._loss import log_sigmoid, sigmoid, softmax
@@ -189,7 +190,9 @@ default='relu'
     (``mlkit.neural_network._layers``). The loss's gradient in the output scores is
     ``softmax(s) − y`` (or ``σ(s) − y``), whatever the depth.
 
-    Where this differs from scikit-learn: multilabel targets are not offered; ``momentum``
+    Where this differs from scikit-learn: multilabel targets are refused (the output layer
+    models one class per row; ``sklearn.multioutput.MultiOutputClassifier`` fits one
+    network per label); ``momentum``
     must be below 1; ``predict_log_proba`` is computed from the scores (no ``log(0)``);
     warm starts and ``partial_fit`` with other classes fine-tune instead of raising; the
     loss is computed from the scores, without scikit-learn's clipping of the probabilities.
@@ -283,6 +286,14 @@ default='relu'
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def _validate_input(self, X, y, *, reset, incremental):
+        shape = getattr(y, "shape", None) or np.shape(y)
+        if len(shape) == 2 and shape[1] != 1:
+            raise ValueError(not_offered_message(
+                "MLPClassifier", f"a multilabel target (y of shape {tuple(shape)})",
+                "the output layer models one class per row (a softmax over the classes)",
+                "fit one network per label with sklearn.multioutput.MultiOutputClassifier("
+                "MLPClassifier(...)), or use sklearn.neural_network.MLPClassifier, which takes "
+                "an indicator matrix"))
         return validate_data(self, X, y, reset=reset, accept_sparse=("csr", "csc"),
                              classification=not incremental)
 
