@@ -189,8 +189,9 @@ def test_every_refused_value_of_a_twins_parameter_is_in_the_table():
 def test_refused_inputs_say_why_and_what_instead():
     X, y = make_data("continuous", n=60, d=4)
     Y = np.stack([y == 0, y == 1], axis=1).astype(int)
-    with pytest.raises(ValueError, match=r"^MLPClassifier: a multilabel target \(y of shape "
-                       r"\(60, 2\)\) is not offered: the output layer models one class per row"
+    with pytest.raises(ValueError, match=r"^MLPClassifier: a multilabel target \(y should be a "
+                       r"1d array, got an array of shape \(60, 2\)\) is not offered: the output "
+                       r"layer models one class per row"
                        r".* Instead, fit one network per label with sklearn\.multioutput\."):
         MLPClassifier(max_iter=5).fit(X, Y)
     with pytest.raises(ValueError, match=r"^Complex data not supported\. .* pass the real and "

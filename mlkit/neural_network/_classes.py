@@ -286,16 +286,18 @@ default='relu'
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def _validate_input(self, X, y, *, reset, incremental):
-        shape = getattr(y, "shape", None) or np.shape(y)
-        if len(shape) == 2 and shape[1] != 1:
+        try:
+            return validate_data(self, X, y, reset=reset, accept_sparse=("csr", "csc"),
+                                 classification=not incremental)
+        except ValueError as exc:
+            if not str(exc).startswith("y should be a 1d array"):
+                raise
             raise ValueError(not_offered_message(
-                "MLPClassifier", f"a multilabel target (y of shape {tuple(shape)})",
+                "MLPClassifier", f"a multilabel target ({exc})".replace(" instead.)", ")"),
                 "the output layer models one class per row (a softmax over the classes)",
                 "fit one network per label with sklearn.multioutput.MultiOutputClassifier("
                 "MLPClassifier(...)), or use sklearn.neural_network.MLPClassifier, which takes "
-                "an indicator matrix"))
-        return validate_data(self, X, y, reset=reset, accept_sparse=("csr", "csc"),
-                             classification=not incremental)
+                "an indicator matrix")) from exc
 
     def _encode_targets(self, y, xp, device, dtype, *, first, incremental, classes):
         """The (n, 1) or (n, k) indicator targets, and whether the classes changed."""
