@@ -111,8 +111,8 @@ def main(argv=None):
     columns = ["task", "size", "threads", "mlkit (ms)", "scikit-learn (ms)", "ratio"]
     note = ("Ratio = mlkit / scikit-learn (below 1: mlkit faster). Both start from the same "
             "explicit initialization; one EM iteration = (fit of 1+m iterations − fit of 1) / m "
-            "(one-off costs cancel: validation, initialization, scikit-learn's final E-step, "
-            "mlkit's pair products x_a x_b for 'full'). KMeans: best of 6 fits each, the two "
+            "(one-off costs cancel: validation, initialization, scikit-learn's final E-step). "
+            "KMeans: best of 6 fits each, the two "
             "libraries taking turns. '1' thread: both limited to one BLAS/OpenMP thread with "
             "threadpoolctl.")
     if args.quick:

@@ -50,10 +50,13 @@ def estimate_log_gaussian_prob(X, means, prec_chol, covariance_type, xp, squares
         # x U_k for all k at once: X @ [U_1 ... U_k]  (n × kd), then ‖x U_k − μ_k U_k‖²
         U_all = pxp.reshape(pxp.permute_dims(prec_chol, (1, 0, 2)), (n_features, k * n_features))
         shift = pxp.reshape(means[:, None, :] @ prec_chol, (k * n_features,))
-        Y = X @ U_all
-        Y -= shift
-        Y = xp.reshape(Y, (-1, k, n_features))
-        maha = np.einsum("nkd,nkd->nk", Y, Y) if is_numpy(xp) else xp.sum(Y * Y, axis=2)
+        if is_numpy(xp) and isinstance(X, np.ndarray):
+            maha = _mahalanobis_numpy(X, U_all, shift, k)
+        else:
+            Y = X @ U_all
+            Y -= shift
+            Y = xp.reshape(Y, (-1, k, n_features))
+            maha = xp.sum(Y * Y, axis=2)
         log_prob, const = -0.5 * maha, 0.0
     elif covariance_type == "tied":
         # −½‖y − b_k‖² = y·b_k − ½‖y‖² − ½‖b_k‖² with y = x U, b_k = μ_k U (one product)
@@ -77,6 +80,24 @@ def estimate_log_gaussian_prob(X, means, prec_chol, covariance_type, xp, squares
             const = -0.5 * xp.sum(means * means, axis=1) * P
     log_prob += const + log_det - 0.5 * n_features * math.log(2 * math.pi)
     return log_prob
+
+
+def _row_blocks(n, width):
+    """Row ranges whose (rows x width) temporaries hold about ``BLOCK_ELEMENTS`` numbers."""
+    rows = max(256, BLOCK_ELEMENTS // max(1, width))
+    return [(lo, min(lo + rows, n)) for lo in range(0, n, rows)]
+
+
+def _mahalanobis_numpy(X, U_all, shift, k):
+    """``‖x U_k − μ_k U_k‖²`` (n × k) by row blocks: the n × kd products never exist whole."""
+    n, d = X.shape
+    maha = np.empty((n, k))
+    for lo, hi in _row_blocks(n, k * d):
+        Y = X[lo:hi] @ U_all
+        Y -= shift
+        Y = Y.reshape(hi - lo, k, d)
+        np.einsum("nkd,nkd->nk", Y, Y, out=maha[lo:hi])
+    return maha
 
 
 def squares_of(X, covariance_type, xp):
@@ -125,33 +146,33 @@ def _shift(a, xp):
 # ---------------------------------------------------------------------------------------------
 
 
-PAIR_CACHE_ELEMENTS = 2**25  # 256 MB of float64: the most pair_products keeps for a fit
+# the per-row temporaries of the NumPy E- and M-steps ('full') hold about this many numbers
+# (1 MB of float64): cache-sized, and small next to X, whatever n_components
+BLOCK_ELEMENTS = 2**17
 
 
-def pair_products(X):
-    """The ``d(d+1)/2`` products ``x_a x_b`` (a ≤ b) of every row (NumPy).
-
-    Then ``Σ_i r_ik x_i x_iᵀ`` is one product ``Rᵀ P`` of half the work of ``Σ r x xᵀ`` taken
-    whole; ``X`` does not change during EM, so ``P`` is computed once per fit.
-    """
-    a, b = np.triu_indices(X.shape[1])
-    return X[:, a] * X[:, b]
-
-
-def _unpack_symmetric(packed, d):
-    """(k, d(d+1)/2) upper triangles -> (k, d, d) symmetric matrices."""
-    a, b = np.triu_indices(d)
-    full = np.empty((packed.shape[0], d, d), dtype=packed.dtype)
-    full[:, a, b] = packed
-    full[:, b, a] = packed
-    return full
+def _scatter_numpy(X, R):
+    """``Σ_i r_ik x_i x_iᵀ`` for every k, (k, d, d), as ``Xᵀ [r_1 x, ..., r_k x]`` by row
+    blocks: one product per block, and the n × kd weighted rows never exist whole. (Keeping
+    the d(d+1)/2 products ``x_a x_b`` of every row for the fit halves the work but holds
+    (d+1)/2 copies of X.)"""
+    n, d = X.shape
+    k = R.shape[1]
+    out = np.zeros((d, k * d))
+    blocks = _row_blocks(n, k * d)
+    buf = np.empty((blocks[0][1] - blocks[0][0], k, d))
+    for lo, hi in blocks:
+        RX = buf[: hi - lo]
+        np.multiply(R[lo:hi, :, None], X[lo:hi, None, :], out=RX)
+        out += X[lo:hi].T @ RX.reshape(hi - lo, k * d)
+    s2 = out.reshape(d, k, d).transpose(1, 0, 2)
+    return (s2 + s2.transpose(0, 2, 1)) / 2  # exactly symmetric, as the covariances must be
 
 
 def sufficient_statistics(X, resp, sample_weight, covariance_type, xp, squares=None):
     """``(N_k, Σ r x, S2)`` with weights ``r_ik w_i``; S2 is ``Σ r x xᵀ`` per component ('full'),
     ``Σ w x xᵀ`` ('tied'), ``Σ r x²`` ('diag') or ``Σ r ‖x‖²`` ('spherical'). ``squares`` is
-    what the fit keeps of X: ``squares_of(X)`` ('diag', 'spherical') or, on NumPy, the
-    ``pair_products(X)`` for the 'full' statistics at half the work.
+    what the fit keeps of X: ``squares_of(X)`` ('diag', 'spherical').
 
     The products are written ``Xᵀ R`` (long inner dimension, data on the left), the form BLAS
     runs fastest for a few outputs and many rows.
@@ -160,8 +181,8 @@ def sufficient_statistics(X, resp, sample_weight, covariance_type, xp, squares=N
     k, d = resp.shape[1], X.shape[1]
     nk = xp.sum(R, axis=0)
     sx = (X.T @ R).T
-    if covariance_type == "full" and squares is not None:
-        s2 = _unpack_symmetric(R.T @ squares, d)
+    if covariance_type == "full" and is_numpy(xp) and isinstance(X, np.ndarray):
+        s2 = _scatter_numpy(X, R)
     elif covariance_type == "full":
         RX = xp.reshape(R[:, :, None] * X[:, None, :], (-1, k * d))
         s2 = xp.permute_dims(xp.reshape(X.T @ RX, (d, k, d)), (1, 0, 2))

@@ -6,12 +6,16 @@ Two halves:
   ``_parameter_constraints`` (a dict from parameter name to a list of allowed forms) and calls
   ``validate_params(self)`` first thing in ``fit``. Errors read like scikit-learn's:
   "The 'n_components' parameter of PCA must be an int in the range [1, inf) or None. Got 0
-  instead."
+  instead." A value scikit-learn's twin takes but mlkit refuses is listed in
+  ``_not_offered`` (``NotOffered``): its error says what is not offered, why, and what to use
+  instead, in one wording (``not_offered_message``).
 * **Data.** ``validate_data`` accepts NumPy arrays, pandas DataFrames and lists (validated by
   scikit-learn's public ``validate_data``, so feature names and messages are scikit-learn's) and
   array-API arrays -- CuPy, PyTorch, Dask, ``array_api_strict`` -- which are checked in their own
   namespace without a copy to the host. Dask arrays are never computed here: their finiteness is
   checked by the estimator on the statistics it computes anyway (see ``check_finite_stats``).
+  String columns given to a numeric estimator get scikit-learn's "could not convert string to
+  float" error, naming the columns and what takes them (MixedNB, C4.5, ID3, an encoder).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from ._array import as_namespace, float_dtype, is_lazy, namespace_and_device, to
 __all__ = [
     "Interval",
     "InvalidParameterError",
+    "NotOffered",
     "Options",
     "StrOptions",
     "check_all_finite",
@@ -40,6 +45,7 @@ __all__ = [
     "check_sample_weight",
     "decode_labels",
     "encode_labels",
+    "not_offered_message",
     "validate_data",
     "validate_param",
     "validate_params",
@@ -165,10 +171,56 @@ def validate_param(owner, name, value, allowed):
         raise InvalidParameterError(constraint_message(name, owner, allowed, value))
 
 
+class NotOffered:
+    """Values of a parameter that scikit-learn's twin takes and mlkit refuses, with the reason
+    and what to use instead.
+
+    An estimator lists them in ``_not_offered`` (parameter name to a list of ``NotOffered``);
+    ``validate_params`` checks them before the constraints, so the user reads why the value is
+    refused rather than the list of values that are accepted.
+
+    Parameters
+    ----------
+    values : tuple or callable
+        The refused values, or a predicate of the value.
+    what : str
+        What the value asks for, in a few words ("Platt-scaled probabilities").
+    why : str
+        Why mlkit does not offer it (one clause).
+    instead : str
+        What to use instead, starting with a verb ("wrap the model in ...").
+    """
+
+    def __init__(self, values, *, what, why, instead):
+        self.values, self.what, self.why, self.instead = values, what, why, instead
+
+    def matches(self, value):
+        if callable(self.values):
+            return bool(self.values(value))
+        if isinstance(value, np.bool_):
+            value = bool(value)
+        return any(type(value) is type(v) and value == v for v in self.values)
+
+    def message(self, owner, name, value):
+        return not_offered_message(owner, f"{name}={value!r} ({self.what})", self.why,
+                                   self.instead)
+
+
+def not_offered_message(owner, what, why, instead):
+    """The one wording of every refusal: what is not offered, why, and what to use instead."""
+    return f"{owner}: {what} is not offered: {why}. Instead, {instead}."
+
+
 def validate_params(estimator):
-    """Check every parameter of ``estimator`` against its class's ``_parameter_constraints``."""
+    """Check every parameter of ``estimator`` against its class's ``_not_offered`` values and
+    its ``_parameter_constraints``."""
     constraints = getattr(type(estimator), "_parameter_constraints", {})
     params = estimator.get_params(deep=False)
+    owner = type(estimator).__name__
+    for name, refused in getattr(type(estimator), "_not_offered", {}).items():
+        for entry in refused:
+            if entry.matches(params[name]):
+                raise InvalidParameterError(entry.message(owner, name, params[name]))
     for name, allowed in constraints.items():
         value = params[name]
         if not any(_accepts(c, value) for c in allowed):
@@ -246,20 +298,33 @@ def validate_data(
         y == "no_validation"
     )
     if no_X or not _is_device_array(X):
-        out = _sk_validate_data(
-            estimator,
-            X,
-            y,
-            reset=reset,
-            dtype=_host_dtype(dtype),
-            ensure_all_finite=("allow-nan" if allow_nan else True) if check_finite else False,
-            ensure_min_samples=ensure_min_samples,
-            ensure_min_features=ensure_min_features,
-            accept_sparse=accept_sparse,
-            **({} if no_X or no_y else {"multi_output": multi_output, "y_numeric": y_numeric}),
-        )
+        try:
+            out = _sk_validate_data(
+                estimator,
+                X,
+                y,
+                reset=reset,
+                dtype=_host_dtype(dtype),
+                ensure_all_finite=("allow-nan" if allow_nan else True) if check_finite else False,
+                ensure_min_samples=ensure_min_samples,
+                ensure_min_features=ensure_min_features,
+                accept_sparse=accept_sparse,
+                **({} if no_X or no_y else {"multi_output": multi_output, "y_numeric": y_numeric}),
+            )
+        except ValueError as exc:
+            if not no_X and str(exc).startswith("Complex data not supported"):
+                raise ValueError(COMPLEX_MESSAGE) from exc  # without scikit-learn's copy of X
+            if no_X or dtype is None or not _is_string_error(exc):
+                raise
+            columns = _string_columns(X)
+            if not columns:  # the strings were in y
+                raise
+            raise ValueError(string_columns_message(estimator, exc, columns)) from exc
         if classification and not no_y:
             _check_labels(out[1])
+        if y_numeric and not no_X and not no_y and getattr(out[1], "dtype", None) is not None \
+                and out[1].dtype.kind in "US":  # as an object y: scikit-learn's ValueError
+            out = out[0], out[1].astype(np.float64)
         return out
     X = _check_array_xp(X, dtype, allow_nan or not check_finite, ensure_min_samples,
                         ensure_min_features, "X", check_finite)
@@ -274,6 +339,64 @@ def validate_data(
     if classification:
         _check_labels(y)
     return X, y
+
+
+COMPLEX_MESSAGE = ("Complex data not supported. The estimators fit real-valued features: pass "
+                   "the real and imaginary parts as separate columns "
+                   "(np.column_stack([X.real, X.imag])).")
+# what scikit-learn's check_array (NumPy's astype) says when X holds strings
+_STRING_ERRORS = ("could not convert string to float",
+                  "is not compatible with arrays of bytes/strings")
+
+STRING_COLUMNS_HINT = (
+    "For columns of strings or categories use mlkit.naive_bayes.MixedNB, mlkit.tree.C45Classifier "
+    "or mlkit.tree.ID3Classifier, which take them as they are, or encode them first with "
+    "sklearn.preprocessing.OrdinalEncoder or OneHotEncoder (in a ColumnTransformer to encode only "
+    "those columns)."
+)
+
+
+def _is_string_error(exc):
+    return any(s in str(exc) for s in _STRING_ERRORS)
+
+
+def _string_columns(X):
+    """The names (DataFrame) or indices (array) of X's columns that do not convert to float."""
+    columns = getattr(X, "columns", None)
+    if columns is not None and hasattr(X, "dtypes"):
+        import pandas as pd
+
+        def numeric(t):
+            if isinstance(t, pd.CategoricalDtype):
+                return pd.api.types.is_numeric_dtype(t.categories.dtype)
+            return pd.api.types.is_numeric_dtype(t)
+
+        return [c for c, t in zip(columns, X.dtypes, strict=True) if not numeric(t)]
+    try:
+        arr = np.asarray(X)
+    except (TypeError, ValueError):  # ragged lists: no columns to name
+        return ["?"]
+    if arr.ndim != 2:
+        return ["?"] if arr.dtype.kind in "OUS" else []
+    bad = []
+    for j in range(arr.shape[1]):  # one vectorized conversion per column, on the error path
+        try:
+            arr[:, j].astype(np.float64)
+        except (TypeError, ValueError):
+            bad.append(j)
+    return bad
+
+
+def string_columns_message(estimator, exc, columns):
+    """The error for string columns given to a numeric estimator: scikit-learn's message, the
+    columns, and what takes such columns (the estimator's own hint when it has one)."""
+    name = type(estimator).__name__
+    where = "" if columns == ["?"] else (
+        f" (column{'s' if len(columns) > 1 else ''} {', '.join(repr(c) for c in columns[:10])}"
+        f"{', ...' if len(columns) > 10 else ''})"
+    )
+    hint = getattr(estimator, "_string_columns_hint", None)
+    return f"{exc}{where}. " + (hint or f"{name} takes numeric columns only. {STRING_COLUMNS_HINT}")
 
 
 def _check_array_xp(X, dtype, allow_nan, ensure_min_samples, ensure_min_features, name,
@@ -299,7 +422,7 @@ def _check_array_xp(X, dtype, allow_nan, ensure_min_samples, ensure_min_features
             f"{ensure_min_features} is required."
         )
     if xp.isdtype(X.dtype, "complex floating"):
-        raise ValueError("Complex data not supported.")
+        raise ValueError(COMPLEX_MESSAGE)
     if dtype == "float" and X.dtype not in (xp.float32, xp.float64):
         X = xp.astype(X, float_dtype(xp, device))
     elif dtype == "numeric" and not xp.isdtype(X.dtype, "numeric"):

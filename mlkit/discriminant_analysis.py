@@ -152,7 +152,9 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
         'eigen' and 'lsqr' support shrinkage.
     shrinkage : 'auto', float in [0, 1] or None, default=None
         Shrinkage of the class covariances towards a multiple of the identity; 'auto' uses
-        the Ledoit-Wolf estimate of each class's standardized data.
+        the Ledoit-Wolf estimate of each class's standardized data. 'lsqr' and 'eigen' only:
+        the 'svd' solver works on the SVD of the centred data, not on the covariance matrix
+        (scikit-learn's NotImplementedError).
     priors : array-like of shape (n_classes,), default=None
         Class prior probabilities (by default the class frequencies).
     n_components : int, default=None
@@ -252,10 +254,15 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
     def _check_solver_options(self):
         if self.solver == "svd":
             if self.shrinkage is not None:
-                raise NotImplementedError("shrinkage not supported with 'svd' solver.")
+                raise NotImplementedError(
+                    "shrinkage not supported with 'svd' solver. The 'svd' solver works on the "
+                    "SVD of the centred data, not on the covariance matrix that shrinkage "
+                    "regularizes: use solver='lsqr' or 'eigen' with shrinkage.")
             if self.covariance_estimator is not None:
-                raise ValueError("covariance estimator is not supported with svd solver. "
-                                 "Try another solver")
+                raise ValueError(
+                    "covariance estimator is not supported with svd solver. Try another "
+                    "solver: the 'svd' solver works on the SVD of the centred data, not on a "
+                    "covariance matrix; use solver='lsqr' or 'eigen'.")
         elif self.covariance_estimator is not None and self.shrinkage is not None:
             raise ValueError("covariance_estimator and shrinkage parameters are not None. "
                              "Only one of the two can be set.")
@@ -552,8 +559,10 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
     def transform(self, X):
         """Project ``X`` onto the first ``n_components`` discriminant directions."""
         if self.solver == "lsqr":
-            raise NotImplementedError("transform not implemented for 'lsqr' solver (use 'svd' "
-                                      "or 'eigen').")
+            raise NotImplementedError(
+                "transform not implemented for 'lsqr' solver (use 'svd' or 'eigen'). 'lsqr' "
+                "solves for the classifier's coefficients only, not for the discriminant "
+                "directions transform projects onto.")
         check_is_fitted(self, "scalings_")
         X = validate_data(self, X, reset=False)
         xp, device = namespace_and_device(X)

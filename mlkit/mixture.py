@@ -28,7 +28,6 @@ from ._array import (
     float_dtype,
     host_float_dtype,
     is_lazy,
-    is_numpy,
     namespace_and_device,
     one_hot,
     to_host,
@@ -36,7 +35,6 @@ from ._array import (
 from ._discovery import Capabilities
 from ._gaussian import (
     ONE_POINT_INITS,
-    PAIR_CACHE_ELEMENTS,
     CollapsedComponentError,
     check_precisions,
     covariances_from_precisions,
@@ -47,7 +45,6 @@ from ._gaussian import (
     m_step,
     n_parameters,
     noise_floor,
-    pair_products,
     precision_cholesky,
     precision_cholesky_from_precisions,
     precisions_from_cholesky,
@@ -57,6 +54,7 @@ from ._gaussian import (
 )
 from ._validation import (
     Interval,
+    NotOffered,
     StrOptions,
     check_finite_stats,
     check_is_fitted,
@@ -201,6 +199,14 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         "verbose": [Interval(numbers.Integral, 0, None, closed="left"), "boolean"],
         "verbose_interval": [Interval(numbers.Integral, 1, None, closed="left")],
     }
+    _not_offered = {
+        "reg_covar": [NotOffered(
+            lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool) and v == 0,
+            what="unregularized covariances",
+            why="a covariance left unregularized turns singular when a component collapses "
+                "onto a few points, and EM then fails",
+            instead="take a tiny value such as reg_covar=1e-12 for (nearly) plain EM")],
+    }
     _capabilities = Capabilities(
         test_params={"n_components": 3, "random_state": 0},
         xfail_checks={
@@ -270,29 +276,30 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
     def _run_em(self, X, sw):
         xp, device = namespace_and_device(X)
+        given = X  # k-means clusters the data as given (its own centred copy), as scikit-learn
         n = X.shape[0]
         # float32 data are fitted in float64 (where the device has it): the statistics
         # Σ r x xᵀ / N − μ μᵀ would otherwise lose the small variances to rounding
         in_dtype, work = X.dtype, float_dtype(xp, device)
-        if in_dtype != work:
+        cast = in_dtype != work
+        if cast:
             X = xp.astype(X, work)
         inits = self._checked_inits(X)
         # EM runs on X centred on its column means: the sufficient statistics Σ r x xᵀ then
         # lose no digits to cancellation when the data sit far from the origin
         offset = compute(xp.mean(X, axis=0))[0]
         check_finite_stats(offset)
-        X = X - offset
+        if cast and isinstance(X, np.ndarray):
+            X -= offset  # the float64 copy is ours: centred in place, one copy of X in all
+        else:
+            X = X - offset
         offset = as_namespace(offset, self._state_xp, self._state_device)
         if inits[1] is not None:
             inits[1] = inits[1] - offset
         total_w = float(n) if sw is None else float(compute(xp.sum(sw))[0])
-        d = X.shape[1]
-        # what EM needs of X besides X itself, computed once: the pair products x_a x_b for
-        # 'full' (Σ r x xᵀ at half the work), the squares for 'diag' and 'spherical'
+        # what EM needs of X besides X itself, computed once: the squares for 'diag' and
+        # 'spherical'
         self._squares = squares_of(X, self.covariance_type, xp)
-        if (self.covariance_type == "full" and is_numpy(xp)
-                and n * d * (d + 1) // 2 <= PAIR_CACHE_ELEMENTS):
-            self._squares = pair_products(X)
 
         do_init = not (self.warm_start and hasattr(self, "converged_"))
         rs = check_random_state(self.random_state)
@@ -300,7 +307,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         for init in range(self.n_init if do_init else 1):
             if self.verbose:
                 print(f"Initialization {init}")
-            params = (self._initialize(X, sw, total_w, rs, inits, offset) if do_init
+            params = (self._initialize(X, sw, total_w, rs, inits, offset, given) if do_init
                       else self._get_parameters(-offset))
             bound = -np.inf if do_init else self.lower_bound_
             bounds, converged, n_iter = [], False, 0
@@ -353,14 +360,14 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                                        reg_covar=self.reg_covar, floor=floor)
         return nk / sxp.sum(nk), means, cov, prec_chol
 
-    def _initialize(self, X, sw, total_w, rs, inits, offset):
+    def _initialize(self, X, sw, total_w, rs, inits, offset, given):
         """Initial parameters: from initial responsibilities, overridden by the given inits."""
         sxp = self._state_xp
         weights_init, means_init, prec_init = inits
         weights = means = cov = prec_chol = None
         if weights_init is None or means_init is None or prec_init is None:
             xp, _ = namespace_and_device(X)
-            resp = self._initial_responsibilities(X, sw, rs)
+            resp = self._initial_responsibilities(X, sw, rs, given)
             stats = compute(*sufficient_statistics(X, resp, sw, self.covariance_type, xp))
             check_finite_stats(*stats)
             if self.covariance_type == "tied" and self.init_params in ONE_POINT_INITS:
@@ -389,12 +396,15 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             cov = covariances_from_precisions(prec_init, self.covariance_type, sxp)
         return weights, means, cov, prec_chol
 
-    def _initial_responsibilities(self, X, sw, rs):
+    def _initial_responsibilities(self, X, sw, rs, given):
+        """The initial responsibilities of the rows of the (centred, float64) ``X``; k-means
+        runs on the data as ``given`` (it centres its own copy: a second centred copy of the
+        working X would be one more copy of X held during the fit)."""
         xp, device = namespace_and_device(X)
         n, k = X.shape[0], self.n_components
         if self.init_params == "kmeans":
             labels = KMeans(n_clusters=k, n_init=1, random_state=rs).fit(
-                X, sample_weight=sw).labels_
+                given, sample_weight=sw).labels_
             return _rows_like(one_hot(labels, k, dtype=X.dtype), X)
         if self.init_params == "random":
             resp = rs.uniform(size=(n, k))

@@ -503,10 +503,12 @@ def test_sparse_precomputed_kernel_refused_as_scikit_learn():
 
     X, y = _sparse_svm_data()
     K = sp.csr_array(X @ X.T)
-    for cls in (SVC, SkSVC):
-        with pytest.raises(TypeError, match="^Sparse precomputed kernels are not supported.$"):
+    for cls in (SVC, SkSVC):  # scikit-learn's sentence; mlkit's says what to do
+        with pytest.raises(TypeError, match=r"^Sparse precomputed kernels are not supported\."):
             cls(kernel="precomputed").fit(K, y)
         assert not cls(kernel="precomputed").__sklearn_tags__().input_tags.sparse
+    with pytest.raises(TypeError, match=r"pass it dense \(K\.toarray\(\)\)"):
+        SVC(kernel="precomputed").fit(K, y)
 
 
 @pytest.mark.parametrize("params", [{"loss": "hinge"}, {}, {"penalty": "l1", "loss": "hinge"},

@@ -28,6 +28,7 @@ from .._validation import (
     StrOptions,
     check_is_fitted,
     check_sample_weight,
+    not_offered_message,
     validate_data,
     validate_params,
 )
@@ -140,7 +141,6 @@ class LinearModelBase(BaseEstimator):
     def _problem(self, X, y, sample_weight, *, partial=False):
         """Validate everything and set up the objective: ``(problem, solver, X, y)``."""
         validate_params(self)
-        self._check_unsupported()
         first = not (partial and hasattr(self, "coef_"))
         X, y = self._validate(X, y, reset=first, partial=partial)
         xp, device = namespace_and_device(X)
@@ -178,9 +178,6 @@ class LinearModelBase(BaseEstimator):
     def _class_weight_of_rows(self, y_idx, sw, xp, device, dtype):
         return None
 
-    def _check_unsupported(self):
-        pass
-
     def _check_combination(self, penalty, solver, shape, k, lazy):
         n, d = shape
         name = type(self).__name__
@@ -215,11 +212,11 @@ class LinearModelBase(BaseEstimator):
                     "learning rate, which needs an optimizer whose step is the learning rate "
                     f"('sgd', 'momentum' or 'nesterov'); got {self.optimizer!r}.")
             if lazy and self.batch_size is not None:
-                raise ValueError(
-                    f"{name}: mini-batches (batch_size={self.batch_size}) are not offered for "
-                    "Dask input, whose rows are not at hand; use batch_size=None (each step "
-                    "then reduces the gradient over the row blocks), or call partial_fit on "
-                    "computed blocks.")
+                raise ValueError(not_offered_message(
+                    name, f"mini-batch descent on Dask input (batch_size={self.batch_size})",
+                    "a Dask array's rows are not at hand for random draws",
+                    "use batch_size=None (each step then reduces the gradient over the row "
+                    "blocks), or call partial_fit on computed blocks"))
         elif self.early_stopping:
             raise ValueError(f"{name}: early_stopping applies to solver='gd' (its epochs); "
                              f"got solver={solver!r}.")
@@ -328,8 +325,11 @@ class LinearModelBase(BaseEstimator):
         from sklearn.model_selection import train_test_split
 
         if is_lazy(X):
-            raise ValueError(f"{type(self).__name__}: early_stopping holds out rows, which is "
-                             "not offered for Dask input; pass a validation set yourself.")
+            raise ValueError(not_offered_message(
+                type(self).__name__, "early_stopping on Dask input",
+                "it holds out a random share of the rows, which a Dask array does not have at "
+                "hand", "fit on X.compute(), or fit with early_stopping=False and score a "
+                "held-out split yourself"))
         n = problem.n
         strat = to_host(self._stratify(y)) if self._stratify(y) is not None else None
         train, val = train_test_split(np.arange(n), test_size=self.validation_fraction,

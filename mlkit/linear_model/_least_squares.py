@@ -9,7 +9,7 @@ from sklearn.base import RegressorMixin
 
 from .._array import as_namespace, compute, is_lazy, is_numpy, namespace_and_device, to_host
 from .._discovery import ALL, Capabilities
-from .._validation import StrOptions, check_all_finite
+from .._validation import NotOffered, StrOptions, check_all_finite
 from ._base import (
     COMMON_CONSTRAINTS,
     PENALTIES,
@@ -51,7 +51,9 @@ class LinearRegression(RegressorMixin, LinearModelBase):
     n_jobs : int, default=None
         Accepted for scikit-learn compatibility (not used).
     positive : False, default=False
-        Accepted for scikit-learn compatibility (non-negative weights are not offered).
+        Accepted for scikit-learn compatibility; ``True`` (non-negative least squares) is
+        refused: it is a bound-constrained problem, which none of the solvers handles. Use
+        ``scipy.optimize.nnls`` or scikit-learn's ``LinearRegression(positive=True)``.
     tol : float, default=1e-6
         'lbfgs': scipy's ``gtol``; 'natural': the largest gradient entry at convergence;
         'fista': the largest entry of the gradient mapping; 'gd': the improvement of the loss
@@ -117,6 +119,14 @@ class LinearRegression(RegressorMixin, LinearModelBase):
         "positive": ["boolean"],
         "solver": [StrOptions({"auto", "lstsq", "lbfgs", "natural", "fista", "gd"})],
     }
+    _not_offered = {
+        "positive": [NotOffered(
+            (True,), what="non-negative least squares",
+            why="it is a bound-constrained problem, which none of the solvers (closed form, "
+                "L-BFGS, natural gradient, FISTA, gradient descent) handles",
+            instead="use scipy.optimize.nnls(X, y) (no intercept: centre X and y first) or "
+                    "sklearn.linear_model.LinearRegression(positive=True)")],
+    }
     _capabilities = Capabilities(
         fit=ALL, predict=ALL,
         host="the (t x d) parameters' solves for Dask data (the Gram matrix and each "
@@ -179,11 +189,6 @@ class LinearRegression(RegressorMixin, LinearModelBase):
 
     def _validate_options(self, partial):
         return {"multi_output": True, "y_numeric": True}
-
-    def _check_unsupported(self):
-        if self.positive:
-            raise ValueError("LinearRegression: positive=True (non-negative least squares) is "
-                             "not offered.")
 
     def _default_solver(self, penalty):
         if self.solver != "auto":

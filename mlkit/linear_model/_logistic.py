@@ -12,6 +12,7 @@ from .._array import as_namespace, logsumexp, namespace_and_device, one_hot, to_
 from .._discovery import ALL, Capabilities
 from .._validation import (
     Interval,
+    NotOffered,
     StrOptions,
     class_indices,
     class_weights,
@@ -30,6 +31,29 @@ from ._loss import binary_log_loss, log_sigmoid, multinomial_log_loss, sigmoid, 
 from ._penalty import Penalty
 
 __all__ = ["LogisticRegression"]
+
+
+# scikit-learn's solvers, each refused with mlkit's solver that does its job
+SOLVERS_NOT_OFFERED = [
+    NotOffered(
+        ("newton-cg", "newton-cholesky"), what="Newton's method",
+        why="mlkit's solver='natural' is Newton's method (for the logistic loss the Fisher "
+            "information it uses is the Hessian), with a direct solve and a line search",
+        instead="use solver='natural'"),
+    NotOffered(
+        ("liblinear",), what="liblinear's coordinate descent",
+        why="mlkit does not wrap the liblinear C library, whose penalized intercept "
+            "(intercept_scaling) also changes the model",
+        instead="use solver='lbfgs' for penalty='l2' or solver='fista' for 'l1' and "
+                "'elasticnet' (the same optimum, with an unpenalized intercept)"),
+    NotOffered(
+        ("sag", "saga"), what="stochastic average gradient",
+        why="mlkit's stochastic solver is 'gd' (mini-batch gradient descent with any "
+            "mlkit.optim optimizer, each step followed by the penalty's proximal step) and its "
+            "exact solver for non-smooth penalties is 'fista'",
+        instead="use solver='gd' with batch_size for stochastic steps, or solver='fista' for "
+                "the exact optimum of 'l1' and 'elasticnet' (what 'saga' is chosen for)"),
+]
 
 
 class LogisticRegression(ClassifierMixin, LinearModelBase):
@@ -60,7 +84,8 @@ class LogisticRegression(ClassifierMixin, LinearModelBase):
         The L0 budget: at most this many features keep a non-zero weight (iterative hard
         thresholding onto the budget; ``alpha`` is then unused).
     dual : False, default=False
-        Accepted for scikit-learn compatibility (only the primal problem is solved).
+        Accepted for scikit-learn compatibility; ``True`` (liblinear's dual problem) is
+        refused: only the primal problem is solved, whose optimum is the same.
     tol : float, default=1e-4
         'lbfgs': scipy's ``gtol``; 'natural': the largest gradient entry at convergence;
         'fista': the largest entry of the gradient mapping (the gradient, for a smooth
@@ -84,7 +109,10 @@ class LogisticRegression(ClassifierMixin, LinearModelBase):
         proximal gradient descent (Beck & Teboulle 2009) with the step 1/L and adaptive
         restart, to the exact optimum of every penalty (plain iterative hard thresholding for
         'l0'). 'gd': (mini-batch) gradient descent with ``optimizer`` and ``learning_rate``,
-        each step followed by the penalty's proximal step.
+        each step followed by the penalty's proximal step. scikit-learn's 'newton-cg' and
+        'newton-cholesky' are refused ('natural' is Newton's method), as are 'liblinear'
+        (take 'lbfgs' for 'l2', 'fista' for 'l1') and 'sag'/'saga' (take 'gd' with a
+        ``batch_size``, or 'fista' for the exact optimum): see ``SOLVERS_NOT_OFFERED``.
     max_iter : int, default=100
         Iterations ('lbfgs', 'natural') or epochs ('gd').
     verbose : int, default=0
@@ -186,6 +214,13 @@ class LogisticRegression(ClassifierMixin, LinearModelBase):
         "solver": [StrOptions({"lbfgs", "natural", "fista", "gd"})],
         "n_jobs": [numbers.Integral, None],
     }
+    _not_offered = {
+        "dual": [NotOffered(
+            (True,), what="liblinear's dual problem",
+            why="only the primal problem is solved, and its optimum is the same",
+            instead="use dual=False (the default)")],
+        "solver": SOLVERS_NOT_OFFERED,
+    }
     _capabilities = Capabilities(
         fit=ALL, predict=ALL,
         host="the (k x d) parameters' L-BFGS and natural-gradient solves for Dask data (each "
@@ -263,11 +298,6 @@ class LogisticRegression(ClassifierMixin, LinearModelBase):
 
     def _validate_options(self, partial):
         return {"classification": not partial}
-
-    def _check_unsupported(self):
-        if self.dual:
-            raise ValueError("LogisticRegression: dual=True (liblinear's dual problem) is not "
-                             "offered; the primal problem is solved (dual=False).")
 
     def _resolve_penalty(self, total_weight):
         kind, C, rho = self.penalty, float(self.C), self.l1_ratio

@@ -171,6 +171,7 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
         "scoring": [str, callable, None],
         "refit": ["boolean"],
     }
+    _not_offered = {"solver": LogisticRegression._not_offered["solver"]}
     _capabilities = Capabilities(
         fit=("numpy",), predict=ALL,
         host="the folds are split, fitted and scored on the host (scikit-learn's check_cv "

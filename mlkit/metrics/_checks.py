@@ -99,7 +99,10 @@ def _pos_label(y_true, pos_label, xp):
     host = to_host(classes)
     if host.shape[0] > 2:
         if pos_label is None:
-            raise ValueError("multiclass format is not supported")
+            raise ValueError("multiclass format is not supported: a curve is of one binary "
+                             "problem; pass pos_label (the other classes are the negatives), "
+                             "or one curve per class with sklearn.preprocessing."
+                             "label_binarize(y_true, classes=...)")
         return pos_label
     if pos_label is not None:
         return pos_label

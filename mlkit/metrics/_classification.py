@@ -80,7 +80,9 @@ def _present_labels(y_true, y_pred):
         raise ValueError("Mix of label input types (string and number)")
     kinds = _target_kind(true), _target_kind(pred)
     if kinds == ("continuous", "continuous"):
-        raise ValueError("continuous is not supported")
+        raise ValueError("continuous is not supported: classification metrics compare class "
+                         "labels; threshold the scores into labels, or use a regression "
+                         "metric (mean_squared_error, r2_score) for continuous targets")
     if "continuous" in kinds:
         raise ValueError(f"Classification metrics can't handle a mix of {kinds[0]} and "
                          f"{kinds[1]} targets")

@@ -55,7 +55,8 @@ def _binary_scores(y_true, scores, pos_label):
     classes = _classes(y_true)
     n_classes = int(classes.shape[0])
     if n_classes > 2:
-        raise ValueError("multiclass format is not supported")
+        raise ValueError("multiclass format is not supported: DeLong's test compares the ROC "
+                         "AUCs of one binary problem; pass y_true == the positive class")
     if n_classes < 2:
         raise ValueError(_ONE_CLASS)
     positive = classes[-1] if pos_label is None else pos_label

@@ -29,7 +29,7 @@ import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 
 from .._array import is_numpy, to_host
-from .._validation import Interval, StrOptions, validate_param
+from .._validation import Interval, StrOptions, not_offered_message, validate_param
 from ._checks import (
     _binary_input,
     _check_lengths,
@@ -488,7 +488,11 @@ def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_f
         if tuple(Y.shape) != tuple(y_score.shape):
             raise ValueError("y_true and y_score have different shape")
         if average == "samples" and max_fpr is not None and max_fpr != 1:
-            raise ValueError("max_fpr is not supported with average='samples'.")
+            raise ValueError(not_offered_message(
+                "roc_auc_score", "max_fpr with average='samples' (a partial AUC per row)",
+                "the per-row AUCs are computed together from rank sums, which give the whole "
+                "area only", "use average='macro', 'weighted' or 'micro' (partial AUCs per "
+                "label), or sklearn.metrics.roc_auc_score"))
         return _average_binary_score(binary, Y, y_score, average, weight, xp,
                                      per_sample=_rowwise_roc_auc)
     classes = _classes(y_true)
@@ -526,7 +530,10 @@ def _multiclass_roc_auc(y_true, y_score, labels, multi_class, average, weight, x
     if average not in options:
         raise ValueError(f"average must be one of {options} for multiclass problems")
     if average is None and multi_class == "ovo":
-        raise NotImplementedError("average=None is not implemented for multi_class='ovo'.")
+        raise NotImplementedError(
+            "average=None is not implemented for multi_class='ovo'. One-vs-one AUCs are of "
+            "pairs of classes, not of classes: use multi_class='ovr' for one AUC per class, or "
+            "average='macro' or 'weighted'.")
     host_true = to_host(y_true)
     if labels is not None:
         labels = np.asarray(to_host(labels))
@@ -561,7 +568,8 @@ def _multiclass_roc_auc(y_true, y_score, labels, multi_class, average, weight, x
     if weight is not None:
         raise ValueError(
             "sample_weight is not supported for multiclass one-vs-one ROC AUC, 'sample_weight' "
-            "must be None in this case."
+            "must be None in this case. Hand & Till's pairwise AUC is unweighted: use "
+            "multi_class='ovr' for weighted AUCs."
         )
     return _hand_till(Y, y_score, np.unique(to_host(y_idx)), average, xp)
 

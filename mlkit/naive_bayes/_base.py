@@ -67,14 +67,27 @@ def class_moments(X, y_idx, R, W, xp):
     """
     count = xp.sum(W, axis=0)
     safe = xp.where(count > 0, count, 1.0)[:, None]
-    mean = (W.T @ X) / safe
-    if is_numpy(xp) and isinstance(X, np.ndarray):
+    if is_numpy(xp) and isinstance(X, np.ndarray):  # X may be float32: cast block by block
+        mean = _class_sums_numpy(X, W) / safe
         dev2, dev = _deviation_sums_numpy(X, y_idx, W, mean)
     else:
+        mean = (W.T @ X) / safe
         D = X - (R @ mean if is_lazy(X) else xp.take(mean, y_idx, axis=0))
         dev2, dev = W.T @ (D * D), W.T @ D
     m2 = dev2 - dev**2 / safe
     return count, mean, xp.where(m2 > 0, m2, 0.0)
+
+
+def _class_sums_numpy(X, W):
+    """``W.T @ X`` in float64 by row blocks: a float32 X is cast a block at a time, never
+    whole (NumPy's mixed-precision product would copy all of X to float64 first)."""
+    if X.dtype == np.float64:
+        return W.T @ X
+    sums = np.zeros((W.shape[1], X.shape[1]))
+    for start in range(0, X.shape[0], _BLOCK_ROWS):
+        stop = min(X.shape[0], start + _BLOCK_ROWS)
+        sums += W[start:stop].T @ X[start:stop].astype(np.float64)
+    return sums
 
 
 def _deviation_sums_numpy(X, y_idx, W, mean):
@@ -108,8 +121,12 @@ def pooled_moments(count, mean, m2, xp):
 
 
 def column_moments(X, xp):
-    """Unweighted count, mean and m2 of each column (for ``var_smoothing``)."""
+    """Unweighted count, mean and m2 of each column (for ``var_smoothing``): the class
+    moments of one class."""
     n = X.shape[0]
+    if is_numpy(xp) and isinstance(X, np.ndarray):
+        _, mean, m2 = class_moments(X, np.zeros(n, dtype=np.intp), None, np.ones((n, 1)), xp)
+        return n, mean[0], m2[0]
     mean = xp.sum(X, axis=0) / n
     D = X - mean
     return n, mean, xp.sum(D * D, axis=0)
@@ -525,7 +542,8 @@ class GaussianNB(_BaseNB):
         validate_params(self)
         X, y = self._validated_Xy(X, y, from_fit)
         first = not hasattr(self, "theta_")
-        X = _to_float(X)
+        if not (isinstance(X, np.ndarray) and X.dtype == np.float32):
+            X = _to_float(X)  # a NumPy float32 X is cast to float64 by blocks (class_moments)
         xp, _ = namespace_and_device(X)
         y_idx, R, W, _ = self._class_matrices(X, y, classes, sample_weight, from_fit)
         stats = class_moments(X, y_idx, R, W, xp)

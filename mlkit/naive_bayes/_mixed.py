@@ -10,7 +10,15 @@ import pandas as pd
 
 from .._array import to_host
 from .._discovery import Capabilities
-from .._validation import Interval, check_is_fitted, validate_data, validate_params
+from .._validation import (
+    Interval,
+    _is_string_error,
+    _string_columns,
+    check_is_fitted,
+    string_columns_message,
+    validate_data,
+    validate_params,
+)
 from ._base import GaussianNB, _BaseNB, check_priors
 from ._discrete import CategoricalNB
 
@@ -120,6 +128,12 @@ class MixedNB(_BaseNB):
         fit=("numpy",), predict=("numpy",),
         host="DataFrame columns are split by dtype and categories encoded on the host",
     )
+    # the error for a string column it was not told is categorical (_validation.validate_data)
+    _string_columns_hint = (
+        "MixedNB treats a column as categorical when categorical_features names it, or when it "
+        "is a DataFrame column of dtype object, string, category or bool: pass "
+        "categorical_features=[...] (indices or names) or a DataFrame."
+    )
 
     def __init__(self, *, categorical_features=None, priors=None, var_smoothing=1e-9,
                  alpha=1.0, force_alpha=True):
@@ -190,10 +204,23 @@ class MixedNB(_BaseNB):
             self.categories_ = [np.asarray([], dtype=object) for _ in self.categorical_features_]
         num = cat = None
         if self.gaussian_features_.size:
-            num = validate_data(GaussianNB(), arr[:, self.gaussian_features_], dtype="float")
+            num = self._numeric_block(arr)
         if self.categorical_features_.size:
             cat = [X.iloc[:, j] if frame else arr[:, j] for j in self.categorical_features_]
         return num, cat, y
+
+    def _numeric_block(self, arr):
+        """The Gaussian columns as floats; a string among them names its column of X."""
+        block = arr[:, self.gaussian_features_]
+        try:
+            return validate_data(GaussianNB(), block, dtype="float")
+        except ValueError as exc:
+            columns = _string_columns(block)
+            if not columns or not _is_string_error(exc):
+                raise
+            columns = [int(self.gaussian_features_[j]) for j in columns]
+            original = exc.__cause__ or exc  # scikit-learn's message, without GaussianNB's hint
+            raise ValueError(string_columns_message(self, original, columns)) from original
 
     def _codes(self, cols, learn):
         """Category codes of the categorical columns, learning new categories if ``learn``."""

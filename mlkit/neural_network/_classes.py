@@ -17,6 +17,7 @@ from .._validation import (
     class_indices,
     decode_labels,
     encode_labels,
+    not_offered_message,
     validate_data,
 )
 from ..linear_model._loss import log_sigmoid, sigmoid, softmax
@@ -189,7 +190,9 @@ default='relu'
     (``mlkit.neural_network._layers``). The loss's gradient in the output scores is
     ``softmax(s) − y`` (or ``σ(s) − y``), whatever the depth.
 
-    Where this differs from scikit-learn: multilabel targets are not offered; ``momentum``
+    Where this differs from scikit-learn: multilabel targets are refused (the output layer
+    models one class per row; ``sklearn.multioutput.MultiOutputClassifier`` fits one
+    network per label); ``momentum``
     must be below 1; ``predict_log_proba`` is computed from the scores (no ``log(0)``);
     warm starts and ``partial_fit`` with other classes fine-tune instead of raising; the
     loss is computed from the scores, without scikit-learn's clipping of the probabilities.
@@ -283,8 +286,18 @@ default='relu'
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def _validate_input(self, X, y, *, reset, incremental):
-        return validate_data(self, X, y, reset=reset, accept_sparse=("csr", "csc"),
-                             classification=not incremental)
+        try:
+            return validate_data(self, X, y, reset=reset, accept_sparse=("csr", "csc"),
+                                 classification=not incremental)
+        except ValueError as exc:
+            if not str(exc).startswith("y should be a 1d array"):
+                raise
+            raise ValueError(not_offered_message(
+                "MLPClassifier", f"a multilabel target ({exc})".replace(" instead.)", ")"),
+                "the output layer models one class per row (a softmax over the classes)",
+                "fit one network per label with sklearn.multioutput.MultiOutputClassifier("
+                "MLPClassifier(...)), or use sklearn.neural_network.MLPClassifier, which takes "
+                "an indicator matrix")) from exc
 
     def _encode_targets(self, y, xp, device, dtype, *, first, incremental, classes):
         """The (n, 1) or (n, k) indicator targets, and whether the classes changed."""

@@ -32,6 +32,7 @@ from .._array import (
 from .._discovery import Capabilities
 from .._validation import (
     Interval,
+    NotOffered,
     Options,
     StrOptions,
     check_is_fitted,
@@ -161,10 +162,15 @@ class SVC(ClassifierMixin, BaseEstimator):
     shrinking : bool, default=True
         Let SMO set aside the multipliers stuck at a bound (then check them at the end).
     probability : False or 'deprecated', default=False
-        Accepted for scikit-learn compatibility; Platt-scaled probabilities are not offered.
-        scikit-learn deprecated the parameter in 1.9 for
-        ``sklearn.calibration.CalibratedClassifierCV(SVC(), method='sigmoid')``, which works
-        with this SVC too.
+        Accepted for scikit-learn compatibility; ``True`` (Platt-scaled probabilities) is
+        refused: the solvers give the margin ``f(x)``, and Platt's method fits a sigmoid to
+        margins from an internal 5-fold cross-validation, five more fits inside ``fit``.
+        Calibrate explicitly instead, as scikit-learn 1.9 (which deprecated the parameter)
+        advises -- it works with this SVC::
+
+            from sklearn.calibration import CalibratedClassifierCV
+            clf = CalibratedClassifierCV(SVC(), method="sigmoid", ensemble=False).fit(X, y)
+            clf.predict_proba(X)
     tol : float, default=1e-3
         SMO stops when the largest KKT violation is at most ``tol`` (libsvm's rule).
     cache_size : float, default=200
@@ -295,6 +301,15 @@ class SVC(ClassifierMixin, BaseEstimator):
         "qp_form": [StrOptions({"factor", "quad_form"})],
         "multi_class": [StrOptions({"ovo", "ovr"})],
     }
+    _not_offered = {
+        "probability": [NotOffered(
+            (True,), what="Platt-scaled probabilities",
+            why="the QP and SMO solvers give the margin f(x), and Platt's method fits a sigmoid "
+                "to margins from an internal 5-fold cross-validation, five more fits inside fit",
+            instead="calibrate explicitly, as scikit-learn 1.9 advises: from sklearn.calibration "
+                    "import CalibratedClassifierCV; clf = CalibratedClassifierCV(SVC(...), "
+                    "method='sigmoid', ensemble=False).fit(X, y); clf.predict_proba(X)")],
+    }
     _capabilities = Capabilities(
         fit=("numpy", "array_api_strict", "cupy", "torch"),
         predict=("numpy", "array_api_strict", "cupy", "torch", "dask"),
@@ -389,7 +404,8 @@ class SVC(ClassifierMixin, BaseEstimator):
         if is_lazy(X):
             X = to_host(X)
         if self.kernel == "precomputed" and is_sparse(X):
-            raise TypeError("Sparse precomputed kernels are not supported.")
+            raise TypeError("Sparse precomputed kernels are not supported. A Gram matrix has "
+                            "no zeros to skip: pass it dense (K.toarray()).")
         X, y = validate_data(self, X, y, classification=True, accept_sparse=_SPARSE)
         xp, device = namespace_and_device(X)
         dtype = float_dtype(xp, device)

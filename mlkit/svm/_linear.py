@@ -22,6 +22,7 @@ from .._array import as_namespace, float_dtype, is_sparse, namespace_and_device,
 from .._discovery import Capabilities
 from .._validation import (
     Interval,
+    NotOffered,
     StrOptions,
     check_is_fitted,
     check_sample_weight,
@@ -81,7 +82,11 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
     C : float, default=1.0
         Weight of the loss (> 0).
     multi_class : {'ovr'}, default='ovr'
-        One-vs-rest machines ('crammer_singer' is not offered).
+        One-vs-rest machines. 'crammer_singer' (Crammer and Singer's joint multiclass
+        problem) is refused: it is one QP over all classes with ``n · n_classes``
+        constraints, which is not implemented, and it was about as accurate as one-vs-rest
+        and one-vs-one in Hsu & Lin's (2002) comparison. Use 'ovr', or
+        ``SVC(kernel='linear')`` for one-vs-one machines.
     fit_intercept : bool, default=True
         Learn an unpenalized intercept.
     intercept_scaling : float, default=1.0
@@ -154,6 +159,15 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         "tol": [Interval(numbers.Real, 0, None, closed="neither")],
         "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
         "qp_solver": [str],
+    }
+    _not_offered = {
+        "multi_class": [NotOffered(
+            ("crammer_singer",), what="Crammer and Singer's joint multiclass machine",
+            why="it is one QP over all classes with n * n_classes constraints, which mlkit does "
+                "not implement, and it was about as accurate as one-vs-rest and one-vs-one in Hsu "
+                "& Lin's (2002) comparison",
+            instead="use multi_class='ovr' (one machine per class), or SVC(kernel='linear') for "
+                    "one-vs-one machines")],
     }
     _capabilities = Capabilities(
         fit=("numpy",),

@@ -22,6 +22,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from .._discovery import Capabilities
 from .._validation import (
     Interval,
+    NotOffered,
     StrOptions,
     check_is_fitted,
     check_sample_weight,
@@ -280,7 +281,11 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         the same as 'entropy').
     splitter : {'best'}, default='best'
         The best split of each node. Accepted for scikit-learn compatibility; 'random'
-        (extremely randomized thresholds) is not offered.
+        (one random threshold per feature, Extra-Trees style) is refused: the split search
+        scores every threshold of a feature in one vectorized pass, so a random threshold
+        saves no time, and it is not implemented. For randomized trees draw features
+        instead (``max_features='sqrt'`` with a ``random_state``), or use
+        ``sklearn.tree.ExtraTreeClassifier``.
     max_depth : int or None, default=None
         Depth limit; None grows until the leaves are pure or too small to split.
     min_samples_split : int or float, default=2
@@ -308,7 +313,11 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
     ccp_alpha : float, default=0.0
         Complexity parameter of minimal cost-complexity pruning; 0 does not prune.
     monotonic_cst : None, default=None
-        Accepted for scikit-learn compatibility; monotonicity constraints are not offered.
+        Accepted for scikit-learn compatibility; constraints (any value but None) are
+        refused: they need every candidate split checked against bounds passed down the
+        tree, which the level-wise split search does not carry. Use scikit-learn's
+        ``DecisionTreeClassifier(monotonic_cst=...)`` or
+        ``HistGradientBoostingClassifier(monotonic_cst=...)``.
 
     Attributes
     ----------
@@ -404,6 +413,20 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         "max_leaf_nodes": [Interval(numbers.Integral, 2, None, closed="left"), None],
         "ccp_alpha": [Interval(numbers.Real, 0.0, None, closed="left")],
         "monotonic_cst": [None],
+    }
+    _not_offered = {
+        "splitter": [NotOffered(
+            ("random",), what="one random threshold per feature",
+            why="the split search scores every threshold of a feature in one vectorized pass, "
+                "so a random threshold would save no time, and it is not implemented",
+            instead="draw features at random (max_features='sqrt' with a random_state), or use "
+                    "sklearn.tree.ExtraTreeClassifier")],
+        "monotonic_cst": [NotOffered(
+            lambda v: v is not None, what="monotonicity constraints",
+            why="they need every candidate split checked against bounds passed down the tree, "
+                "which the level-wise split search does not carry",
+            instead="use sklearn.tree.DecisionTreeClassifier(monotonic_cst=...) or "
+                    "sklearn.ensemble.HistGradientBoostingClassifier(monotonic_cst=...)")],
     }
     _capabilities = Capabilities(
         fit=("numpy",), predict=("numpy",),

@@ -29,7 +29,7 @@ from ._cart_order import Frontier, XorShift32, visit
 
 FEATURE_TOL = np.float32(1e-7)  # values closer than this count as equal (scikit-learn's rule)
 EPSILON = float(np.finfo(np.float64).eps)
-BLOCK = 2**22  # elements per temporary array of the split search (32 MB of float64)
+BLOCK = 2**19  # elements per temporary array of the split search and partition (4 MB of float64)
 _NO_NODE = -1
 
 
@@ -110,12 +110,15 @@ class Grower:
         The order within a group of equal values is of no consequence (cuts fall only between
         distinct values), so the value sort need not be stable; the grouping by node is.
         """
-        order = np.argsort(self.XT[:, perm], axis=1)
-        if len(sizes) > 1:
-            node_of = np.repeat(np.arange(len(sizes), dtype=_small_int(len(sizes))), sizes)
-            regroup = np.argsort(node_of[order], axis=1, kind="stable")
-            order = np.take_along_axis(order, regroup, 1)
-        return perm[order]
+        S = np.empty((self.XT.shape[0], len(perm)), dtype=perm.dtype)
+        node_of = (np.repeat(np.arange(len(sizes), dtype=_small_int(len(sizes))), sizes)
+                   if len(sizes) > 1 else None)
+        for j in range(self.XT.shape[0]):  # one feature at a time: the sort's temporaries are
+            order = np.argsort(self.XT[j, perm])  # a row's, not n_features rows'
+            if node_of is not None:
+                order = order[np.argsort(node_of[order], kind="stable")]
+            S[j] = perm[order]
+        return S
 
     def _grow_level(self, level, S, perm, call):
         """Store the nodes of one level, split the open ones; return the next level and rows.
@@ -184,7 +187,8 @@ class Grower:
         node_of = np.repeat(np.arange(n_split), sizes[nodes_split])
         f_of = fields["feature"][nodes_split][node_of]
         t_of = fields["threshold"][nodes_split][node_of]
-        S = stable_partition(S, self.XT[f_of, S] <= t_of, sizes[nodes_split], n_left)
+        S = stable_partition(S, lambda rows: self.XT[f_of, rows] <= t_of, sizes[nodes_split],
+                             n_left)
         pstart = level["pstart"][nodes_split]
         pos = np.repeat(pstart - np.concatenate([[0], np.cumsum(sizes[nodes_split])[:-1]]),
                         sizes[nodes_split]) + np.arange(len(node_of))
@@ -554,13 +558,23 @@ def segmented_cumsum(A, seg, sid):
 
 
 def stable_partition(S, go_left, sizes, n_left):
-    """Reorder each segment of the rows of ``S``: left-going entries first, order kept."""
+    """Reorder each segment of the rows of ``S``: left-going entries first, order kept.
+
+    ``go_left`` is a boolean array shaped as ``S``, or a function of some rows of ``S`` giving
+    theirs. The rows are moved a block at a time, so that the positions (int64) and counts
+    computed on the way hold about ``BLOCK`` elements, not ``S.size``.
+    """
     d, L = S.shape
     seg = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
     sid = np.repeat(np.arange(len(sizes)), sizes)
-    cl = segmented_cumsum(go_left, seg, sid)  # lefts up to here, inclusive
-    within = np.arange(L) - seg[sid]
-    new = np.where(go_left, seg[sid] + cl - 1, seg[sid] + n_left[sid] + within - cl)
+    start = seg[sid]
+    right_start = start + n_left[sid] + (np.arange(L) - start)  # + rights before: within - cl
     out = np.empty_like(S)
-    np.put_along_axis(out, new, S, axis=1)
+    step = max(1, BLOCK // max(L, 1))
+    for lo in range(0, d, step):
+        rows = S[lo:lo + step]
+        left = go_left(rows) if callable(go_left) else go_left[lo:lo + step]
+        cl = segmented_cumsum(left, seg, sid)  # lefts up to here, inclusive
+        new = np.where(left, start + (cl - 1), right_start - cl)
+        np.put_along_axis(out[lo:lo + step], new, rows, axis=1)
     return out
