@@ -29,6 +29,7 @@ from .._validation import (
     validate_data,
     validate_params,
 )
+from ._cart_sparse import SparseColumns, SparseGrower
 from ._cart_split import Grower
 
 __all__ = ["DecisionTreeClassifier", "entropy", "gini"]
@@ -471,8 +472,8 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"max_features={self.max_features} is larger than the number "
                              f"of features, {d}.")
         seed = check_random_state(self.random_state).randint(0, _RAND_R_MAX)
-        grower = Grower(
-            _feature_major(X32), y_idx.astype(np.intp), w, self.n_classes_,
+        grower = (SparseGrower if sparse.issparse(X32) else Grower)(
+            SparseColumns(X32) if sparse.issparse(X32) else _feature_major(X32), y_idx.astype(np.intp), w, self.n_classes_,
             CRITERIA[self.criterion],
             max_depth=np.iinfo(np.int32).max if self.max_depth is None else self.max_depth,
             min_samples_split=min_split, min_samples_leaf=min_leaf,
