@@ -362,12 +362,11 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
     scipy.sparse X is taken, as in scikit-learn: CSC for ``fit``, CSR for ``predict``,
     ``apply`` and ``decision_path`` (other formats are converted), giving the tree the dense
     data gives. Routing a sparse X looks each sample's split feature up in its row, never
-    making X dense. The split search, though, is inherently dense: it keeps, for every feature,
-    its samples sorted by value (an (n_features, n_samples) array of sample indices, level
-    after level), so ``fit`` scatters the stored entries into an (n_features, n_samples)
-    float32 array too -- no larger than that index array, but O(n·d) memory: sparse input
-    saves the tree's fit no memory (scikit-learn's sparse splitter, which searches the stored
-    entries of each node, does).
+    making X dense. The split search on a sparse X (``mlkit.tree._cart_sparse``) reads only
+    the stored entries of each node's samples (the implicit zeros of a feature in a node are
+    one block), so ``fit`` needs O(nnz + n_samples) memory for the data, plus per searched node
+    one best proxy, threshold and constant flag per feature (for the replay of scikit-learn's
+    feature draws): O(nodes·n_features), which a deep tree on many features still feels.
 
     References
     ----------

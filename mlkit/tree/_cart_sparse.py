@@ -55,7 +55,7 @@ class SparseGrower(Grower):
         d, m, K = self.XT.shape[0], len(sizes), self.K
         g = _groups(self.XT.csr, S[0], sizes, self.y, self.w, K)
         nt, ft = g["node"], g["feat"]
-        best_g, pos, thr_g, const_g, nl_g, wl_g, cl_g = self._search_groups(g, sizes, totals, wn)
+        best_g, pos, thr_g, const_g, nl_g, wl_g, cl_g = self._search_chunks(g, sizes, totals, wn)
         best = np.full((m, d), -np.inf)
         const = np.ones((m, d), dtype=bool)
         thr = np.full((m, d), -2.0)
@@ -85,6 +85,25 @@ class SparseGrower(Grower):
             "improvement": np.where(valid, improvement, -np.inf),
             "per_feature": (best, const, thr), "tied": tied & valid,
         }
+
+    def _search_chunks(self, g, sizes, totals, wn, block=2**18):
+        """``_search_groups`` on runs of whole groups of about ``block`` entries each (the
+        temporaries stay near ``block`` * classes elements, whatever nnz)."""
+        G = len(g["node"])
+        ends = np.searchsorted(g["gid"], np.arange(1, G + 1))  # entries up to each group's end
+        cuts = np.unique(np.searchsorted(ends, np.arange(block, len(g["gid"]), block)))
+        bounds = np.r_[0, cuts[cuts < G], G] if G else np.r_[0, 0]
+        parts = []
+        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+            ea, eb = (ends[a - 1] if a else 0), ends[b - 1]
+            sub = {key: g[key][ea:eb] for key in ("val", "y", "w")}
+            sub["gid"] = g["gid"][ea:eb] - a
+            sub.update({key: g[key][a:b] for key in ("node", "n_stored", "w_stored",
+                                                     "c_stored")})
+            parts.append(self._search_groups(sub, sizes, totals, wn))
+        if not parts:
+            parts.append(self._search_groups(g, sizes, totals, wn))
+        return tuple(np.concatenate(p, axis=-1) for p in zip(*parts, strict=True))
 
     def _search_groups(self, g, sizes, totals, wn):
         """Per (node, feature) group: best proxy, index of its cut (-1: none), threshold,
