@@ -471,8 +471,13 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"max_features={self.max_features} is larger than the number "
                              f"of features, {d}.")
         seed = check_random_state(self.random_state).randint(0, _RAND_R_MAX)
-        grower = (SparseGrower if sparse.issparse(X32) else Grower)(
-            SparseColumns(X32) if sparse.issparse(X32) else _feature_major(X32), y_idx.astype(np.intp), w, self.n_classes_,
+        if sparse.issparse(X32):  # the stored entries only, in rows (see the Notes)
+            XT, Grow = SparseColumns(X32), SparseGrower
+        else:
+            XT, Grow = _feature_major(X32), Grower
+        X = X32 = None  # noqa: F841 (copies made by the validation: free them during growth)
+        grower = Grow(
+            XT, y_idx.astype(np.intp), w, self.n_classes_,
             CRITERIA[self.criterion],
             max_depth=np.iinfo(np.int32).max if self.max_depth is None else self.max_depth,
             min_samples_split=min_split, min_samples_leaf=min_leaf,

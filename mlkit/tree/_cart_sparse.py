@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-from ._cart_split import FEATURE_TOL, Grower
+from ._cart_split import FEATURE_TOL, Grower, _index_type, _small_int
 
 
 class SparseColumns:
@@ -24,23 +24,34 @@ class SparseColumns:
     none is stored), as the grower indexes its dense ``XT``."""
 
     def __init__(self, X32):
-        csr = sparse.csr_matrix(X32, dtype=np.float32, copy=True)
+        csr = sparse.csr_matrix(X32, dtype=np.float32)
+        if csr is X32 or csr.data is getattr(X32, "data", None):
+            csr = csr.copy()
         csr.eliminate_zeros()  # explicit zeros are the implicit ones
         csr.sum_duplicates()
         csr.sort_indices()
         self.csr = csr
         self.shape = (X32.shape[1], X32.shape[0])
-        rows = np.repeat(np.arange(X32.shape[0], dtype=np.int64), np.diff(csr.indptr))
-        self._keys = rows * X32.shape[1] + csr.indices  # sorted: rows, then columns
 
     def __getitem__(self, index):
+        """The entries at (feature, sample) pairs: a binary search of each sample's row, all
+        pairs at once (one step per bit of the longest row)."""
         f, s = np.broadcast_arrays(*(np.asarray(i) for i in index))
-        q = s.astype(np.int64) * self.shape[0] + f
-        pos = np.minimum(np.searchsorted(self._keys, q), max(len(self._keys) - 1, 0))
-        if not len(self._keys):
-            return np.zeros(q.shape, dtype=np.float32)
-        hit = self._keys[pos] == q
-        return np.where(hit, self.csr.data[pos], np.float32(0))
+        f, s = f.ravel(), s.ravel()
+        indptr, indices = self.csr.indptr, self.csr.indices
+        lo, hi = indptr[s].astype(np.intp), indptr[s + 1].astype(np.intp)
+        while True:
+            open_ = lo < hi
+            if not open_.any():
+                break
+            mid = (lo + hi) // 2
+            below = open_ & (indices[np.minimum(mid, len(indices) - 1)] < f)
+            lo = np.where(below, mid + 1, lo)
+            hi = np.where(open_ & ~below, mid, hi)
+        at = np.minimum(lo, max(len(indices) - 1, 0))
+        hit = (lo < indptr[s + 1]) & (indices[at] == f) if len(indices) else lo < 0
+        out = np.where(hit, self.csr.data[at] if len(indices) else 0, np.float32(0))
+        return out.astype(np.float32).reshape(np.shape(np.broadcast_arrays(*index)[0]))
 
 
 class SparseGrower(Grower):
@@ -50,29 +61,72 @@ class SparseGrower(Grower):
     def _initial_rows(self, perm, sizes):
         return perm[None, :].copy()
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._levels = []  # per searched level: (feature, proxy, const, threshold) of groups
+
+    def _empty_per_feature(self, m):
+        """Per node: the level and range of its (node, feature) groups (features with no
+        stored entry in a node are constant there, and have no group)."""
+        return {"pf_level": np.full(m, -1, dtype=np.intp),
+                "pf_start": np.zeros(m, dtype=np.intp), "pf_end": np.zeros(m, dtype=np.intp)}
+
+    def _keep_per_feature(self, fields, open_idx, per_feature):
+        nt, ft, best, const, thr = per_feature
+        self._levels.append((ft, best, const, thr))
+        start = np.searchsorted(nt, np.arange(len(open_idx)))
+        end = np.searchsorted(nt, np.arange(len(open_idx)), side="right")
+        fields["pf_level"][open_idx] = len(self._levels) - 1
+        fields["pf_start"][open_idx], fields["pf_end"][open_idx] = start, end
+
+    def per_feature(self, v, keys=("proxy", "const")):
+        """Node ``v``'s (or nodes') rows of the dense grower's per-feature arrays, made on
+        demand from its groups."""
+        if np.ndim(v):
+            rows = [self.per_feature(u, keys) for u in np.asarray(v).tolist()]
+            return tuple(np.array([r[i] for r in rows]).reshape(len(rows), self.XT.shape[0])
+                         for i in range(len(keys)))
+        nodes, d = self.nodes, self.XT.shape[0]
+        fill = {"proxy": (-np.inf, np.float64), "const": (True, bool), "thr": (-2.0, np.float64)}
+        out = {key: np.full(d, fill[key][0], dtype=fill[key][1]) for key in keys}
+        level = nodes["pf_level"][v]
+        if level >= 0:
+            ft, best, const, thr = self._levels[level]
+            sl = slice(nodes["pf_start"][v], nodes["pf_end"][v])
+            for key, value in (("proxy", best), ("const", const), ("thr", thr)):
+                if key in out:
+                    out[key][ft[sl]] = value[sl]
+        return tuple(out[key] for key in keys)
+
     def split_search(self, S, sizes, totals, wn):
-        """The dense ``split_search``'s result, from the stored entries of the nodes' samples."""
+        """The dense ``split_search``'s result, from the stored entries of the nodes' samples;
+        the per-feature results are kept per (node, feature) group."""
         d, m, K = self.XT.shape[0], len(sizes), self.K
         g = _groups(self.XT.csr, S[0], sizes, self.y, self.w, K)
         nt, ft = g["node"], g["feat"]
         best_g, pos, thr_g, const_g, nl_g, wl_g, cl_g = self._search_chunks(g, sizes, totals, wn)
-        best = np.full((m, d), -np.inf)
-        const = np.ones((m, d), dtype=bool)
-        thr = np.full((m, d), -2.0)
-        best[nt, ft], const[nt, ft], thr[nt, ft] = best_g, const_g, thr_g
-        valid_md = np.zeros((m, d), dtype=bool)
-        valid_md[nt, ft] = pos >= 0
         node = np.arange(m)
-        f = np.argmax(best, axis=1)
-        top = best[node, f]
-        tied = np.sum(best == top[:, None], axis=1) > 1
-        valid = valid_md[node, f]
+        top = np.full(m, -np.inf)
+        f = np.zeros(m, dtype=np.intp)
+        if len(nt):
+            gs = np.flatnonzero(np.r_[True, nt[1:] != nt[:-1]])
+            top[nt[gs]] = np.maximum.reduceat(best_g, gs)
+            is_top = best_g == top[nt]
+            first = np.minimum.reduceat(np.where(is_top, ft, d), gs)
+            f[nt[gs]] = np.where(first < d, first, 0)
+            tied = np.bincount(nt[is_top], minlength=m) > 1
+        else:
+            tied = np.zeros(m, dtype=bool)
         chosen = (ft == f[nt]) & (pos >= 0)
+        valid = np.zeros(m, dtype=bool)
+        thr = np.full(m, -2.0)
         cl = np.zeros((K, m))
         wl = np.zeros(m)
         n_left = np.zeros(m, dtype=np.intp)
-        cl[:, nt[chosen]] = cl_g[:, chosen]
-        wl[nt[chosen]], n_left[nt[chosen]] = wl_g[chosen], nl_g[chosen]
+        c = nt[chosen]
+        valid[c], thr[c] = True, thr_g[chosen]
+        cl[:, c] = cl_g[:, chosen]
+        wl[c], n_left[c] = wl_g[chosen], nl_g[chosen]
         wr = wn - wl
         with np.errstate(all="ignore"):
             exact = self.unit_weights
@@ -80,13 +134,14 @@ class SparseGrower(Grower):
             imp_r = self.impurity(totals.T - cl, wr, exact=exact)
             imp = self.impurity(totals.T, wn, exact=exact)
             improvement = (wn / self.w_total) * (imp - wr / wn * imp_r - wl / wn * imp_l)
+        del node
         return {
-            "feature": f, "valid": valid, "threshold": thr[node, f], "n_left": n_left,
+            "feature": f, "valid": valid, "threshold": thr, "n_left": n_left,
             "improvement": np.where(valid, improvement, -np.inf),
-            "per_feature": (best, const, thr), "tied": tied & valid,
+            "per_feature": (nt, ft, best_g, const_g, thr_g), "tied": tied & valid,
         }
 
-    def _search_chunks(self, g, sizes, totals, wn, block=2**18):
+    def _search_chunks(self, g, sizes, totals, wn, block=2**16):
         """``_search_groups`` on runs of whole groups of about ``block`` entries each (the
         temporaries stay near ``block`` * classes elements, whatever nnz)."""
         G = len(g["node"])
@@ -175,26 +230,32 @@ def _groups(csr, samples, sizes, y, w, K):
     """The stored entries of ``samples`` (grouped into nodes of ``sizes``), grouped by (node,
     feature): per entry its group, value, class and weight; per group its node, feature and
     the count, weight and class counts of its stored entries."""
-    m = len(sizes)
-    sid = np.repeat(np.arange(m), sizes)
-    rl = (csr.indptr[samples + 1] - csr.indptr[samples]).astype(np.intp)
+    m, it = len(sizes), _index_type(len(csr.data))
+    sid = np.repeat(np.arange(m, dtype=np.int32 if m < 2**31 else np.intp), sizes)
+    rl = (csr.indptr[samples + 1] - csr.indptr[samples]).astype(it)
     n_e = int(rl.sum())
-    at = np.repeat(np.arange(len(samples)), rl)
-    first = np.cumsum(rl) - rl
-    src = np.repeat(csr.indptr[samples].astype(np.intp) - first, rl) + np.arange(n_e)
-    feat, val = csr.indices[src], csr.data[src]
-    node = sid[at]
+    src = np.repeat(csr.indptr[samples].astype(it) - (np.cumsum(rl, dtype=it) - rl), rl)
+    src += np.arange(n_e, dtype=it)
+    at = np.repeat(np.arange(len(samples), dtype=it), rl)
+    del rl
+    node = sid[at]  # nondecreasing: the samples come grouped by node
     smp = samples[at]
-    del src, at
+    del at
+    feat = csr.indices[src]
     order = np.lexsort((feat, node))
-    feat, val, node, smp = feat[order], val[order], node[order], smp[order]
+    feat, node, smp = feat[order], node[order], smp[order]
+    val = csr.data[src[order]]
+    del src, order
     new = np.r_[True, (feat[1:] != feat[:-1]) | (node[1:] != node[:-1])] if n_e else \
         np.zeros(0, dtype=bool)
-    gid = np.cumsum(new) - 1
+    gid = np.cumsum(new, dtype=it) - 1
     starts = np.flatnonzero(new)
+    del new
     G = len(starts)
-    ye, we = y[smp], w[smp]
-    c_stored = np.bincount(gid * K + ye, weights=we, minlength=G * K).reshape(G, K)
+    ye, we = y.astype(_small_int(K))[smp], w[smp]
+    del smp
+    c_stored = np.bincount(gid.astype(np.intp) * K + ye, weights=we,
+                           minlength=G * K).reshape(G, K)
     return {
         "gid": gid, "val": val, "y": ye, "w": we,
         "node": node[starts], "feat": feat[starts].astype(np.intp),
