@@ -162,68 +162,76 @@ class SparseGrower(Grower):
 
     def _search_groups(self, g, sizes, totals, wn):
         """Per (node, feature) group: best proxy, index of its cut (-1: none), threshold,
-        constant flag, and the left side's sample count, weight and class counts."""
+        constant flag, and the left side's sample count, weight and class counts.
+
+        The group's values (its stored entries and its block of zeros) are sorted and cut into
+        runs of equal values; class counts are summed per run, so the work over classes is
+        per distinct value, not per entry."""
         K, unit = self.K, self.unit_weights
-        G = len(g["node"])
-        nt = g["node"]
-        # the zero block of every group, after its stored negatives
+        G, nt = len(g["node"]), g["node"]
         n0 = sizes[nt] - g["n_stored"]
-        w0 = wn[nt] - g["w_stored"]
-        c0 = totals[nt] - g["c_stored"]  # (G, K)
-        has0 = n0 > 0
-        zg = np.flatnonzero(has0)
-        item_g = np.concatenate([g["gid"], zg])
+        zg = np.flatnonzero(n0 > 0)  # groups with implicit zeros: one item each
+        item_g = np.concatenate([g["gid"], zg.astype(g["gid"].dtype)])
         item_v = np.concatenate([g["val"], np.zeros(len(zg), dtype=np.float32)])
         order = np.lexsort((item_v, item_g))
         item_g, item_v = item_g[order], item_v[order]
-        n_e = len(g["gid"])
-        is_e = order < n_e
-        eo = np.where(is_e, order, 0)
-        zo = np.where(is_e, 0, order - n_e)
-        cnt = np.where(is_e, 1, n0[zg][zo] if len(zg) else 0)
-        wgt = np.where(is_e, g["w"][eo], w0[zg][zo] if len(zg) else 0.0)
-        cls = np.where(is_e[:, None], (g["y"][eo][:, None] == np.arange(K)) * g["w"][eo][:, None],
-                       c0[zg][zo] if len(zg) else 0.0)
         n_items = len(item_g)
-        gstart = np.flatnonzero(np.r_[True, item_g[1:] != item_g[:-1]]) if n_items else \
-            np.zeros(0, dtype=np.intp)
-        glast = np.r_[gstart[1:], n_items] - 1
-        seg_of = np.repeat(np.arange(G), np.diff(np.r_[gstart, n_items]))
-        C = np.cumsum(cls, axis=0)
-        Cn = np.cumsum(cnt)
-        Cw = np.cumsum(wgt)
-        base = gstart - 1
-        Bn = np.where(base >= 0, Cn[base], 0)[seg_of]
-        Bw = np.where(base >= 0, Cw[base], 0.0)[seg_of]
-        BC = np.where(base[:, None] >= 0, C[base], 0.0)[seg_of]
-        left = C - BC
-        nl = Cn - Bn
-        w_left = Cw - Bw if not unit else nl.astype(np.float64)
-        n_node, wn_item = sizes[nt][seg_of], wn[nt][seg_of]
-        w_right = wn_item - w_left
-        gap = np.zeros(n_items, dtype=bool)
-        gap[:-1] = item_v[1:] > item_v[:-1] + FEATURE_TOL
-        gap[glast] = False
+        new_g = np.r_[True, item_g[1:] != item_g[:-1]]
+        new_run = new_g.copy()
+        new_run[1:] |= item_v[1:] > item_v[:-1] + FEATURE_TOL
+        run = np.cumsum(new_run) - 1
+        R = int(run[-1]) + 1 if n_items else 0
+        rstart = np.flatnonzero(new_run)
+        rend = np.r_[rstart[1:], n_items] - 1  # last item of each run
+        run_g = item_g[rstart].astype(np.intp)
+        # class counts, sample counts and weights per run: entries, then the zero blocks
+        n_e = len(g["gid"])
+        pos_of = np.empty(n_items, dtype=np.intp)
+        pos_of[order] = np.arange(n_items)
+        e_run, z_run = run[pos_of[:n_e]], run[pos_of[n_e:]]
+        rc = np.bincount(e_run * K + g["y"], weights=g["w"], minlength=R * K).reshape(R, K)
+        rc[z_run] += totals[nt[zg]] - g["c_stored"][zg]
+        rn = np.bincount(e_run, minlength=R)
+        rn[z_run] += n0[zg]
+        rw = np.bincount(e_run, weights=g["w"], minlength=R)
+        rw[z_run] += wn[nt[zg]] - g["w_stored"][zg]
+        # cumulative sums within each group, over its runs
+        gfirst = np.flatnonzero(np.r_[True, run_g[1:] != run_g[:-1]]) if R else rstart
+        glast = np.r_[gfirst[1:], R] - 1
+        seg_of = np.repeat(np.arange(len(gfirst)), np.diff(np.r_[gfirst, R]))
+        left = _group_cumsum(rc, gfirst, seg_of)
+        nl = _group_cumsum(rn, gfirst, seg_of)
+        w_left = nl.astype(np.float64) if unit else _group_cumsum(rw, gfirst, seg_of)
+        node_r = nt[run_g]
+        w_right = wn[node_r] - w_left
         msl = self.min_samples_leaf
-        ok = gap & (nl >= msl) & (n_node - nl >= msl)
+        ok = (nl >= msl) & (sizes[node_r] - nl >= msl)
+        ok[glast] = False
         if self.min_weight_leaf > 0:
             ok &= (w_left >= self.min_weight_leaf) & (w_right >= self.min_weight_leaf)
-        right = totals[nt][seg_of] - left
         with np.errstate(all="ignore"):
-            proxy = (-w_right * self.impurity(right.T, w_right, exact=unit)
+            proxy = (-w_right * self.impurity((totals[node_r] - left).T, w_right, exact=unit)
                      - w_left * self.impurity(left.T, w_left, exact=unit))
         proxy = np.where(ok & ~np.isnan(proxy), proxy, -np.inf)
-        best = np.maximum.reduceat(proxy, gstart) if G else np.zeros(0)
+        best = np.maximum.reduceat(proxy, gfirst) if G else np.zeros(0)
         hit = ok & (proxy == best[seg_of])
-        pos = np.minimum.reduceat(np.where(hit, np.arange(n_items), n_items), gstart) if G \
+        pos = np.minimum.reduceat(np.where(hit, np.arange(R), R), gfirst) if G \
             else np.zeros(0, dtype=np.intp)
-        pos = np.where(pos < n_items, pos, -1)
+        pos = np.where(pos < R, pos, -1)
         p = np.maximum(pos, 0)
-        pn = np.minimum(p + 1, n_items - 1)
-        thr = np.where(pos >= 0, item_v[p].astype(np.float64) / 2.0
-                       + item_v[pn].astype(np.float64) / 2.0, -2.0)
-        const = item_v[glast] <= item_v[gstart] + FEATURE_TOL
+        after = np.minimum(rend[p] + 1, max(n_items - 1, 0))
+        thr = np.where(pos >= 0, item_v[rend[p]].astype(np.float64) / 2.0
+                       + item_v[after].astype(np.float64) / 2.0, -2.0)
+        const = item_v[rend[glast]] <= item_v[rstart[gfirst]] + FEATURE_TOL
         return best, pos, thr, const, nl[p], w_left[p], left[p].T
+
+
+def _group_cumsum(a, first, seg_of):
+    """Cumulative sums of the rows of ``a`` restarting at every group start ``first``."""
+    c = np.cumsum(a, axis=0)
+    base = np.zeros((len(first),) + a.shape[1:], dtype=c.dtype)
+    base[1:] = c[first[1:] - 1]
+    return c - base[seg_of]
 
 
 def _groups(csr, samples, sizes, y, w, K):
