@@ -251,6 +251,7 @@ def _random_sparse_problem(seed):
     {"random_state": 0}, {"max_depth": 3, "random_state": 0},
     {"min_samples_leaf": 5, "random_state": 2}, {"max_features": 4, "random_state": 3},
     {"criterion": "entropy", "random_state": 1}, {"max_leaf_nodes": 6, "random_state": 0},
+    {"min_impurity_decrease": 0.01, "random_state": 0}, {"ccp_alpha": 0.01, "random_state": 0},
 ])
 @pytest.mark.parametrize("weighted", [False, True])
 def test_tree_on_stored_entries_equals_scikit_learn_and_dense(seed, params, weighted):

@@ -241,14 +241,8 @@ def _entries(X, rows, cols):
 
 
 def _feature_major(X32):
-    """The grower's (n_features, n_samples) float32 array, C-ordered; for a sparse X, one
-    scatter of its stored entries into zeros (see the class Notes on memory)."""
-    if not sparse.issparse(X32):
-        return np.ascontiguousarray(X32.T)
-    coo = X32.tocoo()
-    XT = np.zeros((X32.shape[1], X32.shape[0]), dtype=np.float32)
-    XT[coo.col, coo.row] = coo.data
-    return XT
+    """The dense grower's (n_features, n_samples) float32 array, C-ordered."""
+    return np.ascontiguousarray(X32.T)
 
 
 def _host(a):
@@ -475,7 +469,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
             XT, Grow = SparseColumns(X32), SparseGrower
         else:
             XT, Grow = _feature_major(X32), Grower
-        X = X32 = None  # noqa: F841 (copies made by the validation: free them during growth)
+        X = X32 = None  # (copies made by the validation: free them during growth)
         grower = Grow(
             XT, y_idx.astype(np.intp), w, self.n_classes_,
             CRITERIA[self.criterion],

@@ -496,7 +496,8 @@ class Grower:
         Returns True when a subtree was grown (new nodes stored)."""
         if best_f >= 0 and self.min_impurity_decrease > 0:
             # weighted impurity decrease, from the proxy -N_L I(L) - N_R I(R)
-            gain = (nodes["wn"][v] * nodes["impurity"][v] + self.per_feature(v, ("proxy",))[0][best_f])
+            proxy = self.per_feature(v, ("proxy",))[0][best_f]
+            gain = nodes["wn"][v] * nodes["impurity"][v] + proxy
             if gain / self.w_total + EPSILON < self.min_impurity_decrease:
                 best_f = -1
         if best_f < 0:  # no feature drawn has a (good enough) valid split: a leaf
