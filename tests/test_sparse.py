@@ -270,3 +270,14 @@ def test_tree_on_stored_entries_equals_scikit_learn_and_dense(seed, params, weig
         np.testing.assert_array_equal(ours.tree_.children_left, other.children_left)
     np.testing.assert_allclose(ours.feature_importances_, ref.feature_importances_, atol=1e-10)
     np.testing.assert_allclose(ours.predict_proba(X.tocsr()), ref.predict_proba(X), atol=1e-10)
+
+
+def test_tree_on_a_sparse_matrix_with_no_stored_entry_is_one_leaf_as_scikit_learns():
+    from sklearn.tree import DecisionTreeClassifier as SkTree
+
+    from mlkit.tree import DecisionTreeClassifier
+
+    X, y = sp.csc_matrix((6, 3)), np.array([0, 1, 0, 1, 1, 0])
+    ours, ref = DecisionTreeClassifier().fit(X, y), SkTree().fit(X, y)
+    assert ours.tree_.node_count == ref.tree_.node_count == 1
+    np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X))

@@ -145,9 +145,13 @@ class SparseGrower(Grower):
         """``_search_groups`` on runs of whole groups of about ``block`` entries each (the
         temporaries stay near ``block`` * classes elements, whatever nnz)."""
         G = len(g["node"])
+        if not G:  # no stored entry in any open node: every feature is constant
+            empty = np.zeros(0)
+            return (empty, np.zeros(0, dtype=np.intp), empty, np.zeros(0, dtype=bool),
+                    np.zeros(0, dtype=np.intp), empty, np.zeros((self.K, 0)))
         ends = np.searchsorted(g["gid"], np.arange(1, G + 1))  # entries up to each group's end
         cuts = np.unique(np.searchsorted(ends, np.arange(block, len(g["gid"]), block)))
-        bounds = np.r_[0, cuts[cuts < G], G] if G else np.r_[0, 0]
+        bounds = np.r_[0, cuts[cuts < G], G]
         parts = []
         for a, b in zip(bounds[:-1], bounds[1:], strict=True):
             ea, eb = (ends[a - 1] if a else 0), ends[b - 1]
@@ -156,8 +160,6 @@ class SparseGrower(Grower):
             sub.update({key: g[key][a:b] for key in ("node", "n_stored", "w_stored",
                                                      "c_stored")})
             parts.append(self._search_groups(sub, sizes, totals, wn))
-        if not parts:
-            parts.append(self._search_groups(g, sizes, totals, wn))
         return tuple(np.concatenate(p, axis=-1) for p in zip(*parts, strict=True))
 
     def _search_groups(self, g, sizes, totals, wn):
