@@ -52,13 +52,15 @@ def _pairs(X, y, n_classes):
     import sklearn.linear_model as skl
     import sklearn.naive_bayes as skn
     import sklearn.preprocessing as skp
+    import sklearn.tree as skt
 
-    from mlkit import cluster, decomposition, linear_model, naive_bayes, preprocessing
+    from mlkit import cluster, decomposition, linear_model, naive_bayes, preprocessing, tree
 
     init = X[[int(np.flatnonzero(y == c)[0]) for c in range(n_classes)]].toarray()
     km = {"n_clusters": n_classes, "init": init, "n_init": 1, "max_iter": 10, "tol": 0.0}
     lr = {"max_iter": 20, "tol": 1e-12}
     pca = {"n_components": 10, "svd_solver": "arpack", "random_state": 0}
+    dt = {"max_depth": 10, "random_state": 0}
     fitted = {}
 
     def fit(name, est):
@@ -85,6 +87,8 @@ def _pairs(X, y, n_classes):
         ("LogisticRegression (L-BFGS, 20 iterations)",
          lambda: linear_model.LogisticRegression(**lr),
          lambda: skl.LogisticRegression(**lr), "predict_proba"),
+        ("DecisionTreeClassifier (max_depth=10)", lambda: tree.DecisionTreeClassifier(**dt),
+         lambda: skt.DecisionTreeClassifier(**dt), "predict_proba"),
     ]
     for label, ours, theirs, method in specs:
         yield label, "fit", fit(("ours", label), ours), fit(("theirs", label), theirs)

@@ -231,3 +231,53 @@ def test_sparse_fit_equals_scikit_learns(name, fmt):
             np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12, err_msg=method)
         else:
             np.testing.assert_array_equal(a, b, err_msg=method)
+
+
+def _random_sparse_problem(seed):
+    """A CSC matrix with negative values, duplicate values and explicit zeros, and labels."""
+    rng = np.random.default_rng(seed)
+    n, d = 120, 15
+    dense = rng.integers(-3, 4, size=(n, d)).astype(np.float64)
+    dense[rng.random((n, d)) < 0.7] = 0.0
+    X = sp.csc_matrix(dense)
+    X.data[rng.random(len(X.data)) < 0.1] = 0.0  # explicit zeros, still stored
+    y = (dense[:, 0] + dense[:, 1] - dense[:, 2] + rng.normal(size=n) > 0).astype(int)
+    y[rng.random(n) < 0.2] = 2
+    return X, y, rng.integers(1, 4, size=n).astype(np.float64)
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("params", [
+    {"random_state": 0}, {"max_depth": 3, "random_state": 0},
+    {"min_samples_leaf": 5, "random_state": 2}, {"max_features": 4, "random_state": 3},
+    {"criterion": "entropy", "random_state": 1}, {"max_leaf_nodes": 6, "random_state": 0},
+    {"min_impurity_decrease": 0.01, "random_state": 0}, {"ccp_alpha": 0.01, "random_state": 0},
+])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_tree_on_stored_entries_equals_scikit_learn_and_dense(seed, params, weighted):
+    from sklearn.tree import DecisionTreeClassifier as SkTree
+
+    from mlkit.tree import DecisionTreeClassifier
+
+    X, y, w = _random_sparse_problem(seed)
+    sw = w if weighted else None
+    ours = DecisionTreeClassifier(**params).fit(X, y, sample_weight=sw)
+    dense = DecisionTreeClassifier(**params).fit(X.toarray(), y, sample_weight=sw)
+    ref = SkTree(**params).fit(X, y, sample_weight=sw)
+    for other in (dense.tree_, ref.tree_):
+        np.testing.assert_array_equal(ours.tree_.feature, other.feature)
+        np.testing.assert_allclose(ours.tree_.threshold, other.threshold, atol=1e-10)
+        np.testing.assert_array_equal(ours.tree_.children_left, other.children_left)
+    np.testing.assert_allclose(ours.feature_importances_, ref.feature_importances_, atol=1e-10)
+    np.testing.assert_allclose(ours.predict_proba(X.tocsr()), ref.predict_proba(X), atol=1e-10)
+
+
+def test_tree_on_a_sparse_matrix_with_no_stored_entry_is_one_leaf_as_scikit_learns():
+    from sklearn.tree import DecisionTreeClassifier as SkTree
+
+    from mlkit.tree import DecisionTreeClassifier
+
+    X, y = sp.csc_matrix((6, 3)), np.array([0, 1, 0, 1, 1, 0])
+    ours, ref = DecisionTreeClassifier().fit(X, y), SkTree().fit(X, y)
+    assert ours.tree_.node_count == ref.tree_.node_count == 1
+    np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X))

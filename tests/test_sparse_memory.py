@@ -72,6 +72,7 @@ def _estimators():
     from mlkit.linear_model import LogisticRegression
     from mlkit.naive_bayes import BernoulliNB, MultinomialNB
     from mlkit.preprocessing import DecimalScaler, Normalizer, StandardScaler
+    from mlkit.tree import DecisionTreeClassifier
 
     return {
         "MultinomialNB": MultinomialNB(),
@@ -82,6 +83,7 @@ def _estimators():
         "KMeans": KMeans(n_clusters=3, n_init=1, max_iter=3, random_state=0),
         "PCA": PCA(n_components=2, svd_solver="arpack", random_state=0),
         "LogisticRegression": LogisticRegression(max_iter=5),
+        "DecisionTreeClassifier": DecisionTreeClassifier(max_depth=3, random_state=0),
     }
 
 

@@ -30,6 +30,7 @@ from .._validation import (
     validate_data,
     validate_params,
 )
+from ._cart_sparse import SparseColumns, SparseGrower
 from ._cart_split import Grower
 
 __all__ = ["DecisionTreeClassifier", "entropy", "gini"]
@@ -241,14 +242,8 @@ def _entries(X, rows, cols):
 
 
 def _feature_major(X32):
-    """The grower's (n_features, n_samples) float32 array, C-ordered; for a sparse X, one
-    scatter of its stored entries into zeros (see the class Notes on memory)."""
-    if not sparse.issparse(X32):
-        return np.ascontiguousarray(X32.T)
-    coo = X32.tocoo()
-    XT = np.zeros((X32.shape[1], X32.shape[0]), dtype=np.float32)
-    XT[coo.col, coo.row] = coo.data
-    return XT
+    """The dense grower's (n_features, n_samples) float32 array, C-ordered."""
+    return np.ascontiguousarray(X32.T)
 
 
 def _host(a):
@@ -370,12 +365,11 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
     scipy.sparse X is taken, as in scikit-learn: CSC for ``fit``, CSR for ``predict``,
     ``apply`` and ``decision_path`` (other formats are converted), giving the tree the dense
     data gives. Routing a sparse X looks each sample's split feature up in its row, never
-    making X dense. The split search, though, is inherently dense: it keeps, for every feature,
-    its samples sorted by value (an (n_features, n_samples) array of sample indices, level
-    after level), so ``fit`` scatters the stored entries into an (n_features, n_samples)
-    float32 array too -- no larger than that index array, but O(n·d) memory: sparse input
-    saves the tree's fit no memory (scikit-learn's sparse splitter, which searches the stored
-    entries of each node, does).
+    making X dense. The split search on a sparse X (``mlkit.tree._cart_sparse``) reads only
+    the stored entries of each node's samples (the implicit zeros of a feature in a node are
+    one block), so ``fit`` needs O(nnz + n_samples) memory for the data, plus per searched node
+    one best proxy, threshold and constant flag per feature (for the replay of scikit-learn's
+    feature draws): O(nodes·n_features), which a deep tree on many features still feels.
 
     References
     ----------
@@ -494,8 +488,13 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"max_features={self.max_features} is larger than the number "
                              f"of features, {d}.")
         seed = check_random_state(self.random_state).randint(0, _RAND_R_MAX)
-        grower = Grower(
-            _feature_major(X32), y_idx.astype(np.intp), w, self.n_classes_,
+        if sparse.issparse(X32):  # the stored entries only, in rows (see the Notes)
+            XT, Grow = SparseColumns(X32), SparseGrower
+        else:
+            XT, Grow = _feature_major(X32), Grower
+        X = X32 = None  # (copies made by the validation: free them during growth)
+        grower = Grow(
+            XT, y_idx.astype(np.intp), w, self.n_classes_,
             CRITERIA[self.criterion],
             max_depth=np.iinfo(np.int32).max if self.max_depth is None else self.max_depth,
             min_samples_split=min_split, min_samples_leaf=min_leaf,

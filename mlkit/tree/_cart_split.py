@@ -74,6 +74,22 @@ class Grower:
         """The node arrays, as views of the stored ones (writes go through)."""
         return {key: store[:self.n_nodes] for key, store in self._nodes.items()}
 
+    def _empty_per_feature(self, m):
+        """The per-node, per-feature search results of ``m`` new nodes (unsearched)."""
+        d = self.XT.shape[0]
+        return {"proxy": np.full((m, d), -np.inf), "const": np.zeros((m, d), dtype=bool),
+                "thr": np.full((m, d), -2.0)}
+
+    def _keep_per_feature(self, fields, open_idx, per_feature):
+        """Store the split search's per-feature results of the searched nodes ``open_idx``."""
+        for key, value in zip(("proxy", "const", "thr"), per_feature, strict=True):
+            fields[key][open_idx] = value
+
+    def per_feature(self, v, keys=("proxy", "const")):
+        """Node ``v``'s (or nodes') best proxy, constant flag or threshold of every feature."""
+        nodes = self.nodes
+        return tuple(nodes[key][v] for key in keys)
+
     # -- growth -----------------------------------------------------------------------------
 
     def grow(self, subsets, depth, parent):
@@ -148,9 +164,7 @@ class Grower:
             "right": np.full(m, _NO_NODE, dtype=np.intp),
             "feature": np.full(m, -2, dtype=np.intp), "threshold": np.full(m, -2.0),
             "improvement": np.zeros(m), "searched": is_open, "tied": np.zeros(m, dtype=bool),
-            "proxy": np.full((m, self.XT.shape[0]), -np.inf),
-            "const": np.zeros((m, self.XT.shape[0]), dtype=bool),
-            "thr": np.full((m, self.XT.shape[0]), -2.0),
+            **self._empty_per_feature(m),
             "call": np.full(m, call, dtype=np.intp), "pstart": level["pstart"],
             "size": sizes,
         }
@@ -162,8 +176,7 @@ class Grower:
         S = S[:, keep]
         open_idx = np.flatnonzero(is_open)
         search = self.split_search(S, sizes[open_idx], counts[open_idx], wn[open_idx])
-        for key, value in zip(("proxy", "const", "thr"), search["per_feature"], strict=True):
-            fields[key][open_idx] = value
+        self._keep_per_feature(fields, open_idx, search["per_feature"])
         fields["tied"][open_idx] = search["tied"]
         f = search["feature"]
         split = search["valid"] & (search["improvement"] + EPSILON
@@ -374,8 +387,8 @@ class Grower:
             if not len(v):
                 return
             # every (tied node, tied feature) pair, and the samples of its node
-            f, thr, size = nodes["feature"][v], nodes["thr"][v], nodes["size"][v]
-            proxy = nodes["proxy"][v]
+            f, size = nodes["feature"][v], nodes["size"][v]
+            proxy, thr = self.per_feature(v, ("proxy", "thr"))
             pv, pj = np.nonzero(proxy == proxy[np.arange(len(v)), f][:, None])
             offset = np.cumsum([0] + [len(p) for p in self.perms[:-1]])
             first = offset[nodes["call"][v]] + nodes["pstart"][v]
@@ -423,7 +436,7 @@ class Grower:
             if not nodes["searched"][v]:
                 continue
             best_f, n_total = visit(rng, features, constant_features, n_known, max_features,
-                                     nodes["proxy"][v].tolist(), nodes["const"][v].tolist())
+                                     *(a.tolist() for a in self.per_feature(v)))
             f = nodes["feature"][v]
             if best_f != f and f >= 0:  # (a leaf stays a leaf: other cuts are no better)
                 if self._fix_tie(nodes, v, f, best_f):
@@ -451,7 +464,7 @@ class Grower:
             nodes = self.nodes
             if nodes["searched"][v]:
                 best_f, _ = visit(rng, features, constant_features, 0, max_features,
-                                   nodes["proxy"][v].tolist(), nodes["const"][v].tolist())
+                                   *(a.tolist() for a in self.per_feature(v)))
                 f = nodes["feature"][v]
                 if best_f != f and f >= 0 and self._fix_tie(nodes, v, f, best_f):
                     nodes = self.nodes
@@ -487,14 +500,15 @@ class Grower:
         Returns True when a subtree was grown (new nodes stored)."""
         if best_f >= 0 and self.min_impurity_decrease > 0:
             # weighted impurity decrease, from the proxy -N_L I(L) - N_R I(R)
-            gain = (nodes["wn"][v] * nodes["impurity"][v] + nodes["proxy"][v][best_f])
+            proxy = self.per_feature(v, ("proxy",))[0][best_f]
+            gain = nodes["wn"][v] * nodes["impurity"][v] + proxy
             if gain / self.w_total + EPSILON < self.min_impurity_decrease:
                 best_f = -1
         if best_f < 0:  # no feature drawn has a (good enough) valid split: a leaf
             nodes["feature"][v], nodes["threshold"][v] = -2, -2.0
             nodes["left"][v] = nodes["right"][v] = _NO_NODE
             return False
-        thr = nodes["thr"][v]
+        thr = self.per_feature(v, ("thr",))[0]
         nodes["feature"][v] = best_f
         nodes["threshold"][v] = thr[best_f]
         if (v, best_f) in self.alternatives:
