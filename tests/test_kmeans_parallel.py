@@ -67,3 +67,18 @@ def test_passes_on_dask():
     kmeans_parallel(Xd, 4, random_state=0, n_rounds=3)
     # 3 sampling passes + 1 weighting pass over 4 blocks, + the block of the first center
     assert len(reads) == (3 + 1) * 4 + 1
+
+
+def test_kmeans_init_on_dask_equals_numpy():
+    da = pytest.importorskip("dask.array")
+    X, _ = blobs(n=500)
+    sw = np.random.default_rng(0).uniform(0.5, 2.0, size=X.shape[0])
+    ref = KMeans(5, init="k-means||", random_state=0).fit(X, sample_weight=sw)
+    est = KMeans(5, init="k-means||", random_state=0).fit(
+        da.from_array(X, chunks=(120, 3)), sample_weight=da.from_array(sw, chunks=120))
+    np.testing.assert_allclose(est.cluster_centers_, ref.cluster_centers_, rtol=1e-9)
+    np.testing.assert_array_equal(np.asarray(est.labels_), ref.labels_)
+    # and the fit equals NumPy KMeans run from the same initial centers
+    C = kmeans_parallel(X - X.mean(axis=0), 5, sample_weight=sw, random_state=0)
+    same = KMeans(5, init=C + X.mean(axis=0)).fit(X, sample_weight=sw)
+    np.testing.assert_allclose(same.cluster_centers_, ref.cluster_centers_, rtol=1e-9)
