@@ -324,7 +324,9 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         Number of clusters.
     init : {'k-means++', 'random'}, callable or array of shape (n_clusters, n_features), \
 default='k-means++'
-        'k-means++': greedy k-means++ (``2 + log k`` candidates per seed); 'random':
+        'k-means++': greedy k-means++ (``2 + log k`` candidates per seed); 'k-means||':
+        k-means|| (Bahmani et al. 2012; ``mlkit._kmeans_parallel``), 5 oversampling passes
+        instead of k sequential ones, the same draws on NumPy and on Dask; 'random':
         ``n_clusters`` distinct rows drawn with probability proportional to the weight; a
         callable: ``init(X, n_clusters, random_state)`` returns the centers, given X centred on
         its column means (as scikit-learn); an array: the initial centers.
@@ -399,7 +401,7 @@ default='k-means++'
 
     _parameter_constraints = {
         "n_clusters": [Interval(numbers.Integral, 1, None, closed="left")],
-        "init": [StrOptions({"k-means++", "random"}), callable, "array-like"],
+        "init": [StrOptions({"k-means++", "k-means||", "random"}), callable, "array-like"],
         "n_init": [StrOptions({"auto"}), Interval(numbers.Integral, 1, None, closed="left")],
         "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
@@ -441,7 +443,7 @@ default='k-means++'
     def _check_init(self, X, xp, device):
         init = self.init
         if isinstance(init, str):
-            if init not in ("k-means++", "random"):
+            if init not in ("k-means++", "k-means||", "random"):
                 raise InvalidParameterError(constraint_message(
                     "init", "KMeans", self._parameter_constraints["init"][:1], init))
             return init
@@ -527,6 +529,10 @@ default='k-means++'
 
     def _seed(self, Xc, init, sw, rs, sxp, sdev, mean, x_sq):
         xp, _ = namespace_and_device(Xc)
+        if isinstance(init, str) and init == "k-means||":  # centers of the centred X
+            from ._kmeans_parallel import kmeans_parallel
+            return as_namespace(kmeans_parallel(Xc, self.n_clusters, sample_weight=sw,
+                                                random_state=rs), sxp, sdev)
         if isinstance(init, str) and init == "k-means++":
             idx = _kmeans_plusplus(Xc, self.n_clusters, sw, rs, x_sq=x_sq)
         elif isinstance(init, str):
