@@ -12,8 +12,10 @@ read with the same legend. Each drawing function returns the figure and its capt
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -576,7 +578,7 @@ def _draw_tree(data, model, figsize):
 class FigureSpec:
     title: str
     filename: str
-    draw: object  # (data, results) -> (figure, caption)
+    draw: Callable[[Any, Any], tuple[Any, Any]]  # (data, results) -> (figure, caption)
     numeric: bool  # needs numeric columns
 
 

@@ -49,6 +49,7 @@ def test_wheel_carries_every_package_and_the_bundled_data(wheel):
     for csv in sorted((ROOT / "datasets").glob("*.csv")):
         assert f"mlkit/_data/{csv.name}" in names
     assert "mlkit/_data/README.md" in names  # the data sets' sources and licences
+    assert "mlkit/py.typed" in names  # PEP 561: type checkers read the package's hints
     assert not any(n.startswith(("tests/", "benchmarks/", "notebooks/", "docs/")) for n in names)
 
 

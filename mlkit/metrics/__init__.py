@@ -8,6 +8,8 @@ predictions, none elsewhere (refused with scikit-learn's parameter error); the R
 support table is generated from it.
 """
 
+from typing import Any
+
 from ._classification import (
     accuracy_score,
     classification_report,
@@ -50,7 +52,7 @@ _SORT = "sorts the whole array: Dask input is computed and sorted on the host"
 #: For each function: the namespaces it runs in natively, the ones whose input it moves to the
 #: host, and why; the scipy.sparse input it takes (False: none). Scalars come back as Python
 #: floats; arrays in the input's namespace (NumPy for Dask input).
-CAPABILITIES = {
+CAPABILITIES: dict[str, dict[str, Any]] = {
     "roc_curve": {"native": _DEVICE, "host": ("dask",), "why": _SORT},
     "auc": {"native": _DEVICE, "host": ("dask",), "why": "a curve is small and concrete"},
     "roc_auc_score": {

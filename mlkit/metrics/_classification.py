@@ -468,7 +468,7 @@ def f1_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary",
 
 
 for _f in (precision_score, recall_score, f1_score):
-    _f.__doc__ = _f.__doc__.replace("{doc}", _PRF_DOC)
+    _f.__doc__ = (_f.__doc__ or "").replace("{doc}", _PRF_DOC)
 
 
 def classification_report(y_true, y_pred, *, labels=None, target_names=None,

@@ -7,7 +7,7 @@ array or a tuple of arrays in the same order, so an optimizer's rule is written 
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 from .._array import namespace_and_device
 from .._validation import validate_param
@@ -67,7 +67,7 @@ class Optimizer:
     ``step`` themselves: those two methods are the whole contract.
     """
 
-    _State = SGDState
+    _State: ClassVar[type[Any]] = SGDState  # a NamedTuple class; each subclass sets its own
 
     def _check(self, name, *allowed):
         validate_param(type(self).__name__, name, getattr(self, name), allowed)
