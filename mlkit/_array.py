@@ -95,6 +95,33 @@ def compute(*arrays):
     return arrays
 
 
+def _block_unique(x, axis=None, keepdims=False):
+    return np.unique(x)
+
+
+def lazy_unique(y, split_every=16):
+    """The sorted distinct values of a Dask array, as a lazy tree reduction (compute it).
+
+    Each block's ``np.unique`` is merged with its neighbours' ``split_every`` at a time, so no
+    task ever holds more than ``split_every`` blocks' distinct values -- never the whole array
+    (``y.compute()`` or ``da.unique``, whose single aggregate task takes every block's values).
+    The result's shape is not known before it is computed; batch it with the fit's other
+    statistics in one ``compute``.
+    """
+    import dask.array as da
+
+    return da.reduction(y.ravel(), chunk=_block_unique, combine=_block_unique,
+                        aggregate=_block_unique, dtype=y.dtype, concatenate=True,
+                        split_every=split_every, meta=np.empty(0, dtype=y.dtype))
+
+
+def lazy_encode(y, classes):
+    """Each value's index in the sorted host array ``classes``: lazy, block by block."""
+    classes = np.asarray(classes)
+    return y.map_blocks(lambda block: np.searchsorted(classes, block).astype(np.int64),
+                        dtype=np.int64)
+
+
 def to_host(x):
     """``x`` as a NumPy array on the host (computing it if it is lazy)."""
     if x is None or isinstance(x, np.ndarray):

@@ -29,7 +29,16 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
-from ._array import as_namespace, float_dtype, is_lazy, namespace_and_device, to_host
+from ._array import (
+    as_namespace,
+    compute,
+    float_dtype,
+    is_lazy,
+    lazy_encode,
+    lazy_unique,
+    namespace_and_device,
+    to_host,
+)
 
 __all__ = [
     "Interval",
@@ -538,13 +547,10 @@ def encode_labels(y, xp, device):
         y_idx = y_xp.searchsorted(classes, y)
         return classes, as_namespace(y_idx, xp, device) if y_xp is not xp else y_idx
     if is_lazy(y):
-        import dask.array as da
-
-        classes = np.unique(y.compute())
-        if classes.shape[0] < 2:
-            _check_labels(classes)
-        y_idx = da.map_blocks(np.searchsorted, classes, y, dtype=np.int64)
-        return classes, y_idx
+        # a tree of per-block uniques: the labels are never gathered onto one worker
+        (classes,) = compute(lazy_unique(y))
+        _check_labels(np.asarray(classes))
+        return classes, lazy_encode(y, classes)
     host = np.asarray(y)
     classes, y_idx = np.unique(host, return_inverse=True)
     y_idx = y_idx.astype(np.int64)

@@ -15,7 +15,15 @@ import array_api_compat as aac
 import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 
-from .._array import bincount, compute, is_lazy, is_numpy, namespace_and_device, to_host
+from .._array import (
+    bincount,
+    compute,
+    is_lazy,
+    is_numpy,
+    lazy_unique,
+    namespace_and_device,
+    to_host,
+)
 from .._validation import StrOptions, validate_param
 from . import _multilabel
 from ._checks import check_weights_not_all_zero
@@ -62,17 +70,21 @@ def _prepare(*arrays):
     return xp, device, out
 
 
-def _unique(y):
-    """Sorted distinct labels of one array, on the host."""
-    if is_lazy(y):
-        import dask.array as da
+def _unique(*ys):
+    """Sorted distinct labels of each array, on the host (one tuple for several arrays).
 
-        return np.asarray(da.unique(y).compute())
-    return np.unique(to_host(y))
+    Dask arrays' labels are a tree of per-block uniques, all of them in one ``compute``: the
+    labels themselves are never gathered.
+    """
+    lazy = [i for i, y in enumerate(ys) if is_lazy(y)]
+    found = dict(zip(lazy, compute(*(lazy_unique(ys[i]) for i in lazy))))
+    out = tuple(np.asarray(found[i]) if i in found else np.unique(to_host(y))
+                for i, y in enumerate(ys))
+    return out[0] if len(ys) == 1 else out
 
 
 def _present_labels(y_true, y_pred):
-    true, pred = _unique(y_true), _unique(y_pred)
+    true, pred = _unique(y_true, y_pred)
     if true.size == 0 or pred.size == 0:
         raise ValueError("Found empty input array (e.g., `y_true` or `y_pred`) while a minimum "
                          "of 1 sample is required.")
@@ -89,11 +101,15 @@ def _present_labels(y_true, y_pred):
     return np.unique(np.concatenate([true, pred]))
 
 
-def _has_fraction(y, xp):
-    """Whether a float label array holds a non-integer value (one pass, no sort)."""
-    kind = getattr(y.dtype, "kind", None)  # NumPy, CuPy and Dask dtypes; torch's have none
-    floating = kind == "f" if kind is not None else xp.isdtype(y.dtype, "real floating")
-    return floating and bool(compute(xp.any(y != xp.floor(y)))[0])
+def _has_fraction(xp, *ys):
+    """Whether each float label array holds a non-integer value (one pass, no sort; one
+    ``compute`` for all of them)."""
+    def floating(y):
+        kind = getattr(y.dtype, "kind", None)  # NumPy, CuPy and Dask dtypes; torch's have none
+        return kind == "f" if kind is not None else xp.isdtype(y.dtype, "real floating")
+
+    checks = [xp.any(y != xp.floor(y)) if floating(y) else False for y in ys]
+    return [bool(c) for c in compute(*checks)]
 
 
 def _target_kind(labels):
@@ -259,9 +275,8 @@ def accuracy_score(y_true, y_pred, *, normalize=True, sample_weight=None):
                          "matrices only.")
     if y_true.shape[0] == 0:
         _present_labels(y_true, y_pred)  # its error for empty input
-    fractional = [_has_fraction(y, xp) for y in (y_true, y_pred)]
-    if any(fractional):  # scores, not labels: the error scikit-learn gives
-        _present_labels(*(to_host(y) for y in (y_true, y_pred)))
+    if any(_has_fraction(xp, y_true, y_pred)):  # scores, not labels: scikit-learn's error
+        _present_labels(y_true, y_pred)
     hit = y_true == y_pred
     hit = hit.astype(np.float64) if is_lazy(hit) else xp.astype(xp.asarray(hit), xp.float64)
     w = _weights(sample_weight, xp, device)
@@ -583,13 +598,15 @@ def log_loss(y_true, y_proba=None, *, normalize=True, sample_weight=None, labels
             y_proba.dtype.kind == "f"):
         y_proba = y_proba.astype(np.float64) if is_lazy(y_proba) else xp.astype(y_proba,
                                                                                xp.float64)
-    hi, lo = compute(y_proba.max(), y_proba.min()) if is_lazy(y_proba) else (
-        xp.max(y_proba), xp.min(y_proba))
+    found = lazy_unique(y_true) if labels is None and is_lazy(y_true) else None
+    hi, lo, found = compute(y_proba.max(), y_proba.min(), found) if is_lazy(y_proba) else (
+        xp.max(y_proba), xp.min(y_proba), found)  # Dask: one pass for both and the labels
     if float(hi) > 1:
         raise ValueError(f"y_prob contains values greater than 1: {float(hi)}")
     if float(lo) < 0:
         raise ValueError(f"y_prob contains values lower than 0: {float(lo)}")
-    classes = _unique(y_true) if labels is None else np.unique(np.asarray(to_host(labels)))
+    classes = (np.unique(np.asarray(to_host(labels))) if labels is not None else
+               _unique(y_true) if found is None or is_lazy(found) else np.asarray(found))
     if classes.shape[0] == 1:
         raise ValueError(
             f"y_true contains only one label ({classes[0]}). Please provide the true labels "
@@ -620,10 +637,7 @@ def log_loss(y_true, y_proba=None, *, normalize=True, sample_weight=None, labels
     eps = float(np.finfo(np.float32 if single else np.float64).eps)
     row_sum = y_proba.sum(axis=1) if is_lazy(y_proba) else xp.sum(y_proba, axis=1)
     off = abs(row_sum - 1) > float(np.sqrt(eps)) + 1e-8
-    (any_off,) = compute(off.any() if is_lazy(off) else xp.any(off))
-    if bool(any_off):
-        warnings.warn("The y_prob values do not sum to one. Make sure to pass probabilities.",
-                      UserWarning)
+    any_off = off.any() if is_lazy(off) else xp.any(off)  # computed with the loss below
     codes = _codes(y_true, classes, xp, device)
     k = classes.shape[0]
     if is_lazy(y_proba):
@@ -639,5 +653,8 @@ def log_loss(y_true, y_proba=None, *, normalize=True, sample_weight=None, labels
     w = _weights(sample_weight, xp, device)
     total = _sum(loss * w if w is not None else loss, xp)
     wsum = _sum(w, xp) if w is not None else loss.shape[0]
-    total, wsum = compute(total, wsum)
+    total, wsum, any_off = compute(total, wsum, any_off)
+    if bool(any_off):
+        warnings.warn("The y_prob values do not sum to one. Make sure to pass probabilities.",
+                      UserWarning)
     return float(total) / float(wsum) if normalize else float(total)
