@@ -183,14 +183,17 @@ def average_centers(sums, weights, xp):
     return xp.where((weights > 0)[:, None], centers, heaviest[None, :])
 
 
-def lloyd(X, sample_weight, centers, *, max_iter, tol, verbose=False, Xw=None, x_sq=None):
+def lloyd(X, sample_weight, centers, *, max_iter, tol, verbose=False, Xw=None, x_sq=None,
+          counts=False):
     """Lloyd's iterations from ``centers`` until the labels stop changing or the centers move
     less than ``tol`` (sum of squared shifts), as scikit-learn's ``algorithm='lloyd'``.
 
     ``Xw`` is ``X * sample_weight[:, None]`` when the caller has it (X itself for unit
     weights); ``x_sq`` its squared row norms, when the caller has them. Returns ``(labels,
-    inertia, centers, n_iter)``; on Dask, ``labels`` is concrete. NumPy arrays take
-    ``_lloyd_numpy.lloyd``: the same iterations, with settled rows skipped.
+    inertia, centers, n_iter)``, and with ``counts`` the number of samples of each cluster (a
+    host array) after them; on Dask, ``labels`` stays lazy (never gathered: it is of size n)
+    and the counts come in the inertia's pass. NumPy arrays take ``_lloyd_numpy.lloyd``: the
+    same iterations, with settled rows skipped.
     """
     xp, _ = namespace_and_device(X)
 
@@ -200,8 +203,9 @@ def lloyd(X, sample_weight, centers, *, max_iter, tol, verbose=False, Xw=None, x
         return average_centers(sums, weights, namespace_and_device(sums)[0])
 
     if is_numpy(xp) and not is_sparse(X):
-        return _lloyd_numpy.lloyd(X, sample_weight, centers, max_iter=max_iter, tol=tol,
-                                  update=update, verbose=verbose, Xw=Xw, x_sq=x_sq)
+        out = _lloyd_numpy.lloyd(X, sample_weight, centers, max_iter=max_iter, tol=tol,
+                                 update=update, verbose=verbose, Xw=Xw, x_sq=x_sq)
+        return out + (np.bincount(out[0], minlength=centers.shape[0]),) if counts else out
     k = centers.shape[0]
     if Xw is None:
         Xw = scale_rows(X, sample_weight) if is_sparse(X) else X * sample_weight[:, None]
@@ -225,8 +229,13 @@ def lloyd(X, sample_weight, centers, *, max_iter, tol, verbose=False, Xw=None, x
     if not strict:
         labels = assign(X, centers, xp)
     total = inertia(X, sample_weight, centers, labels, xp)
-    labels, total = compute(labels, total)
-    return labels, float(total), centers, i + 1
+    sizes = bincount(labels, minlength=k, xp=xp) if counts else None
+    if is_lazy(labels):
+        total, sizes = compute(total, sizes)
+    else:
+        labels, total, sizes = compute(labels, total, sizes)
+    out = labels, float(total), centers, i + 1
+    return out + (np.asarray(to_host(sizes)),) if counts else out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -354,7 +363,7 @@ default='k-means++'
     cluster_centers_ : array of shape (n_clusters, n_features)
         Centers (in X's namespace; NumPy for Dask).
     labels_ : array of shape (n_samples,)
-        Cluster of each training sample.
+        Cluster of each training sample (lazy for Dask: of size n, it is never gathered).
     inertia_ : float
         Weighted sum of squared distances of the samples to their center.
     n_iter_ : int
@@ -506,13 +515,13 @@ default='k-means++'
         best = None
         for _ in range(n_init):
             centers = self._seed(Xc, init, sw, rs, sxp, sdev, mean, x_sq)
-            labels, total, centers, n_iter = lloyd(
+            labels, total, centers, n_iter, sizes = lloyd(
                 Xc, sw, centers, max_iter=self.max_iter, tol=tol, verbose=self.verbose, Xw=Xw,
-                x_sq=x_sq)
+                x_sq=x_sq, counts=True)
             if best is None or (total < best[1] and not _same_clustering(labels, best[0])):
-                best = labels, total, centers, n_iter
-        labels, total, centers, n_iter = best
-        n_found = int(np.count_nonzero(np.bincount(to_host(labels), minlength=self.n_clusters)))
+                best = labels, total, centers, n_iter, sizes
+        labels, total, centers, n_iter, sizes = best
+        n_found = int(np.count_nonzero(sizes))
         if n_found < self.n_clusters:
             warnings.warn(
                 f"Number of distinct clusters ({n_found}) found smaller than n_clusters "
