@@ -31,6 +31,7 @@ from sklearn.utils.validation import validate_data as _sk_validate_data
 
 from ._array import (
     as_namespace,
+    bincount,
     compute,
     float_dtype,
     is_lazy,
@@ -617,11 +618,17 @@ def class_weights(class_weight, classes, y_idx, sample_weight=None):
     given (as scikit-learn's LogisticRegression); a dict's keys are checked against the
     classes.
     """
-    if isinstance(class_weight, str) and sample_weight is not None:
+    if isinstance(class_weight, str) and (sample_weight is not None or is_lazy(y_idx)):
         k = classes.shape[0]
-        counts = np.bincount(np.asarray(to_host(y_idx)), weights=to_host(sample_weight),
-                             minlength=k)
+        if is_lazy(y_idx):  # the counts by a block reduction: the labels are not gathered
+            (counts,) = compute(bincount(y_idx, weights=sample_weight, minlength=k))
+            counts = np.asarray(counts, dtype=np.float64)
+        else:
+            counts = np.bincount(np.asarray(to_host(y_idx)), weights=to_host(sample_weight),
+                                 minlength=k)
         return float(np.sum(counts)) / (k * np.where(counts > 0, counts, 1.0))
+    if class_weight is None and is_lazy(y_idx):
+        return np.ones(classes.shape[0])
     if isinstance(class_weight, dict):
         labels = np.asarray(to_host(classes))
         return compute_class_weight(class_weight, classes=labels, y=labels)

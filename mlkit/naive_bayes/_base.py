@@ -27,6 +27,8 @@ from .._array import (
     is_lazy,
     is_numpy,
     is_sparse,
+    lazy_encode,
+    lazy_unique,
     logsumexp,
     map_row_ranges,
     namespace_and_device,
@@ -363,6 +365,13 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
             if first:
                 self.classes_ = given
         known = np.asarray(to_host(self.classes_))
+        if is_lazy(y):  # the distinct labels by a block reduction; y itself is not gathered
+            (present,) = compute(lazy_unique(y))
+            unseen = np.setdiff1d(np.asarray(present), known)
+            if unseen.size:
+                raise ValueError(f"The target label(s) {unseen} in y do not exist in the "
+                                 f"initial classes {known}")
+            return _rows_like(lazy_encode(y, known), X)
         labels = np.asarray(to_host(y))
         unseen = np.setdiff1d(labels, known)
         if unseen.size:
