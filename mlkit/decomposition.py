@@ -487,7 +487,9 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             # tall-skinny QR over the row blocks; the SVD of the small R has Xc's S and Vᵀ
             import dask.array as da
 
-            _, R = da.linalg.qr(Xc.rechunk({0: "auto", 1: -1}))
+            # X's own row blocks (a row rechunk to 'auto' would make 128 MiB blocks: more
+            # than a small worker holds beside the QR's copies)
+            _, R = da.linalg.qr(Xc.rechunk({1: -1}))
             mean, R = compute(mean, R)
             check_finite_stats(mean)
             if R.shape[0] < R.shape[1]:  # fewer rows than columns in the blocks' R
