@@ -13,9 +13,11 @@ import numpy as np
 
 from ._array import (
     compute,
+    is_lazy,
     is_numpy,
     max_rows,
     namespace_and_device,
+    row_block_sums,
     squared_norms,
     sum_rows,
     to_host,
@@ -183,6 +185,8 @@ def sufficient_statistics(X, resp, sample_weight, covariance_type, xp, squares=N
     sx = (X.T @ R).T
     if covariance_type == "full" and is_numpy(xp) and isinstance(X, np.ndarray):
         s2 = _scatter_numpy(X, R)
+    elif covariance_type == "full" and is_lazy(X):  # per block: its (rows, kd) product is
+        s2 = row_block_sums(_scatter_numpy, (k, d, d), X, R)  # freed inside its own task
     elif covariance_type == "full":
         RX = xp.reshape(R[:, :, None] * X[:, None, :], (-1, k * d))
         s2 = xp.permute_dims(xp.reshape(X.T @ RX, (d, k, d)), (1, 0, 2))
