@@ -218,10 +218,8 @@ def test_iterative_fits(cluster, data, lazy):
     assert km.inertia_ == pytest.approx(ref.inertia_, rel=1e-9)
     assert isinstance(km.labels_, da.Array) and isinstance(km.predict(Xd), da.Array)
     np.testing.assert_array_equal(km.labels_[:1000].compute(), ref.labels_[:1000])
-    # 'diag': 'full' on Dask builds an (rows, k*d) block per row block for Σ r x xᵀ and, at
-    # 400 MB a worker, lost a worker on these 2,000,000 rows (left as an open problem)
     inits = dict(weights_init=np.full(3, 1 / 3), means_init=init,
-                 precisions_init=np.ones((3, D)), covariance_type="diag")
+                 precisions_init=np.stack([np.eye(D)] * 3))  # 'full' covariances
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # max_iter=2: not converged, on purpose
         gm = GaussianMixture(n_components=3, max_iter=2, **inits).fit(Xd)
