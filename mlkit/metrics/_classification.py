@@ -77,7 +77,7 @@ def _unique(*ys):
     labels themselves are never gathered.
     """
     lazy = [i for i, y in enumerate(ys) if is_lazy(y)]
-    found = dict(zip(lazy, compute(*(lazy_unique(ys[i]) for i in lazy))))
+    found = dict(zip(lazy, compute(*(lazy_unique(ys[i]) for i in lazy)), strict=True))
     out = tuple(np.asarray(found[i]) if i in found else np.unique(to_host(y))
                 for i, y in enumerate(ys))
     return out[0] if len(ys) == 1 else out
