@@ -89,10 +89,6 @@ def _eye(d, like, xp):
     return xp.eye(d, dtype=like.dtype, device=aac.device(like))
 
 
-def _diag(v, xp):
-    return _eye(v.shape[0], v, xp) * v[None, :]
-
-
 def cholesky_whitening(Sw, xp):
     """The lower Cholesky factor of the within-class covariance, or a clear error.
 

@@ -30,12 +30,12 @@ from .._array import (
     lazy_encode,
     lazy_unique,
     logsumexp,
-    map_row_ranges,
     namespace_and_device,
     one_hot,
     to_host,
 )
 from .._discovery import Capabilities
+from .._threads import map_row_ranges
 from .._validation import (
     Interval,
     check_all_finite,
