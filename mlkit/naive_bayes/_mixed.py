@@ -19,8 +19,9 @@ from .._validation import (
     validate_data,
     validate_params,
 )
-from ._base import GaussianNB, _BaseNB, check_priors
+from ._base import _BaseNB, check_priors
 from ._discrete import CategoricalNB
+from ._gaussian import GaussianNB
 
 __all__ = ["MixedNB"]
 
