@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 
@@ -15,6 +17,7 @@ from .._array import (
 )
 from .._array import device as device_of
 from .._discovery import Capabilities
+from .._typing import Array, ArrayLike
 from .._validation import check_finite_stats, check_is_fitted, validate_data, validate_params
 from ._base import _SPARSE, _as, _concrete, _scaler_tags
 from ._moments import column_max_abs
@@ -54,6 +57,9 @@ def powers_of_ten(j, xp):
 # ---------------------------------------------------------------------------------------------
 # DecimalScaler
 # ---------------------------------------------------------------------------------------------
+
+
+_DecimalScalerT = TypeVar("_DecimalScalerT", bound="DecimalScaler")
 
 
 class DecimalScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -104,20 +110,23 @@ class DecimalScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     _parameter_constraints = {"copy": ["boolean"]}
     _capabilities = Capabilities(sparse=True)
+    max_abs_: Array
 
-    def __init__(self, *, copy=True):
+    def __init__(self, *, copy: bool = True) -> None:
         self.copy = copy
 
     def __sklearn_tags__(self):
         return _scaler_tags(super().__sklearn_tags__(), sparse=True)
 
-    def fit(self, X, y=None):
+    def fit(self: _DecimalScalerT, X: ArrayLike,
+            y: ArrayLike | None = None) -> _DecimalScalerT:
         """Find each column's exponent."""
         if hasattr(self, "n_samples_seen_"):
             del self.n_samples_seen_
         return self.partial_fit(X, y)
 
-    def partial_fit(self, X, y=None):
+    def partial_fit(self: _DecimalScalerT, X: ArrayLike,
+                    y: ArrayLike | None = None) -> _DecimalScalerT:
         """Update the largest magnitudes with a block of rows."""
         validate_params(self)
         first = not hasattr(self, "n_samples_seen_")
@@ -139,7 +148,7 @@ class DecimalScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self.scale_ = powers_of_ten(self.exponent_, sxp)
         return self
 
-    def transform(self, X):
+    def transform(self, X: ArrayLike) -> Array:
         """Divide each column by its power of ten."""
         check_is_fitted(self, "scale_")
         X = validate_data(self, X, reset=False, allow_nan=True, accept_sparse=_SPARSE)
@@ -148,7 +157,7 @@ class DecimalScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         xp, device = namespace_and_device(X)
         return X / _as(self.scale_, xp, device, X.dtype)
 
-    def inverse_transform(self, X):
+    def inverse_transform(self, X: ArrayLike) -> Array:
         """Multiply each column back by its power of ten."""
         check_is_fitted(self, "scale_")
         X = validate_data(self, X, reset=False, allow_nan=True, accept_sparse=_SPARSE)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 
 from .._array import host_float_dtype, is_numpy, is_sparse, namespace_and_device
 from .._discovery import Capabilities
+from .._typing import Array, ArrayLike
 from .._validation import check_finite_stats, check_is_fitted, validate_data, validate_params
 from ._base import _as, _concrete, _handle_zeros, _scaler_tags
 from ._moments import column_extremes
@@ -14,6 +17,9 @@ from ._moments import column_extremes
 # ---------------------------------------------------------------------------------------------
 # MinMaxScaler
 # ---------------------------------------------------------------------------------------------
+
+
+_MinMaxScalerT = TypeVar("_MinMaxScalerT", bound="MinMaxScaler")
 
 
 class MinMaxScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -55,8 +61,12 @@ class MinMaxScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     _parameter_constraints = {"feature_range": [tuple], "copy": ["boolean"], "clip": ["boolean"]}
     _capabilities = Capabilities()
+    data_min_: Array
+    data_max_: Array
+    n_samples_seen_: int
 
-    def __init__(self, feature_range=(0, 1), *, copy=True, clip=False):
+    def __init__(self, feature_range: tuple[float, float] = (0, 1), *, copy: bool = True,
+                 clip: bool = False) -> None:
         self.feature_range = feature_range
         self.copy = copy
         self.clip = clip
@@ -64,14 +74,15 @@ class MinMaxScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     def __sklearn_tags__(self):
         return _scaler_tags(super().__sklearn_tags__())
 
-    def fit(self, X, y=None):
+    def fit(self: _MinMaxScalerT, X: ArrayLike, y: ArrayLike | None = None) -> _MinMaxScalerT:
         """Compute each column's minimum and maximum."""
         for attr in ("n_samples_seen_", "data_min_", "data_max_"):
             if hasattr(self, attr):
                 delattr(self, attr)
         return self.partial_fit(X, y)
 
-    def partial_fit(self, X, y=None):
+    def partial_fit(self: _MinMaxScalerT, X: ArrayLike,
+                    y: ArrayLike | None = None) -> _MinMaxScalerT:
         """Update the extremes with a block of rows."""
         validate_params(self)
         lo, hi = self.feature_range
@@ -104,7 +115,7 @@ class MinMaxScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self.min_ = lo - data_min * self.scale_
         return self
 
-    def transform(self, X):
+    def transform(self, X: ArrayLike) -> Array:
         """Map ``X`` onto ``feature_range`` (NaN stays NaN)."""
         check_is_fitted(self, "scale_")
         X = validate_data(self, X, reset=False, allow_nan=True)
@@ -119,7 +130,7 @@ class MinMaxScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             out = xp.clip(out, float(self.feature_range[0]), float(self.feature_range[1]))
         return out
 
-    def inverse_transform(self, X):
+    def inverse_transform(self, X: ArrayLike) -> Array:
         """Undo ``transform``."""
         check_is_fitted(self, "scale_")
         X = validate_data(self, X, reset=False, allow_nan=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, TypeVar
+
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 
@@ -15,6 +17,7 @@ from .._array import (
     squared_norms,
 )
 from .._discovery import Capabilities
+from .._typing import Array, ArrayLike
 from .._validation import StrOptions, validate_data, validate_params
 from ._base import _SPARSE
 
@@ -36,6 +39,9 @@ def row_norms(X, norm, xp):
     if norm == "l2":
         return xp.sqrt(squared_norms(X, xp))
     return xp.max(xp.abs(X), axis=1)
+
+
+_NormalizerT = TypeVar("_NormalizerT", bound="Normalizer")
 
 
 class Normalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -70,7 +76,7 @@ class Normalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     _parameter_constraints = {"norm": [StrOptions({"l1", "l2", "max"})], "copy": ["boolean"]}
     _capabilities = Capabilities(sparse=True)
 
-    def __init__(self, norm="l2", *, copy=True):
+    def __init__(self, norm: Literal["l1", "l2", "max"] = "l2", *, copy: bool = True) -> None:
         self.norm = norm
         self.copy = copy
 
@@ -80,13 +86,13 @@ class Normalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         tags.input_tags.sparse = True
         return tags
 
-    def fit(self, X, y=None):
+    def fit(self: _NormalizerT, X: ArrayLike, y: ArrayLike | None = None) -> _NormalizerT:
         """Check the parameters and record the number of columns."""
         validate_params(self)
         validate_data(self, X, accept_sparse=_SPARSE)
         return self
 
-    def transform(self, X, copy=None):
+    def transform(self, X: ArrayLike, copy: bool | None = None) -> Array:
         """Divide each row by its norm."""
         validate_params(self)
         X = validate_data(self, X, reset=False, accept_sparse=_SPARSE)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 
@@ -15,6 +17,7 @@ from .._array import (
     to_host,
 )
 from .._discovery import Capabilities
+from .._typing import Array, ArrayLike
 from .._validation import (
     check_finite_stats,
     check_is_fitted,
@@ -58,6 +61,9 @@ _CANNOT_CENTER = ("Cannot center sparse matrices: pass `with_mean=False` instead
 # ---------------------------------------------------------------------------------------------
 # StandardScaler
 # ---------------------------------------------------------------------------------------------
+
+
+_StandardScalerT = TypeVar("_StandardScalerT", bound="StandardScaler")
 
 
 class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -120,8 +126,12 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     _parameter_constraints = {"copy": ["boolean"], "with_mean": ["boolean"],
                               "with_std": ["boolean"]}
     _capabilities = Capabilities(sparse="with_mean=False", sparse_params={"with_mean": False})
+    _count: Array  # the running (count, mean, m2) that partial_fit merges into
+    _mean: Array
+    _m2: Array
 
-    def __init__(self, *, copy=True, with_mean=True, with_std=True):
+    def __init__(self, *, copy: bool = True, with_mean: bool = True,
+                 with_std: bool = True) -> None:
         self.copy = copy
         self.with_mean = with_mean
         self.with_std = with_std
@@ -134,12 +144,14 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             if hasattr(self, attr):
                 delattr(self, attr)
 
-    def fit(self, X, y=None, sample_weight=None):
+    def fit(self: _StandardScalerT, X: ArrayLike, y: ArrayLike | None = None,
+            sample_weight: ArrayLike | None = None) -> _StandardScalerT:
         """Compute the mean and standard deviation of each column."""
         self._reset()
         return self.partial_fit(X, y, sample_weight)
 
-    def partial_fit(self, X, y=None, sample_weight=None):
+    def partial_fit(self: _StandardScalerT, X: ArrayLike, y: ArrayLike | None = None,
+                    sample_weight: ArrayLike | None = None) -> _StandardScalerT:
         """Update the statistics with a block of rows (the blocks may come one at a time)."""
         validate_params(self)
         first = not hasattr(self, "n_samples_seen_")
@@ -154,8 +166,9 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         else:
             stats = _concrete(*column_moments(X, sw, xp, dtype))
         sxp, _ = namespace_and_device(stats[0])  # concrete (NumPy for Dask)
-        _check_squares_fit(*stats, sxp)
-        check_finite_stats(*(sxp.where(stats[0] > 0, s, 0.0) for s in stats[1:]))
+        count, mean, m2 = stats
+        _check_squares_fit(count, mean, m2, sxp)
+        check_finite_stats(*(sxp.where(count > 0, s, 0.0) for s in (mean, m2)))
         if not first:
             stats = merge_moments((self._count, self._mean, self._m2), stats, sxp)
         self._count, self._mean, self._m2 = stats
@@ -178,7 +191,7 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             self.var_ = None
             self.scale_ = None
 
-    def transform(self, X, copy=None):
+    def transform(self, X: ArrayLike, copy: bool | None = None) -> Array:
         """Standardize ``X`` with the fitted statistics (NaN stays NaN)."""
         check_is_fitted(self, "n_samples_seen_")
         X = validate_data(self, X, reset=False, allow_nan=True, accept_sparse=_SPARSE)
@@ -193,7 +206,7 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         scale = _as(self.scale_, xp, device, X.dtype) if self.with_std else None
         return shift_and_scale(X, shift, scale, xp)
 
-    def inverse_transform(self, X, copy=None):
+    def inverse_transform(self, X: ArrayLike, copy: bool | None = None) -> Array:
         """Undo ``transform``: ``x = z * scale + mean``."""
         check_is_fitted(self, "n_samples_seen_")
         X = validate_data(self, X, reset=False, allow_nan=True, accept_sparse=_SPARSE)
