@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import Any, Literal, TypeVar
 
 import array_api_compat as aac
 import numpy as np
@@ -24,6 +25,7 @@ from .._array import (
     to_host,
 )
 from .._discovery import Capabilities
+from .._typing import Array, ArrayLike, RandomState
 from .._validation import (
     Interval,
     StrOptions,
@@ -55,6 +57,9 @@ class _RealNotInt(Interval):
 # ---------------------------------------------------------------------------------------------
 # PCA
 # ---------------------------------------------------------------------------------------------
+
+
+_PCAT = TypeVar("_PCAT", bound="PCA")
 
 
 class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
@@ -176,10 +181,18 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         test_params={"n_components": 2},
         sparse="svd_solver in {'auto', 'arpack', 'covariance_eigh'}",
         sparse_params={"svd_solver": "arpack"})
+    _n: int  # partial_fit's running row count, mean and centred scatter matrix
+    _mean: Array
+    _scatter: Array
 
-    def __init__(self, n_components=None, *, copy=True, whiten=False, svd_solver="auto",
-                 tol=0.0, iterated_power="auto", n_oversamples=10,
-                 power_iteration_normalizer="auto", random_state=None):
+    def __init__(self, n_components: int | float | Literal["mle"] | None = None, *,
+                 copy: bool = True, whiten: bool = False,
+                 svd_solver: Literal["auto", "full", "covariance_eigh", "randomized",
+                                     "arpack"] = "auto",
+                 tol: float = 0.0, iterated_power: int | Literal["auto"] = "auto",
+                 n_oversamples: int = 10,
+                 power_iteration_normalizer: Literal["auto", "QR", "LU", "none"] = "auto",
+                 random_state: RandomState = None) -> None:
         self.n_components = n_components
         self.copy = copy
         self.whiten = whiten
@@ -252,7 +265,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             raise ValueError(f"n_components={n_components} must be between 0 and "
                              f"min(n_samples, n_features)={k_max} with svd_solver={solver!r}")
 
-    def fit(self, X, y=None):
+    def fit(self: _PCAT, X: ArrayLike, y: Any = None) -> _PCAT:
         """Fit the principal axes to ``X``."""
         validate_params(self)
         self._check_sparse_solver(X)
@@ -261,7 +274,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self._fit(X)
         return self
 
-    def fit_transform(self, X, y=None):
+    def fit_transform(self, X: ArrayLike, y: Any = None) -> Array:
         """Fit to ``X`` and return its projection."""
         return self.fit(X).transform(X)
 
@@ -385,7 +398,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.explained_variance_ratio_ = ratio[:k]
         self.singular_values_ = S[:k]
 
-    def partial_fit(self, X, y=None):
+    def partial_fit(self: _PCAT, X: ArrayLike, y: Any = None) -> _PCAT:
         """Add a block of rows: the mean and scatter matrix are updated exactly.
 
         The blocks' means and centred scatter matrices ``Σ (x - m)(x - m)ᵀ`` are merged with
@@ -433,7 +446,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         tiny = float(np.finfo(host_float_dtype(X.dtype)).eps)
         return xp.where(scale < tiny, tiny, scale)
 
-    def transform(self, X):
+    def transform(self, X: ArrayLike) -> Array:
         """Project ``X`` on the components: ``(X - mean_) @ components_.T``."""
         check_is_fitted(self, "components_")
         X = validate_data(self, X, reset=False, accept_sparse=_SPARSE)
@@ -445,18 +458,17 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             Z = Z / self._whiten_scale(X, xp, device)
         return Z
 
-    def inverse_transform(self, X):
+    def inverse_transform(self, X: ArrayLike) -> Array:
         """Map projections back to the data space: ``Z @ components_ + mean_``."""
         check_is_fitted(self, "components_")
-        if not aac.is_array_api_obj(X):  # lists, DataFrames
-            X = np.asarray(X)
-        xp, device = namespace_and_device(X)
-        if X.dtype not in (xp.float32, xp.float64):
-            X = X.astype(np.float64) if is_lazy(X) else xp.astype(X, xp.float64)
-        W = self._fitted("components_", X, xp, device)
+        Z: Array = X if aac.is_array_api_obj(X) else np.asarray(X)  # lists, DataFrames
+        xp, device = namespace_and_device(Z)
+        if Z.dtype not in (xp.float32, xp.float64):
+            Z = Z.astype(np.float64) if is_lazy(Z) else xp.astype(Z, xp.float64)
+        W = self._fitted("components_", Z, xp, device)
         if self.whiten:
-            W = xp.sqrt(self._fitted("explained_variance_", X, xp, device))[:, None] * W
-        return X @ W + self._fitted("mean_", X, xp, device)
+            W = xp.sqrt(self._fitted("explained_variance_", Z, xp, device))[:, None] * W
+        return Z @ W + self._fitted("mean_", Z, xp, device)
 
     def _noise_and_parts(self):
         xp, _ = namespace_and_device(self.components_)
@@ -468,7 +480,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         diff = xp.where(ev > noise, ev - noise, xp.zeros_like(ev))
         return xp, W, diff, noise
 
-    def get_covariance(self):
+    def get_covariance(self) -> Array:
         """The model's data covariance ``Wᵀ diag(λ - σ²) W + σ² I`` (probabilistic PCA)."""
         check_is_fitted(self, "components_")
         xp, W, diff, noise = self._noise_and_parts()
@@ -476,7 +488,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         cov = (W.T * diff[None, :]) @ W
         return cov + noise * xp.eye(d, dtype=W.dtype, device=_device(W))
 
-    def get_precision(self):
+    def get_precision(self) -> Array:
         """The inverse of ``get_covariance()``, by the Woodbury identity when σ² > 0."""
         check_is_fitted(self, "components_")
         xp, W, diff, noise = self._noise_and_parts()
@@ -499,7 +511,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                  + xp.eye(k, dtype=W.dtype, device=_device(W)) * (1.0 / diff)[None, :])
         return eye_d / noise - (W.T @ xp.linalg.solve(inner, W)) / noise**2
 
-    def score_samples(self, X):
+    def score_samples(self, X: ArrayLike) -> Array:
         """Log-likelihood of each sample under the probabilistic PCA model."""
         check_is_fitted(self, "components_")
         X = validate_data(self, X, reset=False)
@@ -512,7 +524,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         const = 0.5 * (d * math.log(2.0 * math.pi) - float(to_host(logdet)))
         return -0.5 * xp.sum(Xr * (Xr @ _like(P, X, xp, device)), axis=1) - const
 
-    def score(self, X, y=None):
+    def score(self, X: ArrayLike, y: Any = None) -> float:
         """Mean log-likelihood of the samples under the probabilistic PCA model."""
         s = self.score_samples(X)
         xp, _ = namespace_and_device(s)

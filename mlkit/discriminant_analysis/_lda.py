@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from sklearn.base import (
@@ -27,6 +28,7 @@ from .._array import (
     to_host,
 )
 from .._discovery import Capabilities
+from .._typing import Array, ArrayLike
 from .._validation import (
     Interval,
     StrOptions,
@@ -43,6 +45,9 @@ from ._covariance import generalized_eigh, ledoit_wolf_shrinkage, lstsq, shrunk_
 # ---------------------------------------------------------------------------------------------
 # LinearDiscriminantAnalysis
 # ---------------------------------------------------------------------------------------------
+
+
+_LDAT = TypeVar("_LDAT", bound="LinearDiscriminantAnalysis")
 
 
 class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixin,
@@ -147,9 +152,14 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
     _capabilities = Capabilities(
         host="a user covariance_estimator (a scikit-learn estimator, fitted per class)",
         test_params={"store_covariance": True})
+    coef_: Array
+    intercept_: Array
 
-    def __init__(self, solver="svd", shrinkage=None, priors=None, n_components=None,
-                 store_covariance=False, tol=1e-4, covariance_estimator=None):
+    def __init__(self, solver: Literal["svd", "lsqr", "eigen"] = "svd",
+                 shrinkage: float | Literal["auto"] | None = None,
+                 priors: ArrayLike | None = None, n_components: int | None = None,
+                 store_covariance: bool = False, tol: float = 1e-4,
+                 covariance_estimator: Any = None) -> None:
         self.solver = solver
         self.shrinkage = shrinkage
         self.priors = priors
@@ -192,7 +202,7 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
             p = p / p.sum()
         return xp.astype(as_namespace(p, xp, _dev(counts)), counts.dtype)
 
-    def fit(self, X, y):
+    def fit(self: _LDAT, X: ArrayLike, y: ArrayLike) -> _LDAT:
         """Fit the class means, the shared covariance and the discriminant directions."""
         validate_params(self)
         self._check_solver_options()
@@ -427,12 +437,12 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
         b = self._fitted("intercept_", X, xp, device)
         return X @ W.T + b[None, :], xp, device
 
-    def decision_function(self, X):
+    def decision_function(self, X: ArrayLike) -> Array:
         """``δ_k(x)`` for each class (for two classes, the log-odds of the second class)."""
         s, xp, _ = self._scores(X)
         return s[:, 0] if s.shape[1] == 1 else s
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> Array:
         """The class of largest posterior probability."""
         s, xp, device = self._scores(X)
         if s.shape[1] == 1:
@@ -448,7 +458,7 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
             return xp.concat([-xp.logaddexp(zero, s), -xp.logaddexp(zero, -s)], axis=1), xp
         return s - logsumexp(s, axis=1, keepdims=True, xp=xp), xp
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: ArrayLike) -> Array:
         """Log posterior probabilities: the log of ``predict_proba``.
 
         A probability that underflows to 0 gives the log of the smallest normal number, as in
@@ -460,12 +470,12 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
         tiny = float(np.finfo(host_float_dtype(logp.dtype)).tiny)
         return xp.log(xp.where(p == 0, tiny, p))
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: ArrayLike) -> Array:
         """Posterior probabilities of the classes."""
         logp, xp = self._log_posterior(X)
         return xp.exp(logp)
 
-    def transform(self, X):
+    def transform(self, X: ArrayLike) -> Array:
         """Project ``X`` onto the first ``n_components`` discriminant directions."""
         if self.solver == "lsqr":
             raise NotImplementedError(
