@@ -12,6 +12,8 @@ variances -- so a model fitted block by block equals the one fitted on all the r
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import array_api_compat as aac
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -31,6 +33,7 @@ from .._array import (
     one_hot,
     to_host,
 )
+from .._typing import Array, ArrayLike
 from .._validation import (
     check_is_fitted,
     check_sample_weight,
@@ -94,6 +97,9 @@ def _same_classes(a, b):
     return a.shape == b.shape and bool(np.all(a == b))
 
 
+_BaseNBT = TypeVar("_BaseNBT", bound="_BaseNB")
+
+
 class _BaseNB(ClassifierMixin, BaseEstimator):
     """Prediction from ``_joint_log_likelihood`` and the fit / partial_fit protocol."""
 
@@ -118,12 +124,14 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
             if hasattr(self, name):
                 delattr(self, name)
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self: _BaseNBT, X: ArrayLike, y: ArrayLike,
+            sample_weight: ArrayLike | None = None) -> _BaseNBT:
         """Fit the model on ``X``, ``y`` (optionally weighted), forgetting any earlier fit."""
         self._reset()
         return self._partial_fit(X, y, None, sample_weight, from_fit=True)
 
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    def partial_fit(self: _BaseNBT, X: ArrayLike, y: ArrayLike, classes: ArrayLike | None = None,
+                    sample_weight: ArrayLike | None = None) -> _BaseNBT:
         """Update the model with one block of rows.
 
         ``classes`` (every label that may appear) is required on the first call, and if given
@@ -190,7 +198,7 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
                              accept_sparse=self._accept_sparse)
         return X, y
 
-    def predict_joint_log_proba(self, X):
+    def predict_joint_log_proba(self, X: ArrayLike) -> Array:
         """``log P(c) + log P(x | c)`` for every row and class: shape (n_samples, n_classes)."""
         check_is_fitted(self, "classes_")
         if self._checks_finite_in_blocks and _is_host_input(X):
@@ -201,19 +209,19 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         X = self._validated_X(X, reset=False)
         return self._joint_log_likelihood(X)
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> Array:
         """The class of highest posterior probability for each row."""
         jll = self.predict_joint_log_proba(X)
         xp, device = namespace_and_device(jll)
         return decode_labels(self.classes_, argmax_rows(jll, xp), xp, device)
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: ArrayLike) -> Array:
         """``log P(c | x)``: the joint log-likelihood normalized by its log-sum-exp."""
         jll = self.predict_joint_log_proba(X)
         xp, _ = namespace_and_device(jll)
         return log_normalize(jll, xp)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: ArrayLike) -> Array:
         """``P(c | x)`` for every row and class."""
         log_proba = self.predict_log_proba(X)
         xp, _ = namespace_and_device(log_proba)

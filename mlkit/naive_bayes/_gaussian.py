@@ -13,6 +13,7 @@ import numpy as np
 from .._array import argmax_rows, compute, is_lazy, is_numpy, namespace_and_device
 from .._discovery import Capabilities
 from .._threads import map_row_ranges
+from .._typing import Array, ArrayLike
 from .._validation import (
     Interval,
     check_all_finite,
@@ -300,7 +301,7 @@ class GaussianNB(_BaseNB):
     _capabilities = Capabilities()
     _checks_finite_in_blocks = True
 
-    def __init__(self, *, priors=None, var_smoothing=1e-9):
+    def __init__(self, *, priors: ArrayLike | None = None, var_smoothing: float = 1e-9) -> None:
         self.priors = priors
         self.var_smoothing = var_smoothing
 
@@ -376,7 +377,7 @@ class GaussianNB(_BaseNB):
     def _joint_log_likelihood(self, X, argmax=False):
         return self._log_likelihood(X, with_prior=True, argmax=argmax)
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> Array:
         """The class of highest posterior probability for each row.
 
         On NumPy the best class of each row block is found while its scores are in cache, so
