@@ -13,7 +13,11 @@ import array_api_compat as aac
 import numpy as np
 from scipy import sparse as _sp
 
-# The NumPy row threads moved to _threads.py; re-exported for the modules that import them here.
+# The NumPy fast paths over rows moved to _rows.py and _threads.py (they are not operations the
+# standard lacks); re-exported for the modules that import them from here.
+from ._rows import argmax_rows as argmax_rows
+from ._rows import max_rows as max_rows
+from ._rows import sum_rows as sum_rows
 from ._threads import map_row_ranges as map_row_ranges
 from ._threads import row_threads as row_threads
 
@@ -223,55 +227,15 @@ def _logsumexp_steps(a, axis, keepdims, xp):
     return s
 
 
-def max_rows(a, xp):
-    """``max(a, axis=1)`` of a tall (n, k) array.
-
-    NumPy reduces a short contiguous axis row by row, slowly (several times the cost of the
-    data); for a few columns, ``k − 1`` elementwise maxima over whole columns are not.
-    """
-    if not is_numpy(xp) or a.shape[1] > _FEW_COLUMNS:
-        return xp.max(a, axis=1)
-    top = a[:, 0].copy()
-    for c in range(1, a.shape[1]):
-        np.maximum(top, a[:, c], out=top)
-    return top
-
-
 def squared_norms(X, xp):
     """``‖x‖²`` of every row of X; on NumPy without the ``X * X`` temporary (einsum) and the
-    slow reduction over a short axis (see ``max_rows``); for scipy.sparse X from the stored
-    entries."""
+    slow reduction over a short axis (see ``_rows.max_rows``); for scipy.sparse X from the
+    stored entries."""
     if is_sparse(X):
         return sparse_row_sums(X, X.data * X.data)
     if is_numpy(xp):
         return np.einsum("ij,ij->i", X, X)
     return xp.sum(X * X, axis=1)
-
-
-def sum_rows(a, xp):
-    """``sum(a, axis=1)`` of a tall (n, k) array; on NumPy the product ``a @ 1`` (BLAS), for
-    the reason given in ``max_rows``."""
-    if not is_numpy(xp):
-        return xp.sum(a, axis=1)
-    return a @ np.ones(a.shape[1], dtype=a.dtype)
-
-
-def argmax_rows(a, xp):
-    """``argmax(a, axis=1)`` of a tall (n, k) array; ties go to the first column.
-
-    For a few columns on NumPy, one comparison per column over all rows (see ``max_rows``).
-    """
-    if not is_numpy(xp) or a.shape[1] > _FEW_COLUMNS:
-        return xp.argmax(a, axis=1)
-    best, idx = a[:, 0], np.zeros(a.shape[0], dtype=np.intp)
-    for c in range(1, a.shape[1]):
-        better = a[:, c] > best
-        idx[better] = c
-        best = np.maximum(best, a[:, c])
-    return idx
-
-
-_FEW_COLUMNS = 8
 
 
 def one_hot(indices, n, dtype=None, xp=None):

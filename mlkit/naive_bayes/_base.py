@@ -19,7 +19,6 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from .._array import (
-    argmax_rows,
     as_namespace,
     compute,
     float_dtype,
@@ -33,6 +32,7 @@ from .._array import (
     one_hot,
     to_host,
 )
+from .._rows import argmax_rows
 from .._typing import Array, ArrayLike
 from .._validation import (
     check_is_fitted,

@@ -10,8 +10,9 @@ import warnings
 
 import numpy as np
 
-from .._array import argmax_rows, compute, is_lazy, is_numpy, namespace_and_device
+from .._array import compute, is_lazy, is_numpy, namespace_and_device
 from .._discovery import Capabilities
+from .._rows import argmax_rows
 from .._threads import map_row_ranges
 from .._typing import Array, ArrayLike
 from .._validation import (
