@@ -5,18 +5,20 @@ the covariance route, Minka's dimension choice, and the randomized and ARPACK SV
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import array_api_compat as aac
 import numpy as np
 
 from .._array import as_namespace, is_lazy, is_numpy, is_sparse, to_host
+from .._typing import Array
 
 # ---------------------------------------------------------------------------------------------
 # The numerical steps (pure functions of arrays in namespace ``xp``)
 # ---------------------------------------------------------------------------------------------
 
 
-def svd_flip(Vt, xp, U=None):
+def svd_flip(Vt: Array, xp: Any, U: Array | None = None) -> tuple[Array, Array | None]:
     """Signs fixed so that the largest-magnitude entry of each row of ``Vt`` is positive.
 
     scikit-learn's rule (``svd_flip(u_based_decision=False)``); ``U``'s columns follow.
@@ -37,7 +39,7 @@ def _device(a):
     return None if is_lazy(a) else aac.device(a)
 
 
-def gram(X, xp):
+def gram(X: Array, xp: Any) -> Array:
     """``XᵀX``. NumPy hands the transposed product of one array to BLAS ``syrk``; a
     scipy.sparse X gives the sparse product, made dense (d x d)."""
     if is_sparse(X):
@@ -48,7 +50,7 @@ def gram(X, xp):
     return X.T @ X
 
 
-def covariance_eigh(C, xp):
+def covariance_eigh(C: Array, xp: Any) -> tuple[Array, Array]:
     """Eigenvalues (descending, clipped at 0) and eigenvectors (as rows) of a covariance."""
     if is_numpy(xp):
         from scipy.linalg import eigh
@@ -61,7 +63,7 @@ def covariance_eigh(C, xp):
     return xp.where(w < 0, xp.zeros_like(w), w), Vt
 
 
-def minka_log_evidence(spectrum, rank, n_samples):
+def minka_log_evidence(spectrum: np.ndarray, rank: int, n_samples: int) -> float:
     """Laplace approximation of the evidence of a rank-``rank`` PPCA model (Minka 2000, eq. 30).
 
     ``spectrum`` holds the covariance eigenvalues (descending, NumPy). The noise variance is the
@@ -103,7 +105,7 @@ def minka_log_evidence(spectrum, rank, n_samples):
     return log_p_u + log_lambda + log_v + log_prior - log_az / 2.0 - log_n
 
 
-def minka_dimension(spectrum, n_samples):
+def minka_dimension(spectrum: np.ndarray, n_samples: int) -> int:
     """The rank in ``1 .. d-1`` of largest Minka evidence."""
     spectrum = np.asarray(spectrum, dtype=np.float64)
     ll = [-np.inf] + [minka_log_evidence(spectrum, r, n_samples)
@@ -111,7 +113,8 @@ def minka_dimension(spectrum, n_samples):
     return int(np.argmax(ll))
 
 
-def randomized_range_finder(A, size, n_iter, normalizer, random_state, xp):
+def randomized_range_finder(A: Array, size: int, n_iter: int, normalizer: str,
+                            random_state: np.random.RandomState, xp: Any) -> Array:
     """An orthonormal basis ``Q`` (columns) of the dominant range of ``A`` (Halko et al., alg. 4.3).
 
     A Gaussian test matrix (drawn on the host, NumPy's legacy generator, so that a seed gives
@@ -138,7 +141,9 @@ def randomized_range_finder(A, size, n_iter, normalizer, random_state, xp):
     return xp.linalg.qr(A @ Q)[0]
 
 
-def randomized_svd(A, n_components, n_oversamples, n_iter, normalizer, random_state, xp):
+def randomized_svd(A: Array, n_components: int, n_oversamples: int, n_iter: int,
+                   normalizer: str, random_state: np.random.RandomState,
+                   xp: Any) -> tuple[Array, Array, Array]:
     """The leading ``n_components`` singular triplets of ``A`` (Halko, Martinsson & Tropp 2011).
 
     A wide ``A`` is transposed first so that the range finder works on the smaller side.
@@ -158,7 +163,8 @@ def randomized_svd(A, n_components, n_oversamples, n_iter, normalizer, random_st
     return U[:, :n_components], s[:n_components], Vt[:n_components, :]
 
 
-def arpack_svd(A, n_components, tol, random_state):
+def arpack_svd(A: Any, n_components: int, tol: float,
+               random_state: np.random.RandomState) -> tuple[np.ndarray, np.ndarray]:
     """The leading ``n_components`` singular values and right vectors of the host array ``A``
     by ARPACK (Lanczos, scipy's ``svds``), started, as scikit-learn does, from ``v0`` drawn
     uniformly in [-1, 1] by ``random_state``; by decreasing singular value."""
@@ -169,7 +175,7 @@ def arpack_svd(A, n_components, tol, random_state):
     return S[::-1], Vt[::-1]
 
 
-def implicitly_centred(X, mean):
+def implicitly_centred(X: Any, mean: np.ndarray) -> Any:
     """``X - mean`` as a scipy LinearOperator that never forms it: ``(X - 1 μᵀ) v = X v −
     (μ·v) 1`` and ``(X - 1 μᵀ)ᵀ u = Xᵀu − μ Σu`` (for ARPACK on sparse X, whose centred
     form would be dense)."""

@@ -4,23 +4,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .._array import is_numpy
+from .._typing import Array
 
 # ---------------------------------------------------------------------------------------------
 # Covariance estimates (pure functions of small arrays in namespace ``xp``)
 # ---------------------------------------------------------------------------------------------
 
 
-def shrunk_covariance(C, shrinkage, xp):
+def shrunk_covariance(C: Array, shrinkage: float | Array, xp: Any) -> Array:
     """``(1 - α) C + α · tr(C)/d · I``: shrinkage towards a multiple of the identity."""
     d = C.shape[0]
     mu = xp.sum(xp.linalg.diagonal(C)) / d
     return (1.0 - shrinkage) * C + (shrinkage * mu) * _eye(d, C, xp)
 
 
-def ledoit_wolf_shrinkage(gram2, gram4, n, xp):
+def ledoit_wolf_shrinkage(gram2: Array, gram4: Array, n: Array | float, xp: Any) -> Array:
     """Ledoit & Wolf's (2004) optimal shrinkage of the covariance of centred data Z (n rows).
 
     ``gram2 = ZᵀZ`` and ``gram4 = (Z²)ᵀ(Z²)``. With ``S = ZᵀZ/n`` and ``μ = tr(S)/d``:
@@ -42,7 +45,7 @@ def _eye(d, like, xp):
     return xp.eye(d, dtype=like.dtype, device=aac.device(like))
 
 
-def cholesky_whitening(Sw, xp):
+def cholesky_whitening(Sw: Array, xp: Any) -> Array:
     """The lower Cholesky factor of the within-class covariance, or a clear error.
 
     The factor is checked for finiteness as well, since some libraries (CuPy) return NaN for a
@@ -61,7 +64,7 @@ def cholesky_whitening(Sw, xp):
     return L
 
 
-def generalized_eigh(Sb, Sw, xp):
+def generalized_eigh(Sb: Array, Sw: Array, xp: Any) -> tuple[Array, Array]:
     """Solve ``Sb v = λ Sw v`` (eigenvalues descending, ``vᵀ Sw v = 1``) by Cholesky whitening."""
     L = cholesky_whitening(Sw, xp)
     A = xp.linalg.solve(L, xp.linalg.solve(L, Sb).T)  # L⁻¹ Sb L⁻ᵀ (Sb symmetric)
@@ -71,7 +74,7 @@ def generalized_eigh(Sb, Sw, xp):
     return xp.flip(w, axis=0), xp.flip(V, axis=1)
 
 
-def lstsq(A, B, xp):
+def lstsq(A: Array, B: Array, xp: Any) -> Array:
     """The least-squares (minimum-norm) solution of ``A X = B``."""
     if is_numpy(xp):
         from scipy.linalg import lstsq as _lstsq

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
@@ -23,7 +23,7 @@ from ._base import _SPARSE, _as, _concrete, _scaler_tags
 from ._moments import column_max_abs
 
 
-def decimal_exponent(max_abs, xp):
+def decimal_exponent(max_abs: Array, xp: Any) -> Array:
     """The smallest integer j with ``max_abs / 10**j < 1``, per column (0 for a zero column).
 
     Han, Kamber & Pei, *Data Mining*, 3rd ed., §3.5.2: values -986..917 give j = 3. The first
@@ -43,7 +43,7 @@ def decimal_exponent(max_abs, xp):
     return j
 
 
-def powers_of_ten(j, xp):
+def powers_of_ten(j: Array, xp: Any) -> Array:
     """``10**j`` correctly rounded, per entry (``10.0 ** j`` can be one ulp off, which moved
     the decimal exponent by one near a power of ten); j takes few distinct values, each
     converted once."""

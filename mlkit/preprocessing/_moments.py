@@ -4,8 +4,11 @@ magnitudes -- as pure functions of arrays in any namespace, reduced over row blo
 
 from __future__ import annotations
 
+from typing import Any
+
 from .._array import device as device_of
 from .._array import is_lazy, is_numpy, nanmax, nanmin
+from .._typing import Array
 
 # ---------------------------------------------------------------------------------------------
 # Column statistics (pure functions of arrays, in any namespace)
@@ -23,7 +26,8 @@ def _row_blocks(X, xp):
     return [(lo, min(lo + rows, X.shape[0])) for lo in range(0, X.shape[0], rows)]
 
 
-def column_moments(X, sample_weight, xp, dtype):
+def column_moments(X: Array, sample_weight: Array | None, xp: Any,
+                   dtype: Any) -> tuple[Array, Array, Array]:
     """Per-column (weighted) count, mean and sum of squared deviations, ignoring NaN.
 
     The corrected two-pass algorithm (Chan, Golub & LeVeque 1983): the mean first, then the
@@ -101,7 +105,8 @@ def _masked_moments(X, sample_weight, xp, dtype):
     return count, mean, xp.maximum(m2, 0.0)
 
 
-def merge_moments(a, b, xp):
+def merge_moments(a: tuple[Array, Array, Array], b: tuple[Array, Array, Array],
+                  xp: Any) -> tuple[Array, Array, Array]:
     """Merge (count, mean, m2) of two disjoint samples (Chan, Golub & LeVeque 1979)."""
     n_a, mean_a, m2_a = a
     n_b, mean_b, m2_b = b
@@ -113,12 +118,12 @@ def merge_moments(a, b, xp):
     return n, mean, m2
 
 
-def column_extremes(X, xp):
+def column_extremes(X: Array, xp: Any) -> tuple[Array, Array]:
     """Per-column minimum and maximum ignoring NaN (NaN for an all-NaN column)."""
     return nanmin(X, axis=0, xp=xp), nanmax(X, axis=0, xp=xp)
 
 
-def column_max_abs(X, xp):
+def column_max_abs(X: Array, xp: Any) -> Array:
     """Per-column largest magnitude ignoring NaN (0 for an all-NaN column)."""
     lo, hi = column_extremes(X, xp)
     m = xp.maximum(hi, -lo)

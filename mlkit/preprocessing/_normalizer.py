@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
@@ -26,7 +26,7 @@ from ._base import _SPARSE
 # ---------------------------------------------------------------------------------------------
 
 
-def row_norms(X, norm, xp):
+def row_norms(X: Array, norm: str, xp: Any) -> Array:
     """The l1, l2 or max norm of each row (of a scipy.sparse X from its stored entries)."""
     if is_sparse(X):
         if norm == "max":

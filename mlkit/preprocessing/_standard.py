@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
@@ -223,7 +223,7 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         return X
 
 
-def shift_and_scale(X, shift, scale, xp):
+def shift_and_scale(X: Array, shift: Array | None, scale: Array | None, xp: Any) -> Array:
     """``(X - shift) / scale`` in a new array (either may be None).
 
     On NumPy the second step runs in place on the first step's result: one new array, not
