@@ -9,32 +9,33 @@ standard alone.
 
 from __future__ import annotations
 
-import contextlib
-import functools
-
 import array_api_compat as aac
 import numpy as np
 from scipy import sparse as _sp
+
+# The NumPy fast paths over rows moved to _rows.py and _threads.py (they are not operations the
+# standard lacks); re-exported for the modules that import them from here.
+from ._rows import argmax_rows as argmax_rows
+from ._rows import max_rows as max_rows
+from ._rows import sum_rows as sum_rows
+from ._threads import map_row_ranges as map_row_ranges
+from ._threads import row_threads as row_threads
 
 __all__ = [
     "as_namespace",
     "bincount",
     "compute",
-    "cov",
     "float_dtype",
     "host_float_dtype",
     "is_lazy",
     "is_numpy",
     "is_sparse",
     "logsumexp",
-    "map_row_ranges",
     "namespace_and_device",
     "nanmax",
     "nanmin",
     "one_hot",
-    "segment_sum",
     "to_host",
-    "trapezoid",
 ]
 
 
@@ -226,55 +227,15 @@ def _logsumexp_steps(a, axis, keepdims, xp):
     return s
 
 
-def max_rows(a, xp):
-    """``max(a, axis=1)`` of a tall (n, k) array.
-
-    NumPy reduces a short contiguous axis row by row, slowly (several times the cost of the
-    data); for a few columns, ``k − 1`` elementwise maxima over whole columns are not.
-    """
-    if not is_numpy(xp) or a.shape[1] > _FEW_COLUMNS:
-        return xp.max(a, axis=1)
-    top = a[:, 0].copy()
-    for c in range(1, a.shape[1]):
-        np.maximum(top, a[:, c], out=top)
-    return top
-
-
 def squared_norms(X, xp):
     """``‖x‖²`` of every row of X; on NumPy without the ``X * X`` temporary (einsum) and the
-    slow reduction over a short axis (see ``max_rows``); for scipy.sparse X from the stored
-    entries."""
+    slow reduction over a short axis (see ``_rows.max_rows``); for scipy.sparse X from the
+    stored entries."""
     if is_sparse(X):
         return sparse_row_sums(X, X.data * X.data)
     if is_numpy(xp):
         return np.einsum("ij,ij->i", X, X)
     return xp.sum(X * X, axis=1)
-
-
-def sum_rows(a, xp):
-    """``sum(a, axis=1)`` of a tall (n, k) array; on NumPy the product ``a @ 1`` (BLAS), for
-    the reason given in ``max_rows``."""
-    if not is_numpy(xp):
-        return xp.sum(a, axis=1)
-    return a @ np.ones(a.shape[1], dtype=a.dtype)
-
-
-def argmax_rows(a, xp):
-    """``argmax(a, axis=1)`` of a tall (n, k) array; ties go to the first column.
-
-    For a few columns on NumPy, one comparison per column over all rows (see ``max_rows``).
-    """
-    if not is_numpy(xp) or a.shape[1] > _FEW_COLUMNS:
-        return xp.argmax(a, axis=1)
-    best, idx = a[:, 0], np.zeros(a.shape[0], dtype=np.intp)
-    for c in range(1, a.shape[1]):
-        better = a[:, c] > best
-        idx[better] = c
-        best = np.maximum(best, a[:, c])
-    return idx
-
-
-_FEW_COLUMNS = 8
 
 
 def one_hot(indices, n, dtype=None, xp=None):
@@ -343,48 +304,6 @@ def _nan_extreme(x, axis, xp, which):
     return xp.where(xp.all(nan, axis=axis), xp.nan, out)
 
 
-def map_row_ranges(fn, n_rows, block_rows, min_blocks_per_thread=4):
-    """``[fn(lo, hi) ...]`` over contiguous row ranges that share out the rows among threads.
-
-    For NumPy loops over cache-sized row blocks whose products are too thin to gain from a
-    threaded BLAS: each range runs in its own thread (NumPy releases the GIL) with a
-    single-threaded BLAS. Ranges start on multiples of ``block_rows``; small inputs run in one
-    range on the calling thread. A worker's exception is raised here. A loop that maps many
-    times over the same rows holds ``row_threads`` instead and sets up the threads once.
-    """
-    with row_threads(n_rows, block_rows, min_blocks_per_thread) as run:
-        return run(fn)
-
-
-@contextlib.contextmanager
-def row_threads(n_rows, block_rows, min_blocks_per_thread=4):
-    """``run(fn)``: ``map_row_ranges(fn, n_rows, ...)`` with the threads and the one-thread BLAS
-    limit set up once for the whole ``with`` block (BLAS is single-threaded in the calling
-    thread too). Too few rows for two threads: no threads, no limit."""
-    import os
-
-    n_threads = max(1, min(os.cpu_count() or 1, n_rows // (min_blocks_per_thread * block_rows)))
-    if n_threads == 1:
-        yield lambda fn: [fn(0, n_rows)]
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    cuts = [i * n_rows // n_threads // block_rows * block_rows for i in range(n_threads)]
-    cuts.append(n_rows)
-    with _blas_controller().limit(limits=1, user_api="blas"), \
-            ThreadPoolExecutor(n_threads) as pool:
-        yield lambda fn: list(pool.map(fn, cuts[:-1], cuts[1:]))
-
-
-@functools.cache
-def _blas_controller():
-    """threadpoolctl's view of the loaded thread pools, made once: ``threadpool_limits`` would
-    look them all up again on every call."""
-    from threadpoolctl import ThreadpoolController
-
-    return ThreadpoolController()
-
-
 def _native(x):
     """The library module itself (numpy, cupy, torch, dask.array), for its non-standard ops."""
     if aac.is_numpy_array(x):
@@ -402,75 +321,6 @@ def _native(x):
 
         return dask.array
     raise TypeError(f"no native library for {type(x).__name__}")
-
-
-def segment_sum(values, segment_ids, n_segments, xp=None):
-    """Sum the rows of ``values`` that share a segment id: ``out[s] = sum(values[ids == s])``.
-
-    This is the scatter-add the standard lacks. ``values`` is 1-D or 2-D; the output has
-    ``n_segments`` rows. NumPy uses ``bincount`` (1-D) or a sorted ``add.reduceat`` (2-D), CuPy
-    its atomic ``scatter_add``, PyTorch ``index_add``; the generic path is a one-hot product.
-    """
-    if xp is None:
-        xp, _ = namespace_and_device(values, segment_ids)
-    shape = (n_segments,) + tuple(values.shape[1:])
-    if is_numpy(xp):
-        values = np.asarray(values)
-        ids = np.asarray(segment_ids)
-        if values.ndim == 1:
-            return np.bincount(ids, weights=values, minlength=n_segments)[:n_segments]
-        order = np.argsort(ids, kind="stable")
-        ids_sorted = ids[order]
-        starts = np.flatnonzero(np.r_[True, ids_sorted[1:] != ids_sorted[:-1]])
-        out = np.zeros(shape, dtype=values.dtype)
-        if starts.size:
-            out[ids_sorted[starts]] = np.add.reduceat(values[order], starts, axis=0)
-        return out
-    if aac.is_cupy_namespace(xp):
-        import cupy
-
-        out = cupy.zeros(shape, dtype=values.dtype)
-        cupy.add.at(out, segment_ids, values)
-        return out
-    if aac.is_torch_namespace(xp):
-        import torch
-
-        out = torch.zeros(shape, dtype=values.dtype, device=values.device)
-        return out.index_add_(0, segment_ids.to(torch.int64), values)
-    oh = one_hot(segment_ids, n_segments, dtype=values.dtype, xp=xp)
-    if values.ndim == 1:
-        return xp.sum(oh * values[:, None], axis=0)
-    return oh.T @ values
-
-
-def cov(X, aweights=None, ddof=1, xp=None):
-    """Covariance of the columns of ``X`` (rows are observations), optionally weighted.
-
-    With weights ``w`` the mean is ``sum(w x) / sum(w)`` and the divisor is ``sum(w) - ddof``,
-    as ``numpy.cov(..., aweights=w)`` when the weights are frequencies.
-    """
-    if xp is None:
-        xp, _ = namespace_and_device(X, aweights)
-    if aweights is None:
-        n = X.shape[0]
-        mean = xp.mean(X, axis=0)
-        Xc = X - mean
-        return (Xc.T @ Xc) / (n - ddof)
-    wsum = xp.sum(aweights)
-    mean = xp.sum(X * aweights[:, None], axis=0) / wsum
-    Xc = X - mean
-    return ((Xc * aweights[:, None]).T @ Xc) / (wsum - ddof)
-
-
-def trapezoid(y, x, xp=None):
-    """The trapezoidal rule: the area under the polyline through ``(x[i], y[i])``."""
-    if xp is None:
-        xp, _ = namespace_and_device(y, x)
-    if is_numpy(xp):
-        return float(np.trapezoid(np.asarray(y), np.asarray(x)))
-    dx = x[1:] - x[:-1]
-    return xp.sum(dx * (y[1:] + y[:-1])) / 2
-
 
 
 # ---------------------------------------------------------------------------------------------

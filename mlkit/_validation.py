@@ -8,7 +8,8 @@ Two halves:
   "The 'n_components' parameter of PCA must be an int in the range [1, inf) or None. Got 0
   instead." A value scikit-learn's twin takes but mlkit refuses is listed in
   ``_not_offered`` (``NotOffered``): its error says what is not offered, why, and what to use
-  instead, in one wording (``not_offered_message``).
+  instead, in one wording (``not_offered_message``). They live in ``_params.py`` and are
+  re-exported here.
 * **Data.** ``validate_data`` accepts NumPy arrays, pandas DataFrames and lists (validated by
   scikit-learn's public ``validate_data``, so feature names and messages are scikit-learn's) and
   array-API arrays -- CuPy, PyTorch, Dask, ``array_api_strict`` -- which are checked in their own
@@ -40,6 +41,17 @@ from ._array import (
     namespace_and_device,
     to_host,
 )
+from ._params import (
+    Interval,
+    InvalidParameterError,
+    NotOffered,
+    Options,
+    StrOptions,
+    not_offered_message,
+    validate_param,
+    validate_params,
+)
+from ._params import constraint_message as constraint_message
 
 __all__ = [
     "Interval",
@@ -63,182 +75,6 @@ __all__ = [
 
 
 # ---------------------------------------------------------------------------------------------
-# Parameters
-# ---------------------------------------------------------------------------------------------
-
-
-class InvalidParameterError(ValueError, TypeError):
-    """A constructor parameter has a value or type the estimator does not accept.
-
-    It is both a ``ValueError`` and a ``TypeError``, as scikit-learn's, so either ``except``
-    clause catches it.
-    """
-
-
-class Interval:
-    """Numbers of ``kind`` (``numbers.Integral`` or ``numbers.Real``) between two bounds.
-
-    ``closed`` is 'left', 'right', 'both' or 'neither'; a bound of ``None`` is infinite.
-    """
-
-    def __init__(self, kind, left, right, *, closed):
-        self.kind, self.left, self.right, self.closed = kind, left, right, closed
-
-    def accepts(self, value):
-        if isinstance(value, bool | np.bool_) or not isinstance(value, self.kind):
-            return False
-        if self.left is not None:
-            lo_ok = value >= self.left if self.closed in ("left", "both") else value > self.left
-            if not lo_ok:
-                return False
-        if self.right is not None:
-            hi_ok = value <= self.right if self.closed in ("right", "both") else value < self.right
-            if not hi_ok:
-                return False
-        return True
-
-    def __str__(self):
-        kind = "an int" if self.kind is numbers.Integral else "a float"
-        lo = "-inf" if self.left is None else repr(self.left)
-        hi = "inf" if self.right is None else repr(self.right)
-        left = "[" if self.closed in ("left", "both") and self.left is not None else "("
-        right = "]" if self.closed in ("right", "both") and self.right is not None else ")"
-        return f"{kind} in the range {left}{lo}, {hi}{right}"
-
-
-class Options:
-    """One of a fixed set of values of a given type."""
-
-    def __init__(self, kind, options):
-        self.kind, self.options = kind, set(options)
-
-    def accepts(self, value):
-        return isinstance(value, self.kind) and value in self.options
-
-    def __str__(self):
-        return f"a {self.kind.__name__} among {sorted(self.options, key=str)}"
-
-
-class StrOptions(Options):
-    """One of a fixed set of strings."""
-
-    def __init__(self, options):
-        super().__init__(str, options)
-
-    def __str__(self):
-        return "a str among {" + ", ".join(repr(o) for o in sorted(self.options)) + "}"
-
-
-def _accepts(constraint, value):
-    if constraint is None:
-        return value is None
-    if isinstance(constraint, Interval | Options):
-        return constraint.accepts(value)
-    if constraint == "boolean":
-        return isinstance(value, bool | np.bool_)
-    if constraint == "random_state":
-        return value is None or isinstance(value, numbers.Integral | np.random.RandomState)
-    if constraint == "array-like":
-        return hasattr(value, "__len__") or hasattr(value, "shape")
-    if constraint is callable:
-        return callable(value)
-    if isinstance(constraint, type):
-        return isinstance(value, constraint) and not (
-            constraint is not bool and isinstance(value, bool)
-        )
-    raise TypeError(f"unknown parameter constraint {constraint!r}")  # a bug in mlkit itself
-
-
-def _describe(constraint):
-    if constraint is None:
-        return "None"
-    if constraint == "boolean":
-        return "an instance of 'bool'"
-    if constraint == "random_state":
-        return "an int, a numpy.random.RandomState instance or None"
-    if constraint == "array-like":
-        return "an array-like"
-    if constraint is callable:
-        return "a callable"
-    if isinstance(constraint, type):
-        return f"an instance of '{constraint.__name__}'"
-    return str(constraint)
-
-
-def constraint_message(name, owner, constraints, value):
-    """The scikit-learn style message for a parameter that meets none of ``constraints``."""
-    parts = [_describe(c) for c in constraints]
-    # None last, as scikit-learn writes it
-    parts.sort(key=lambda p: p == "None")
-    allowed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
-    return f"The {name!r} parameter of {owner} must be {allowed}. Got {value!r} instead."
-
-
-def validate_param(owner, name, value, allowed):
-    """Check one argument of a function (``owner``) against its allowed forms, with the
-    message ``validate_params`` gives for estimators."""
-    if not any(_accepts(c, value) for c in allowed):
-        raise InvalidParameterError(constraint_message(name, owner, allowed, value))
-
-
-class NotOffered:
-    """Values of a parameter that scikit-learn's twin takes and mlkit refuses, with the reason
-    and what to use instead.
-
-    An estimator lists them in ``_not_offered`` (parameter name to a list of ``NotOffered``);
-    ``validate_params`` checks them before the constraints, so the user reads why the value is
-    refused rather than the list of values that are accepted.
-
-    Parameters
-    ----------
-    values : tuple or callable
-        The refused values, or a predicate of the value.
-    what : str
-        What the value asks for, in a few words ("Platt-scaled probabilities").
-    why : str
-        Why mlkit does not offer it (one clause).
-    instead : str
-        What to use instead, starting with a verb ("wrap the model in ...").
-    """
-
-    def __init__(self, values, *, what, why, instead):
-        self.values, self.what, self.why, self.instead = values, what, why, instead
-
-    def matches(self, value):
-        if callable(self.values):
-            return bool(self.values(value))
-        if isinstance(value, np.bool_):
-            value = bool(value)
-        return any(type(value) is type(v) and value == v for v in self.values)
-
-    def message(self, owner, name, value):
-        return not_offered_message(owner, f"{name}={value!r} ({self.what})", self.why,
-                                   self.instead)
-
-
-def not_offered_message(owner, what, why, instead):
-    """The one wording of every refusal: what is not offered, why, and what to use instead."""
-    return f"{owner}: {what} is not offered: {why}. Instead, {instead}."
-
-
-def validate_params(estimator):
-    """Check every parameter of ``estimator`` against its class's ``_not_offered`` values and
-    its ``_parameter_constraints``."""
-    constraints = getattr(type(estimator), "_parameter_constraints", {})
-    params = estimator.get_params(deep=False)
-    owner = type(estimator).__name__
-    for name, refused in getattr(type(estimator), "_not_offered", {}).items():
-        for entry in refused:
-            if entry.matches(params[name]):
-                raise InvalidParameterError(entry.message(owner, name, params[name]))
-    for name, allowed in constraints.items():
-        value = params[name]
-        if not any(_accepts(c, value) for c in allowed):
-            owner = type(estimator).__name__
-            raise InvalidParameterError(constraint_message(name, owner, allowed, value))
-
-
-# ---------------------------------------------------------------------------------------------
 # Data
 # ---------------------------------------------------------------------------------------------
 
@@ -254,22 +90,10 @@ def _host_dtype(dtype):
     return dtype
 
 
-def validate_data(
-    estimator,
-    X="no_validation",
-    y="no_validation",
-    *,
-    reset=True,
-    dtype="float",
-    allow_nan=False,
-    ensure_min_samples=1,
-    ensure_min_features=1,
-    classification=False,
-    check_finite=True,
-    accept_sparse=False,
-    multi_output=False,
-    y_numeric=False,
-):
+def validate_data(estimator, X="no_validation", y="no_validation", *, reset=True,
+                  dtype="float", allow_nan=False, ensure_min_samples=1, ensure_min_features=1,
+                  classification=False, check_finite=True, accept_sparse=False,
+                  multi_output=False, y_numeric=False):
     """Validate ``X`` (and ``y``) for ``estimator``, keeping the input's namespace.
 
     Parameters
@@ -304,43 +128,63 @@ def validate_data(
     X, or (X, y) when both are validated. NumPy, pandas and list inputs come back as NumPy;
     array-API inputs come back in their own namespace and on their own device.
     """
-    no_X, no_y = isinstance(X, str) and X == "no_validation", isinstance(y, str) and (
-        y == "no_validation"
-    )
+    no_X, no_y = _not_given(X), _not_given(y)
     if no_X or not _is_device_array(X):
-        try:
-            out = _sk_validate_data(
-                estimator,
-                X,
-                y,
-                reset=reset,
-                dtype=_host_dtype(dtype),
-                ensure_all_finite=("allow-nan" if allow_nan else True) if check_finite else False,
-                ensure_min_samples=ensure_min_samples,
-                ensure_min_features=ensure_min_features,
-                accept_sparse=accept_sparse,
-                **({} if no_X or no_y else {"multi_output": multi_output, "y_numeric": y_numeric}),
-            )
-        except ValueError as exc:
-            if not no_X and str(exc).startswith("Complex data not supported"):
-                raise ValueError(COMPLEX_MESSAGE) from exc  # without scikit-learn's copy of X
-            if no_X or dtype is None or not _is_string_error(exc):
-                raise
-            columns = _string_columns(X)
-            if not columns:  # the strings were in y
-                raise
-            raise ValueError(string_columns_message(estimator, exc, columns)) from exc
-        if classification and not no_y:
-            _check_labels(out[1])
-        if y_numeric and not no_X and not no_y and getattr(out[1], "dtype", None) is not None \
-                and out[1].dtype.kind in "US":  # as an object y: scikit-learn's ValueError
-            out = out[0], out[1].astype(np.float64)
-        return out
+        finite = ("allow-nan" if allow_nan else True) if check_finite else False
+        return _validate_host(estimator, X, y, no_X, no_y, dtype, classification,
+                              multi_output, y_numeric, reset=reset, ensure_all_finite=finite,
+                              ensure_min_samples=ensure_min_samples,
+                              ensure_min_features=ensure_min_features,
+                              accept_sparse=accept_sparse)
     X = _check_array_xp(X, dtype, allow_nan or not check_finite, ensure_min_samples,
                         ensure_min_features, "X", check_finite)
     _check_n_features(estimator, X, reset)
     if no_y:
         return X
+    return X, _validate_y_xp(estimator, y, X, classification, multi_output)
+
+
+def _not_given(a):
+    """True for the string 'no_validation': the argument is not to be validated."""
+    return isinstance(a, str) and a == "no_validation"
+
+
+def _validate_host(estimator, X, y, no_X, no_y, dtype, classification, multi_output,
+                   y_numeric, **checks):
+    """scikit-learn's ``validate_data`` for NumPy, pandas, list and sparse input, with mlkit's
+    messages for a complex X and for string columns; then the labels, or a string y as float."""
+    if not (no_X or no_y):
+        checks.update(multi_output=multi_output, y_numeric=y_numeric)
+    try:
+        out = _sk_validate_data(estimator, X, y, dtype=_host_dtype(dtype), **checks)
+    except ValueError as exc:
+        clearer = None if no_X else _clearer_error(exc, estimator, X, dtype)
+        if clearer is None:
+            raise
+        raise clearer from exc
+    if classification and not no_y:
+        _check_labels(out[1])
+    if y_numeric and not no_X and not no_y and getattr(out[1], "dtype", None) is not None \
+            and out[1].dtype.kind in "US":  # as an object y: scikit-learn's ValueError
+        out = out[0], out[1].astype(np.float64)
+    return out
+
+
+def _clearer_error(exc, estimator, X, dtype):
+    """mlkit's error for scikit-learn's on a complex X or on string columns of X; None keeps
+    scikit-learn's (strings in y, or a ValueError of another kind)."""
+    if str(exc).startswith("Complex data not supported"):
+        return ValueError(COMPLEX_MESSAGE)  # without scikit-learn's copy of X
+    if dtype is None or not _is_string_error(exc):
+        return None
+    columns = _string_columns(X)
+    if not columns:  # the strings were in y
+        return None
+    return ValueError(string_columns_message(estimator, exc, columns))
+
+
+def _validate_y_xp(estimator, y, X, classification, multi_output):
+    """An array-API ``y`` checked beside its X (and as labels for a classifier)."""
     if y is None:
         raise ValueError(
             f"{type(estimator).__name__} requires y to be passed, but the target y is None."
@@ -348,7 +192,7 @@ def validate_data(
     y = _check_y_xp(y, X, multi_output)
     if classification:
         _check_labels(y)
-    return X, y
+    return y
 
 
 COMPLEX_MESSAGE = ("Complex data not supported. The estimators fit real-valued features: pass "

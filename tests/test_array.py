@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.special import logsumexp as scipy_logsumexp
 
-from mlkit import _array
+from mlkit import _array, _threads
 from mlkit._testing import assert_allclose_xp
 
 
@@ -62,49 +62,6 @@ def test_one_hot_and_bincount(backend):
     np.testing.assert_allclose(_array.to_host(sums), np.bincount(idx, w, minlength=4))
 
 
-def _slow_segment_sum(values, ids, n):
-    out = np.zeros((n,) + values.shape[1:])
-    for i, s in enumerate(ids):  # the obvious loop, as the reference
-        out[s] += values[i]
-    return out
-
-
-@pytest.mark.parametrize("shape", [(9,), (9, 3)])
-def test_segment_sum(backend, shape):
-    rng = np.random.default_rng(0)
-    values = rng.normal(size=shape)
-    ids = np.array([4, 0, 0, 2, 4, 4, 1, 0, 2])
-    out = _array.segment_sum(backend.asarray(values), backend.asarray(ids), 6, xp=backend.xp)
-    np.testing.assert_allclose(_array.to_host(out), _slow_segment_sum(values, ids, 6),
-                               rtol=1e-14)
-
-
-@pytest.mark.parametrize("weighted", [False, True])
-def test_cov_matches_numpy(backend, weighted):
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(30, 4))
-    w = rng.uniform(0.5, 2, size=30) if weighted else None
-    out = _array.cov(backend.asarray(X), None if w is None else backend.asarray(w),
-                     xp=backend.xp)
-    np.testing.assert_allclose(_array.to_host(out), np.cov(X, rowvar=False, aweights=w,
-                                                           ddof=1) if w is None else
-                               _weighted_cov_by_hand(X, w), rtol=1e-12)
-
-
-def _weighted_cov_by_hand(X, w):
-    mean = (w[:, None] * X).sum(0) / w.sum()
-    D = X - mean
-    return sum(w[i] * np.outer(D[i], D[i]) for i in range(len(w))) / (w.sum() - 1)
-
-
-def test_trapezoid(backend):
-    x = np.array([0.0, 0.1, 0.5, 0.5, 1.0])
-    y = np.array([0.0, 0.3, 0.6, 0.8, 1.0])
-    out = _array.trapezoid(backend.asarray(y), backend.asarray(x), xp=backend.xp)
-    # by hand: 0.1*0.15 + 0.4*0.45 + 0 + 0.5*0.9
-    np.testing.assert_allclose(float(np.asarray(_array.to_host(out))), 0.645, rtol=1e-14)
-
-
 def test_compute_batches_dask_and_passes_others_through():
     da = pytest.importorskip("dask.array")
     a = da.ones((4, 2), chunks=2)
@@ -132,11 +89,11 @@ def test_map_row_ranges_covers_every_row_once_and_raises():
         seen[lo:hi] += 1
         return hi - lo
 
-    sizes = _array.map_row_ranges(mark, seen.shape[0], 4096, min_blocks_per_thread=1)
+    sizes = _threads.map_row_ranges(mark, seen.shape[0], 4096, min_blocks_per_thread=1)
     assert sum(sizes) == seen.shape[0] and (seen == 1).all()
 
     def fail(lo, hi):
         raise ValueError(f"rows {lo}:{hi}")
 
     with pytest.raises(ValueError, match="rows"):
-        _array.map_row_ranges(fail, 200_000, 4096, min_blocks_per_thread=1)
+        _threads.map_row_ranges(fail, 200_000, 4096, min_blocks_per_thread=1)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._array import row_threads
+from .._threads import row_threads
 from ._loss import binary_log_loss, half_squared_error, sigmoid, softmax
 
 __all__ = ["data_term_numpy", "fisher_information_numpy", "use_numpy_kernel"]

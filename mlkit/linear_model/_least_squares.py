@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 from sklearn.base import RegressorMixin
 
 from .._array import as_namespace, compute, is_lazy, is_numpy, namespace_and_device, to_host
 from .._discovery import ALL, Capabilities
+from .._typing import Array, ArrayLike, RandomState
 from .._validation import NotOffered, StrOptions, check_all_finite
 from ._base import (
     COMMON_CONSTRAINTS,
@@ -22,6 +25,9 @@ from ._penalty import Penalty
 from ._solvers import solve_psd, weights_mask
 
 __all__ = ["LinearRegression"]
+
+
+_LinearRegressionT = TypeVar("_LinearRegressionT", bound="LinearRegression")
 
 
 class LinearRegression(RegressorMixin, LinearModelBase):
@@ -134,12 +140,17 @@ class LinearRegression(RegressorMixin, LinearModelBase):
         sparse=True,
     )
 
-    def __init__(self, penalty=None, *, alpha=1.0, l1_ratio=0.5, max_features=None,
-                 fit_intercept=True, copy_X=True, n_jobs=None, positive=False, tol=1e-6,
-                 solver="auto", max_iter=1000, random_state=None, warm_start=False, verbose=0,
-                 optimizer="sgd", learning_rate="constant", learning_rate_init="auto",
-                 batch_size=None, shuffle=True, early_stopping=False, validation_fraction=0.1,
-                 n_iter_no_change=5, damping=0.0):
+    def __init__(self, penalty: str | None = None, *, alpha: float | None = 1.0,
+                 l1_ratio: float | None = 0.5, max_features: int | None = None,
+                 fit_intercept: bool = True, copy_X: bool = True, n_jobs: int | None = None,
+                 positive: bool = False, tol: float = 1e-6, solver: str = "auto",
+                 max_iter: int = 1000, random_state: RandomState = None,
+                 warm_start: bool = False, verbose: int = 0, optimizer: str | Any = "sgd",
+                 learning_rate: str | Callable = "constant",
+                 learning_rate_init: float | str = "auto", batch_size: int | None = None,
+                 shuffle: bool = True, early_stopping: bool = False,
+                 validation_fraction: float = 0.1, n_iter_no_change: int = 5,
+                 damping: float = 0.0) -> None:
         self.penalty = penalty
         self.alpha = alpha
         self.l1_ratio = l1_ratio
@@ -170,17 +181,19 @@ class LinearRegression(RegressorMixin, LinearModelBase):
         tags.target_tags.multi_output = True
         return tags
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self: _LinearRegressionT, X: ArrayLike, y: ArrayLike,
+            sample_weight: ArrayLike | None = None) -> _LinearRegressionT:
         """Fit the model by ``solver`` (see the class docstring)."""
         return self._fit(X, y, sample_weight)
 
     @available_if(partial_fit_available)
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(self: _LinearRegressionT, X: ArrayLike, y: ArrayLike,
+                    sample_weight: ArrayLike | None = None) -> _LinearRegressionT:
         """One epoch of mini-batch gradient descent on ``(X, y)`` (``solver='gd'``); the
         optimizer's state and the step count carry over between calls."""
         return self._fit(X, y, sample_weight, partial=True)
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> Array:
         """``X Wᵀ + b``: shape (n,) for a 1-D training target, else (n, n_targets)."""
         Z = self._linear_scores(X)
         return Z[:, 0] if self._one_target else Z

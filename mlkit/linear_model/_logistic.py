@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from sklearn.base import ClassifierMixin
 
 from .._array import as_namespace, logsumexp, namespace_and_device, one_hot, to_host
 from .._discovery import ALL, Capabilities
+from .._typing import Array, ArrayLike, RandomState
 from .._validation import (
     Interval,
     NotOffered,
@@ -54,6 +57,9 @@ SOLVERS_NOT_OFFERED = [
         instead="use solver='gd' with batch_size for stochastic steps, or solver='fista' for "
                 "the exact optimum of 'l1' and 'elasticnet' (what 'saga' is chosen for)"),
 ]
+
+
+_LogisticRegressionT = TypeVar("_LogisticRegressionT", bound="LogisticRegression")
 
 
 class LogisticRegression(ClassifierMixin, LinearModelBase):
@@ -228,14 +234,20 @@ class LogisticRegression(ClassifierMixin, LinearModelBase):
              "mini-batches are not offered on Dask",
         sparse=True,
     )
+    _pending_classes: np.ndarray | None  # the classes given to partial_fit's first call
 
-    def __init__(self, penalty="l2", *, C=1.0, alpha=None, l1_ratio=0.0, max_features=None,
-                 dual=False, tol=1e-4, fit_intercept=True, intercept_scaling=1,
-                 class_weight=None, random_state=None, solver="lbfgs", max_iter=100, verbose=0,
-                 warm_start=False, n_jobs=None, optimizer="sgd", learning_rate="constant",
-                 learning_rate_init="auto", batch_size=None, shuffle=True,
-                 early_stopping=False, validation_fraction=0.1, n_iter_no_change=5,
-                 damping=0.0):
+    def __init__(self, penalty: str | None = "l2", *, C: float = 1.0,
+                 alpha: float | None = None, l1_ratio: float | None = 0.0,
+                 max_features: int | None = None, dual: bool = False, tol: float = 1e-4,
+                 fit_intercept: bool = True, intercept_scaling: float = 1,
+                 class_weight: dict | Literal["balanced"] | None = None,
+                 random_state: RandomState = None, solver: str = "lbfgs", max_iter: int = 100,
+                 verbose: int = 0, warm_start: bool = False, n_jobs: int | None = None,
+                 optimizer: str | Any = "sgd", learning_rate: str | Callable = "constant",
+                 learning_rate_init: float | Literal["auto"] = "auto",
+                 batch_size: int | None = None, shuffle: bool = True,
+                 early_stopping: bool = False, validation_fraction: float = 0.1,
+                 n_iter_no_change: int = 5, damping: float = 0.0) -> None:
         self.penalty = penalty
         self.C = C
         self.alpha = alpha
@@ -269,13 +281,16 @@ class LogisticRegression(ClassifierMixin, LinearModelBase):
 
     # ---- fitting -----------------------------------------------------------------------------
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self: _LogisticRegressionT, X: ArrayLike, y: ArrayLike,
+            sample_weight: ArrayLike | None = None) -> _LogisticRegressionT:
         """Fit the model by ``solver`` (see the class docstring)."""
         self._pending_classes = None
         return self._fit(X, y, sample_weight)
 
     @available_if(partial_fit_available)
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    def partial_fit(self: _LogisticRegressionT, X: ArrayLike, y: ArrayLike,
+                    classes: ArrayLike | None = None,
+                    sample_weight: ArrayLike | None = None) -> _LogisticRegressionT:
         """One epoch of mini-batch gradient descent on ``(X, y)`` (``solver='gd'``).
 
         ``classes`` (every label the stream holds) is required on the first call. The
@@ -363,13 +378,13 @@ class LogisticRegression(ClassifierMixin, LinearModelBase):
 
     # ---- prediction --------------------------------------------------------------------------
 
-    def decision_function(self, X):
+    def decision_function(self, X: ArrayLike) -> Array:
         """``X Wᵀ + b``: shape (n,) for two classes (the log-odds of ``classes_[1]``), else
         (n, n_classes)."""
         Z = self._linear_scores(X)
         return Z[:, 0] if Z.shape[1] == 1 else Z
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: ArrayLike) -> Array:
         """Class probabilities: ``[σ(−z), σ(z)]`` for two classes, the softmax otherwise."""
         Z = self._linear_scores(X)
         xp, _ = namespace_and_device(Z)
@@ -377,7 +392,7 @@ class LogisticRegression(ClassifierMixin, LinearModelBase):
             return xp.concat([sigmoid(-Z, xp), sigmoid(Z, xp)], axis=1)
         return softmax(Z, xp)
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: ArrayLike) -> Array:
         """Logarithms of ``predict_proba``, computed without underflow."""
         Z = self._linear_scores(X)
         xp, _ = namespace_and_device(Z)
@@ -385,7 +400,7 @@ class LogisticRegression(ClassifierMixin, LinearModelBase):
             return xp.concat([log_sigmoid(-Z, xp), log_sigmoid(Z, xp)], axis=1)
         return Z - logsumexp(Z, axis=1, keepdims=True, xp=xp)
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> Array:
         """The class of largest probability."""
         Z = self._linear_scores(X)
         xp, device = namespace_and_device(Z)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
@@ -19,6 +21,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from .._array import is_lazy, to_host
 from .._discovery import ALL, Capabilities
+from .._typing import Array, ArrayLike, RandomState
 from .._validation import (
     Interval,
     check_is_fitted,
@@ -26,13 +29,15 @@ from .._validation import (
     validate_param,
     validate_params,
 )
+from ._least_squares import LinearRegression
 from ._logistic import LogisticRegression
 from ._loss import intercept_only
 
 __all__ = ["LogisticRegressionCV", "alpha_max", "regularization_path"]
 
 
-def alpha_max(estimator, X, y, sample_weight=None):
+def alpha_max(estimator: LogisticRegression | LinearRegression, X: ArrayLike, y: ArrayLike,
+              sample_weight: ArrayLike | None = None) -> float:
     """The smallest ``alpha`` at which the L1 (or elastic-net) solution is all zeros.
 
     ``max_j |∂F/∂w_j| / ρ`` at ``w = 0`` with the intercept at its own optimum (the weighted
@@ -53,8 +58,10 @@ def alpha_max(estimator, X, y, sample_weight=None):
     return float(np.max(np.abs(to_host(gW)))) / rho
 
 
-def regularization_path(estimator, X, y, *, alphas=None, n_alphas=30, eps=1e-3,
-                        sample_weight=None):
+def regularization_path(estimator: LogisticRegression | LinearRegression, X: ArrayLike,
+                        y: ArrayLike, *, alphas: ArrayLike | None = None, n_alphas: int = 30,
+                        eps: float = 1e-3, sample_weight: ArrayLike | None = None,
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The fitted coefficients along a decreasing grid of ``alpha``, with warm starts.
 
     Parameters
@@ -90,6 +97,9 @@ def regularization_path(estimator, X, y, *, alphas=None, n_alphas=30, eps=1e-3,
         coefs.append(np.array(to_host(est.coef_), dtype=np.float64))
         intercepts.append(np.array(to_host(est.intercept_), dtype=np.float64))
     return alphas, np.stack(coefs), np.stack(intercepts)
+
+
+_LogisticRegressionCVT = TypeVar("_LogisticRegressionCVT", bound="LogisticRegressionCV")
 
 
 class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
@@ -180,11 +190,16 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
         sparse=True,
     )
 
-    def __init__(self, Cs=10, *, cv=None, scoring=None, refit=True, penalty="l2",
-                 l1_ratio=0.0, max_features=None, tol=1e-4, fit_intercept=True,
-                 class_weight=None, random_state=None, solver="lbfgs", max_iter=100,
-                 optimizer="sgd", learning_rate="constant", learning_rate_init="auto",
-                 batch_size=None, damping=0.0):
+    def __init__(self, Cs: int | ArrayLike = 10, *, cv: int | Any = None,
+                 scoring: str | Callable | None = None, refit: bool = True,
+                 penalty: str | None = "l2", l1_ratio: float | None = 0.0,
+                 max_features: int | None = None, tol: float = 1e-4,
+                 fit_intercept: bool = True,
+                 class_weight: dict | Literal["balanced"] | None = None,
+                 random_state: RandomState = None, solver: str = "lbfgs", max_iter: int = 100,
+                 optimizer: str | Any = "sgd", learning_rate: str | Callable = "constant",
+                 learning_rate_init: float | Literal["auto"] = "auto",
+                 batch_size: int | None = None, damping: float = 0.0) -> None:
         self.Cs = Cs
         self.cv = cv
         self.scoring = scoring
@@ -213,7 +228,8 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
         return LogisticRegression(C=float(C), warm_start=True,
                                   **{k: getattr(self, k) for k in self._SHARED})
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self: _LogisticRegressionCVT, X: ArrayLike, y: ArrayLike,
+            sample_weight: ArrayLike | None = None) -> _LogisticRegressionCVT:
         """Cross-validate the path of ``Cs`` and fit the best ``C``."""
         from sklearn.metrics import check_scoring
         from sklearn.model_selection import check_cv
@@ -250,25 +266,25 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
         self.coef_, self.intercept_ = self.estimator_.coef_, self.estimator_.intercept_
         return self
 
-    def decision_function(self, X):
+    def decision_function(self, X: ArrayLike) -> Array:
         """As :meth:`LogisticRegression.decision_function`, with the chosen ``C``."""
         check_is_fitted(self, "estimator_")
         X = validate_data(self, X, reset=False, accept_sparse=("csr", "csc"))
         return self.estimator_.decision_function(X)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: ArrayLike) -> Array:
         """As :meth:`LogisticRegression.predict_proba`, with the chosen ``C``."""
         check_is_fitted(self, "estimator_")
         X = validate_data(self, X, reset=False, accept_sparse=("csr", "csc"))
         return self.estimator_.predict_proba(X)
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: ArrayLike) -> Array:
         """As :meth:`LogisticRegression.predict_log_proba`, with the chosen ``C``."""
         check_is_fitted(self, "estimator_")
         X = validate_data(self, X, reset=False, accept_sparse=("csr", "csc"))
         return self.estimator_.predict_log_proba(X)
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> Array:
         """As :meth:`LogisticRegression.predict`, with the chosen ``C``."""
         check_is_fitted(self, "estimator_")
         X = validate_data(self, X, reset=False, accept_sparse=("csr", "csc"))

@@ -8,8 +8,8 @@ DataFrame -- has no scikit-learn counterpart; the other four are drop-in replace
 scikit-learn's.
 """
 
-from ._base import GaussianNB
 from ._discrete import BernoulliNB, CategoricalNB, MultinomialNB
+from ._gaussian import GaussianNB
 from ._mixed import MixedNB
 
 __all__ = ["BernoulliNB", "CategoricalNB", "GaussianNB", "MixedNB", "MultinomialNB"]

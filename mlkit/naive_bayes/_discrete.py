@@ -20,6 +20,7 @@ from .._array import (
     with_data,
 )
 from .._discovery import Capabilities
+from .._typing import Array, ArrayLike
 from .._validation import (
     Interval,
     check_all_finite,
@@ -203,7 +204,8 @@ class MultinomialNB(_BaseDiscreteNB):
     _capabilities = Capabilities(data="counts", sparse=True)
     _nonnegative = True
 
-    def __init__(self, *, alpha=1.0, force_alpha=True, fit_prior=True, class_prior=None):
+    def __init__(self, *, alpha: float | ArrayLike = 1.0, force_alpha: bool = True,
+                 fit_prior: bool = True, class_prior: ArrayLike | None = None) -> None:
         self.alpha = alpha
         self.force_alpha = force_alpha
         self.fit_prior = fit_prior
@@ -223,7 +225,7 @@ class MultinomialNB(_BaseDiscreteNB):
         flp = _as_data(self.feature_log_prob_, X)
         return log_matmul(X, flp, xp) + _as_data(self.class_log_prior_, X)
 
-    def predict_joint_log_proba(self, X):
+    def predict_joint_log_proba(self, X: ArrayLike) -> Array:
         """``log P(c) + log P(x | c)`` for every row and class: shape (n_samples, n_classes).
 
         On NumPy input X is read twice, not three times: its minimum finds NaN, −inf and
@@ -305,8 +307,9 @@ class BernoulliNB(_BaseDiscreteNB):
     }
     _capabilities = Capabilities(data="binary", sparse=True)
 
-    def __init__(self, *, alpha=1.0, force_alpha=True, binarize=0.0, fit_prior=True,
-                 class_prior=None):
+    def __init__(self, *, alpha: float | ArrayLike = 1.0, force_alpha: bool = True,
+                 binarize: float | None = 0.0, fit_prior: bool = True,
+                 class_prior: ArrayLike | None = None) -> None:
         self.alpha = alpha
         self.force_alpha = force_alpha
         self.binarize = binarize
@@ -461,8 +464,9 @@ class CategoricalNB(_BaseDiscreteNB):
     _capabilities = Capabilities(data="categorical")
     _nonnegative = True
 
-    def __init__(self, *, alpha=1.0, force_alpha=True, fit_prior=True, class_prior=None,
-                 min_categories=None):
+    def __init__(self, *, alpha: float = 1.0, force_alpha: bool = True, fit_prior: bool = True,
+                 class_prior: ArrayLike | None = None,
+                 min_categories: int | ArrayLike | None = None) -> None:
         self.alpha = alpha
         self.force_alpha = force_alpha
         self.fit_prior = fit_prior

@@ -10,6 +10,7 @@ import pandas as pd
 
 from .._array import to_host
 from .._discovery import Capabilities
+from .._typing import Array, ArrayLike
 from .._validation import (
     Interval,
     _is_string_error,
@@ -19,8 +20,9 @@ from .._validation import (
     validate_data,
     validate_params,
 )
-from ._base import GaussianNB, _BaseNB, check_priors
+from ._base import _BaseNB, check_priors
 from ._discrete import CategoricalNB
+from ._gaussian import GaussianNB
 
 __all__ = ["MixedNB"]
 
@@ -135,8 +137,9 @@ class MixedNB(_BaseNB):
         "categorical_features=[...] (indices or names) or a DataFrame."
     )
 
-    def __init__(self, *, categorical_features=None, priors=None, var_smoothing=1e-9,
-                 alpha=1.0, force_alpha=True):
+    def __init__(self, *, categorical_features: ArrayLike | None = None,
+                 priors: ArrayLike | None = None, var_smoothing: float = 1e-9,
+                 alpha: float = 1.0, force_alpha: bool = True) -> None:
         self.categorical_features = categorical_features
         self.priors = priors
         self.var_smoothing = var_smoothing
@@ -284,7 +287,7 @@ class MixedNB(_BaseNB):
 
     # --- prediction -------------------------------------------------------------------------
 
-    def predict_joint_log_proba(self, X):
+    def predict_joint_log_proba(self, X: ArrayLike) -> Array:
         """``log P(c) + log P(x_num | c) + log P(x_cat | c)`` for every row and class."""
         check_is_fitted(self, "classes_")
         num, cat, _ = self._split(X, reset=False)

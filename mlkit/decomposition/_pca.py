@@ -1,26 +1,19 @@
-"""Principal component analysis: exact (SVD or covariance eigh), randomized, ARPACK, streamed.
-
-PCA finds the orthonormal directions of largest variance of centred data. The routes give the
-same answer: the SVD of the centred data ``Xc = U S Vᵀ`` ('full'); the eigendecomposition of
-the covariance ``C = XcᵀXc / (n - 1) = V diag(S²/(n-1)) Vᵀ`` ('covariance_eigh', one pass of
-row-block sums and one d×d ``eigh`` -- the fastest route for tall data and the one that scales
-over Dask row blocks); and, for a few components of a large matrix, Halko, Martinsson &
-Tropp's randomized range finder ('randomized') or ARPACK's Lanczos iterations ('arpack', on
-the host, as in scikit-learn). ``partial_fit`` streams row blocks into the mean and the
-scatter matrix and gives exactly the covariance route's model.
+"""The PCA estimator: the solver choice, fit, partial_fit, transform and the
+probabilistic model's score.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+from typing import Any, Literal, TypeVar
 
 import array_api_compat as aac
 import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils import check_random_state
 
-from ._array import (
+from .._array import (
     as_namespace,
     compute,
     host_float_dtype,
@@ -31,8 +24,9 @@ from ._array import (
     sparse_column_moments,
     to_host,
 )
-from ._discovery import Capabilities
-from ._validation import (
+from .._discovery import Capabilities
+from .._typing import Array, ArrayLike, RandomState
+from .._validation import (
     Interval,
     StrOptions,
     check_finite_stats,
@@ -40,8 +34,17 @@ from ._validation import (
     validate_data,
     validate_params,
 )
-
-__all__ = ["PCA"]
+from ._solvers import (
+    _device,
+    _scalar,
+    arpack_svd,
+    covariance_eigh,
+    gram,
+    implicitly_centred,
+    minka_dimension,
+    randomized_svd,
+    svd_flip,
+)
 
 
 class _RealNotInt(Interval):
@@ -52,192 +55,11 @@ class _RealNotInt(Interval):
 
 
 # ---------------------------------------------------------------------------------------------
-# The numerical steps (pure functions of arrays in namespace ``xp``)
-# ---------------------------------------------------------------------------------------------
-
-
-def svd_flip(Vt, xp, U=None):
-    """Signs fixed so that the largest-magnitude entry of each row of ``Vt`` is positive.
-
-    scikit-learn's rule (``svd_flip(u_based_decision=False)``); ``U``'s columns follow.
-    """
-    d = Vt.shape[1]
-    idx = xp.argmax(xp.abs(Vt), axis=1)
-    if is_numpy(xp):  # gather one entry per row, instead of a k x d mask
-        signs = np.sign(Vt[np.arange(Vt.shape[0]), idx])
-    else:
-        pick = idx[:, None] == xp.arange(d, device=_device(Vt))[None, :]
-        signs = xp.sign(xp.sum(xp.where(pick, Vt, xp.zeros_like(Vt)), axis=1))
-    signs = xp.where(signs == 0, xp.ones_like(signs), signs)
-    Vt = Vt * signs[:, None]
-    return (Vt, None) if U is None else (Vt, U * signs[None, :])
-
-
-def _device(a):
-    return None if is_lazy(a) else aac.device(a)
-
-
-def gram(X, xp):
-    """``XᵀX``. NumPy hands the transposed product of one array to BLAS ``syrk``; a
-    scipy.sparse X gives the sparse product, made dense (d x d)."""
-    if is_sparse(X):
-        return np.asarray((X.T @ X).toarray())
-    if is_numpy(xp):
-        X = np.asarray(X)
-        return X.T @ X
-    return X.T @ X
-
-
-def covariance_eigh(C, xp):
-    """Eigenvalues (descending, clipped at 0) and eigenvectors (as rows) of a covariance."""
-    if is_numpy(xp):
-        from scipy.linalg import eigh
-
-        w, V = eigh(np.asarray(C), check_finite=False, driver="evd")
-    else:
-        w, V = xp.linalg.eigh(C)
-    w = xp.flip(w, axis=0)
-    Vt = xp.flip(V, axis=1).T
-    return xp.where(w < 0, xp.zeros_like(w), w), Vt
-
-
-def minka_log_evidence(spectrum, rank, n_samples):
-    """Laplace approximation of the evidence of a rank-``rank`` PPCA model (Minka 2000, eq. 30).
-
-    ``spectrum`` holds the covariance eigenvalues (descending, NumPy). The noise variance is the
-    mean of the discarded eigenvalues; the term ``A_Z`` couples every kept eigenvalue with
-    every later one.
-    """
-    from scipy.special import gammaln
-
-    d = spectrum.shape[0]
-    eps = np.finfo(float).eps
-    if spectrum[rank - 1] < eps:
-        return -np.inf
-    q = np.arange(1, rank + 1)
-    log_p_u = -rank * math.log(2.0) + np.sum(
-        gammaln((d - q + 1) / 2.0) - math.log(math.pi) * (d - q + 1) / 2.0
-    )
-    log_lambda = -n_samples / 2.0 * np.sum(np.log(spectrum[:rank]))
-    v = max(eps, float(np.sum(spectrum[rank:])) / (d - rank))
-    log_v = -n_samples * (d - rank) / 2.0 * math.log(v)
-    m = d * rank - rank * (rank + 1.0) / 2.0
-    log_prior = math.log(2.0 * math.pi) * (m + rank) / 2.0
-    lam_hat = np.where(np.arange(d) < rank, spectrum, v)
-    i, j = np.triu_indices(d, k=1)
-    keep = i < rank
-    i, j = i[keep], j[keep]
-    # Equal eigenvalues make |A_Z| zero (the Laplace approximation assumes distinct ones and
-    # would say +inf): a tie across the cut leaves the kept subspace undetermined, so that
-    # rank is not chosen; a tie among the kept ones (a rotation within them costs nothing)
-    # drops out of the product
-    tie = spectrum[i] == spectrum[j]
-    if np.any(tie & (j >= rank)):
-        return -np.inf
-    i, j = i[~tie], j[~tie]
-    log_az = np.sum(
-        np.log((spectrum[i] - spectrum[j]) * (1.0 / lam_hat[j] - 1.0 / lam_hat[i]))
-        + math.log(n_samples)
-    )
-    log_n = rank * math.log(n_samples) / 2.0
-    return log_p_u + log_lambda + log_v + log_prior - log_az / 2.0 - log_n
-
-
-def minka_dimension(spectrum, n_samples):
-    """The rank in ``1 .. d-1`` of largest Minka evidence."""
-    spectrum = np.asarray(spectrum, dtype=np.float64)
-    ll = [-np.inf] + [minka_log_evidence(spectrum, r, n_samples)
-                      for r in range(1, spectrum.shape[0])]
-    return int(np.argmax(ll))
-
-
-def randomized_range_finder(A, size, n_iter, normalizer, random_state, xp):
-    """An orthonormal basis ``Q`` (columns) of the dominant range of ``A`` (Halko et al., alg. 4.3).
-
-    A Gaussian test matrix (drawn on the host, NumPy's legacy generator, so that a seed gives
-    scikit-learn's draw) is multiplied through ``n_iter`` power iterations ``(AAᵀ)^q A Ω``,
-    renormalized each step by LU (NumPy only) or QR, then orthonormalized by QR.
-    """
-    omega = random_state.normal(size=(A.shape[1], size))
-    omega = omega.astype(np.float32 if A.dtype == xp.float32 else np.float64)
-    Q = as_namespace(omega, xp, _device(A))
-    if normalizer == "LU" and is_numpy(xp):
-        from scipy.linalg import lu
-
-        def step(M):
-            return lu(M, permute_l=True, check_finite=False)[0]
-    elif normalizer in ("LU", "QR"):  # span(L) = span(QR's Q) = span(M): QR where LU is lacking
-        def step(M):
-            return xp.linalg.qr(M)[0]
-    else:
-        def step(M):
-            return M
-    for _ in range(n_iter):
-        Q = step(A @ Q)
-        Q = step(A.T @ Q)
-    return xp.linalg.qr(A @ Q)[0]
-
-
-def randomized_svd(A, n_components, n_oversamples, n_iter, normalizer, random_state, xp):
-    """The leading ``n_components`` singular triplets of ``A`` (Halko, Martinsson & Tropp 2011).
-
-    A wide ``A`` is transposed first so that the range finder works on the smaller side.
-    """
-    if n_iter == "auto":
-        n_iter = 7 if n_components < 0.1 * min(A.shape) else 4
-    if normalizer == "auto":
-        normalizer = "none" if n_iter <= 2 else "LU"
-    transpose = A.shape[0] < A.shape[1]
-    M = A.T if transpose else A
-    Q = randomized_range_finder(M, n_components + n_oversamples, n_iter, normalizer,
-                                random_state, xp)
-    Uhat, s, Vt = xp.linalg.svd(Q.T @ M, full_matrices=False)
-    U = Q @ Uhat
-    if transpose:
-        U, Vt = Vt.T, U.T
-    return U[:, :n_components], s[:n_components], Vt[:n_components, :]
-
-
-def arpack_svd(A, n_components, tol, random_state):
-    """The leading ``n_components`` singular values and right vectors of the host array ``A``
-    by ARPACK (Lanczos, scipy's ``svds``), started, as scikit-learn does, from ``v0`` drawn
-    uniformly in [-1, 1] by ``random_state``; by decreasing singular value."""
-    from scipy.sparse.linalg import svds
-
-    v0 = random_state.uniform(-1, 1, size=min(A.shape))
-    _, S, Vt = svds(A, k=n_components, tol=tol, v0=v0)
-    return S[::-1], Vt[::-1]
-
-
-def implicitly_centred(X, mean):
-    """``X - mean`` as a scipy LinearOperator that never forms it: ``(X - 1 μᵀ) v = X v −
-    (μ·v) 1`` and ``(X - 1 μᵀ)ᵀ u = Xᵀu − μ Σu`` (for ARPACK on sparse X, whose centred
-    form would be dense)."""
-    from scipy.sparse.linalg import LinearOperator
-
-    mean = np.asarray(mean)
-    XT = X.T
-
-    def matmat(V):
-        return X @ V - mean @ V
-
-    def rmatmat(U):
-        return XT @ U - np.multiply.outer(mean, U.sum(axis=0))
-
-    return LinearOperator(X.shape, matvec=matmat, matmat=matmat, rmatvec=rmatmat,
-                          rmatmat=rmatmat, dtype=X.dtype)
-
-
-def _scalar(value, xp):
-    """A 0-d statistic: a NumPy float64/float32 scalar on NumPy, a 0-d array elsewhere."""
-    if is_numpy(xp) or isinstance(value, np.ndarray | np.generic | float):
-        return np.asarray(to_host(value))[()]
-    return value
-
-
-# ---------------------------------------------------------------------------------------------
 # PCA
 # ---------------------------------------------------------------------------------------------
+
+
+_PCAT = TypeVar("_PCAT", bound="PCA")
 
 
 class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
@@ -359,10 +181,18 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         test_params={"n_components": 2},
         sparse="svd_solver in {'auto', 'arpack', 'covariance_eigh'}",
         sparse_params={"svd_solver": "arpack"})
+    _n: int  # partial_fit's running row count, mean and centred scatter matrix
+    _mean: Array
+    _scatter: Array
 
-    def __init__(self, n_components=None, *, copy=True, whiten=False, svd_solver="auto",
-                 tol=0.0, iterated_power="auto", n_oversamples=10,
-                 power_iteration_normalizer="auto", random_state=None):
+    def __init__(self, n_components: int | float | Literal["mle"] | None = None, *,
+                 copy: bool = True, whiten: bool = False,
+                 svd_solver: Literal["auto", "full", "covariance_eigh", "randomized",
+                                     "arpack"] = "auto",
+                 tol: float = 0.0, iterated_power: int | Literal["auto"] = "auto",
+                 n_oversamples: int = 10,
+                 power_iteration_normalizer: Literal["auto", "QR", "LU", "none"] = "auto",
+                 random_state: RandomState = None) -> None:
         self.n_components = n_components
         self.copy = copy
         self.whiten = whiten
@@ -435,7 +265,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             raise ValueError(f"n_components={n_components} must be between 0 and "
                              f"min(n_samples, n_features)={k_max} with svd_solver={solver!r}")
 
-    def fit(self, X, y=None):
+    def fit(self: _PCAT, X: ArrayLike, y: Any = None) -> _PCAT:
         """Fit the principal axes to ``X``."""
         validate_params(self)
         self._check_sparse_solver(X)
@@ -444,7 +274,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self._fit(X)
         return self
 
-    def fit_transform(self, X, y=None):
+    def fit_transform(self, X: ArrayLike, y: Any = None) -> Array:
         """Fit to ``X`` and return its projection."""
         return self.fit(X).transform(X)
 
@@ -568,7 +398,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.explained_variance_ratio_ = ratio[:k]
         self.singular_values_ = S[:k]
 
-    def partial_fit(self, X, y=None):
+    def partial_fit(self: _PCAT, X: ArrayLike, y: Any = None) -> _PCAT:
         """Add a block of rows: the mean and scatter matrix are updated exactly.
 
         The blocks' means and centred scatter matrices ``Σ (x - m)(x - m)ᵀ`` are merged with
@@ -616,7 +446,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         tiny = float(np.finfo(host_float_dtype(X.dtype)).eps)
         return xp.where(scale < tiny, tiny, scale)
 
-    def transform(self, X):
+    def transform(self, X: ArrayLike) -> Array:
         """Project ``X`` on the components: ``(X - mean_) @ components_.T``."""
         check_is_fitted(self, "components_")
         X = validate_data(self, X, reset=False, accept_sparse=_SPARSE)
@@ -628,18 +458,17 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             Z = Z / self._whiten_scale(X, xp, device)
         return Z
 
-    def inverse_transform(self, X):
+    def inverse_transform(self, X: ArrayLike) -> Array:
         """Map projections back to the data space: ``Z @ components_ + mean_``."""
         check_is_fitted(self, "components_")
-        if not aac.is_array_api_obj(X):  # lists, DataFrames
-            X = np.asarray(X)
-        xp, device = namespace_and_device(X)
-        if X.dtype not in (xp.float32, xp.float64):
-            X = X.astype(np.float64) if is_lazy(X) else xp.astype(X, xp.float64)
-        W = self._fitted("components_", X, xp, device)
+        Z: Array = X if aac.is_array_api_obj(X) else np.asarray(X)  # lists, DataFrames
+        xp, device = namespace_and_device(Z)
+        if Z.dtype not in (xp.float32, xp.float64):
+            Z = Z.astype(np.float64) if is_lazy(Z) else xp.astype(Z, xp.float64)
+        W = self._fitted("components_", Z, xp, device)
         if self.whiten:
-            W = xp.sqrt(self._fitted("explained_variance_", X, xp, device))[:, None] * W
-        return X @ W + self._fitted("mean_", X, xp, device)
+            W = xp.sqrt(self._fitted("explained_variance_", Z, xp, device))[:, None] * W
+        return Z @ W + self._fitted("mean_", Z, xp, device)
 
     def _noise_and_parts(self):
         xp, _ = namespace_and_device(self.components_)
@@ -651,7 +480,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         diff = xp.where(ev > noise, ev - noise, xp.zeros_like(ev))
         return xp, W, diff, noise
 
-    def get_covariance(self):
+    def get_covariance(self) -> Array:
         """The model's data covariance ``Wᵀ diag(λ - σ²) W + σ² I`` (probabilistic PCA)."""
         check_is_fitted(self, "components_")
         xp, W, diff, noise = self._noise_and_parts()
@@ -659,7 +488,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         cov = (W.T * diff[None, :]) @ W
         return cov + noise * xp.eye(d, dtype=W.dtype, device=_device(W))
 
-    def get_precision(self):
+    def get_precision(self) -> Array:
         """The inverse of ``get_covariance()``, by the Woodbury identity when σ² > 0."""
         check_is_fitted(self, "components_")
         xp, W, diff, noise = self._noise_and_parts()
@@ -682,7 +511,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                  + xp.eye(k, dtype=W.dtype, device=_device(W)) * (1.0 / diff)[None, :])
         return eye_d / noise - (W.T @ xp.linalg.solve(inner, W)) / noise**2
 
-    def score_samples(self, X):
+    def score_samples(self, X: ArrayLike) -> Array:
         """Log-likelihood of each sample under the probabilistic PCA model."""
         check_is_fitted(self, "components_")
         X = validate_data(self, X, reset=False)
@@ -695,7 +524,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         const = 0.5 * (d * math.log(2.0 * math.pi) - float(to_host(logdet)))
         return -0.5 * xp.sum(Xr * (Xr @ _like(P, X, xp, device)), axis=1) - const
 
-    def score(self, X, y=None):
+    def score(self, X: ArrayLike, y: Any = None) -> float:
         """Mean log-likelihood of the samples under the probabilistic PCA model."""
         s = self.score_samples(X)
         xp, _ = namespace_and_device(s)

@@ -1,23 +1,11 @@
-"""Linear discriminant analysis (Fisher 1936): Gaussian classes sharing one covariance.
-
-Every solver starts from the same row-block statistics, reduced in one pass (over Dask row
-blocks when the data is a Dask array): the class counts and sums (one-hot products ``YᵀX``),
-then the within-class scatter ``Σ (x - μ_y)(x - μ_y)ᵀ`` of the rows centred on their class
-mean. The rest is a small solve on d×d and K×d matrices:
-
-- 'svd': the within-class scatter, scaled to unit variances, is diagonalized (its
-  eigendecomposition gives the singular values and vectors of the centred, scaled data); the
-  class means are whitened with it and their SVD gives the discriminant directions.
-- 'eigen': the generalized symmetric problem ``S_b v = λ S_w v``, through the Cholesky
-  whitening ``L⁻¹ S_b L⁻ᵀ`` of ``S_w = L Lᵀ``.
-- 'lsqr': the linear system ``Σ coefᵀ = μᵀ`` by least squares.
-"""
+"""The LinearDiscriminantAnalysis estimator: its row-block statistics and its three solvers."""
 
 from __future__ import annotations
 
 import math
 import numbers
 import warnings
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from sklearn.base import (
@@ -27,7 +15,7 @@ from sklearn.base import (
     TransformerMixin,
 )
 
-from ._array import (
+from .._array import (
     as_namespace,
     compute,
     float_dtype,
@@ -39,8 +27,9 @@ from ._array import (
     one_hot,
     to_host,
 )
-from ._discovery import Capabilities
-from ._validation import (
+from .._discovery import Capabilities
+from .._typing import Array, ArrayLike
+from .._validation import (
     Interval,
     StrOptions,
     check_finite_stats,
@@ -50,90 +39,15 @@ from ._validation import (
     validate_data,
     validate_params,
 )
-from .decomposition import svd_flip
-
-__all__ = ["LinearDiscriminantAnalysis"]
-
-
-# ---------------------------------------------------------------------------------------------
-# Covariance estimates (pure functions of small arrays in namespace ``xp``)
-# ---------------------------------------------------------------------------------------------
-
-
-def shrunk_covariance(C, shrinkage, xp):
-    """``(1 - α) C + α · tr(C)/d · I``: shrinkage towards a multiple of the identity."""
-    d = C.shape[0]
-    mu = xp.sum(xp.linalg.diagonal(C)) / d
-    return (1.0 - shrinkage) * C + (shrinkage * mu) * _eye(d, C, xp)
-
-
-def ledoit_wolf_shrinkage(gram2, gram4, n, xp):
-    """Ledoit & Wolf's (2004) optimal shrinkage of the covariance of centred data Z (n rows).
-
-    ``gram2 = ZᵀZ`` and ``gram4 = (Z²)ᵀ(Z²)``. With ``S = ZᵀZ/n`` and ``μ = tr(S)/d``:
-    ``δ = ‖S - μI‖²/d``, ``β = (Σ gram4/n - ‖ZᵀZ/n‖²) / (d n)``, shrinkage ``min(β, δ)/δ``.
-    """
-    d = gram2.shape[0]
-    S = gram2 / n
-    mu = xp.sum(xp.linalg.diagonal(S)) / d
-    delta_ = xp.sum(S * S)
-    beta = (xp.sum(gram4) / n - delta_) / (d * n)
-    delta = (delta_ - 2.0 * mu * xp.sum(xp.linalg.diagonal(S)) + d * mu**2) / d
-    beta = xp.minimum(beta, delta)
-    return xp.where(beta == 0, xp.zeros_like(beta), beta / xp.where(delta == 0, 1.0, delta))
-
-
-def _eye(d, like, xp):
-    import array_api_compat as aac
-
-    return xp.eye(d, dtype=like.dtype, device=aac.device(like))
-
-
-def _diag(v, xp):
-    return _eye(v.shape[0], v, xp) * v[None, :]
-
-
-def cholesky_whitening(Sw, xp):
-    """The lower Cholesky factor of the within-class covariance, or a clear error.
-
-    The factor is checked for finiteness as well, since some libraries (CuPy) return NaN for a
-    matrix that is not positive definite instead of raising.
-    """
-    try:
-        L = xp.linalg.cholesky(Sw)
-    except Exception:  # LinAlgError of NumPy, torch, array_api_strict
-        L = None
-    if L is None or not bool(xp.all(xp.isfinite(L))):
-        raise ValueError(
-            "The within-class covariance is singular (constant or collinear features, or fewer "
-            "samples than features): solver='eigen' cannot whiten it. Use shrinkage (e.g. "
-            "shrinkage='auto') or solver='svd'."
-        )
-    return L
-
-
-def generalized_eigh(Sb, Sw, xp):
-    """Solve ``Sb v = λ Sw v`` (eigenvalues descending, ``vᵀ Sw v = 1``) by Cholesky whitening."""
-    L = cholesky_whitening(Sw, xp)
-    A = xp.linalg.solve(L, xp.linalg.solve(L, Sb).T)  # L⁻¹ Sb L⁻ᵀ (Sb symmetric)
-    A = (A + A.T) / 2
-    w, U = xp.linalg.eigh(A)
-    V = xp.linalg.solve(L.T, U)
-    return xp.flip(w, axis=0), xp.flip(V, axis=1)
-
-
-def lstsq(A, B, xp):
-    """The least-squares (minimum-norm) solution of ``A X = B``."""
-    if is_numpy(xp):
-        from scipy.linalg import lstsq as _lstsq
-
-        return _lstsq(np.asarray(A), np.asarray(B), check_finite=False)[0]
-    return xp.linalg.pinv(A) @ B
-
+from ..decomposition import svd_flip
+from ._covariance import generalized_eigh, ledoit_wolf_shrinkage, lstsq, shrunk_covariance
 
 # ---------------------------------------------------------------------------------------------
 # LinearDiscriminantAnalysis
 # ---------------------------------------------------------------------------------------------
+
+
+_LDAT = TypeVar("_LDAT", bound="LinearDiscriminantAnalysis")
 
 
 class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixin,
@@ -238,9 +152,14 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
     _capabilities = Capabilities(
         host="a user covariance_estimator (a scikit-learn estimator, fitted per class)",
         test_params={"store_covariance": True})
+    coef_: Array
+    intercept_: Array
 
-    def __init__(self, solver="svd", shrinkage=None, priors=None, n_components=None,
-                 store_covariance=False, tol=1e-4, covariance_estimator=None):
+    def __init__(self, solver: Literal["svd", "lsqr", "eigen"] = "svd",
+                 shrinkage: float | Literal["auto"] | None = None,
+                 priors: ArrayLike | None = None, n_components: int | None = None,
+                 store_covariance: bool = False, tol: float = 1e-4,
+                 covariance_estimator: Any = None) -> None:
         self.solver = solver
         self.shrinkage = shrinkage
         self.priors = priors
@@ -283,7 +202,7 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
             p = p / p.sum()
         return xp.astype(as_namespace(p, xp, _dev(counts)), counts.dtype)
 
-    def fit(self, X, y):
+    def fit(self: _LDAT, X: ArrayLike, y: ArrayLike) -> _LDAT:
         """Fit the class means, the shared covariance and the discriminant directions."""
         validate_params(self)
         self._check_solver_options()
@@ -518,12 +437,12 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
         b = self._fitted("intercept_", X, xp, device)
         return X @ W.T + b[None, :], xp, device
 
-    def decision_function(self, X):
+    def decision_function(self, X: ArrayLike) -> Array:
         """``δ_k(x)`` for each class (for two classes, the log-odds of the second class)."""
         s, xp, _ = self._scores(X)
         return s[:, 0] if s.shape[1] == 1 else s
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> Array:
         """The class of largest posterior probability."""
         s, xp, device = self._scores(X)
         if s.shape[1] == 1:
@@ -539,7 +458,7 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
             return xp.concat([-xp.logaddexp(zero, s), -xp.logaddexp(zero, -s)], axis=1), xp
         return s - logsumexp(s, axis=1, keepdims=True, xp=xp), xp
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: ArrayLike) -> Array:
         """Log posterior probabilities: the log of ``predict_proba``.
 
         A probability that underflows to 0 gives the log of the smallest normal number, as in
@@ -551,12 +470,12 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
         tiny = float(np.finfo(host_float_dtype(logp.dtype)).tiny)
         return xp.log(xp.where(p == 0, tiny, p))
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: ArrayLike) -> Array:
         """Posterior probabilities of the classes."""
         logp, xp = self._log_posterior(X)
         return xp.exp(logp)
 
-    def transform(self, X):
+    def transform(self, X: ArrayLike) -> Array:
         """Project ``X`` onto the first ``n_components`` discriminant directions."""
         if self.solver == "lsqr":
             raise NotImplementedError(
