@@ -331,7 +331,13 @@ class BernoulliNB(_BaseDiscreteNB):
     def _smoothed(self, xp, device):
         alpha = as_namespace(self._alpha_used, xp, device)
         total = self.class_count_[:, None] + 2 * alpha
-        return self.feature_count_ + alpha, total - self.feature_count_ - alpha, total
+        off = total - self.feature_count_ - alpha
+        if not bool(xp.any(alpha > 0)):
+            # alpha = 0: a feature on in every row of a class has N_c - N_cj = 0 exactly, but
+            # the two sums are taken in different orders and can differ in their last bits
+            # (a residue that would make log(1 - p) finite, or NaN when negative): snapped to 0
+            off = xp.where(xp.abs(off) <= 1e-12 * total, 0.0, off)
+        return self.feature_count_ + alpha, off, total
 
     def _feature_log_prob(self, alpha, xp, device):
         self._alpha_used = alpha
