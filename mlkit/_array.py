@@ -139,6 +139,33 @@ def row_block_sums(fn, shape, *arrays):
     return parts.sum(axis=0)
 
 
+def row_block_reduce(fn, merge, shape, *arrays, split_every=16):
+    """Per-block statistics of aligned Dask row blocks, merged in a tree. Lazy.
+
+    ``fn(*blocks)`` gives one block's statistics, an array of ``shape``; ``merge(stacked)``
+    turns statistics stacked along a new first axis into the statistics of their union (an
+    array of ``shape``). ``split_every`` blocks' statistics are merged at a time, so no task
+    holds more than that many small arrays, and a block's temporaries live inside its task.
+    """
+    import dask.array as da
+
+    new = "uvwz"[: len(shape)]
+    args = []
+    for j, a in enumerate(arrays):
+        args += ([a.rechunk({1: -1}), "i" + "abcdefgh"[j]] if a.ndim == 2 else [a, "i"])
+    meta = np.empty((0,) * (len(shape) + 1))
+    parts = da.blockwise(lambda *blocks: fn(*blocks)[None], "i" + new, *args,
+                         new_axes=dict(zip(new, shape, strict=True)), adjust_chunks={"i": 1},
+                         concatenate=True, dtype=np.float64, meta=meta)
+
+    def merged(x, axis, keepdims):
+        return merge(x)[None]
+
+    return da.reduction(parts, chunk=lambda x, axis, keepdims: x, combine=merged,
+                        aggregate=merged, axis=0, keepdims=True, concatenate=True,
+                        dtype=np.float64, split_every=split_every, meta=meta)[0]
+
+
 def to_host(x):
     """``x`` as a NumPy array on the host (computing it if it is lazy)."""
     if x is None or isinstance(x, np.ndarray):

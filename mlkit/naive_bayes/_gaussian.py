@@ -12,6 +12,7 @@ import numpy as np
 
 from .._array import compute, is_lazy, is_numpy, namespace_and_device
 from .._discovery import Capabilities
+from .._moments import lazy_moments, merge_moments
 from .._rows import argmax_rows
 from .._threads import map_row_ranges
 from .._typing import Array, ArrayLike
@@ -24,7 +25,6 @@ from .._validation import (
     validate_data,
     validate_params,
 )
-from ..preprocessing import merge_moments
 from ._base import _as_data, _BaseNB, _is_host_input, _to_float, check_priors
 
 __all__ = ["GaussianNB"]
@@ -35,7 +35,7 @@ __all__ = ["GaussianNB"]
 # ---------------------------------------------------------------------------------------------
 
 
-def class_moments(X, y_idx, R, W, xp):
+def class_moments(X, y_idx, R, W, xp, sw=None):
     """Per-class weighted count, mean and sum of squared deviations of each feature.
 
     ``R`` is the n x k one-hot class matrix of the class indices ``y_idx`` and
@@ -43,8 +43,12 @@ def class_moments(X, y_idx, R, W, xp):
     ``W.T @ X / count``, then the deviations of each row from its own class mean,
     ``D = X - R @ mean`` (a ``take`` where the rows are concrete), give
     ``m2 = W.T @ D**2`` minus the square of ``W.T @ D`` (zero in exact arithmetic; it removes
-    the first pass's rounding).
+    the first pass's rounding). A Dask X is read once: the same two passes run inside each row
+    block, and the blocks' moments are merged (``_moments.lazy_moments``, weights ``sw``).
     """
+    if is_lazy(X):  # one pass: each row block's class moments, merged (Chan et al.)
+        count, mean, m2 = lazy_moments(X, y_idx, sw, W.shape[1])
+        return count[:, 0], mean, m2
     count = xp.sum(W, axis=0)
     safe = xp.where(count > 0, count, 1.0)[:, None]
     if is_numpy(xp) and isinstance(X, np.ndarray):  # X may be float32: cast block by block
@@ -106,6 +110,9 @@ def column_moments(X, xp):
     n = X.shape[0]
     if is_numpy(xp) and isinstance(X, np.ndarray):
         _, mean, m2 = class_moments(X, np.zeros(n, dtype=np.intp), None, np.ones((n, 1)), xp)
+        return n, mean[0], m2[0]
+    if is_lazy(X):  # one pass: each block's moments, merged
+        _, mean, m2 = lazy_moments(X)
         return n, mean[0], m2[0]
     mean = xp.sum(X, axis=0) / n
     D = X - mean
@@ -317,8 +324,8 @@ class GaussianNB(_BaseNB):
         if not (isinstance(X, np.ndarray) and X.dtype == np.float32):
             X = _to_float(X)  # a NumPy float32 X is cast to float64 by blocks (class_moments)
         xp, _ = namespace_and_device(X)
-        y_idx, R, W, _ = self._class_matrices(X, y, classes, sample_weight, from_fit)
-        stats = class_moments(X, y_idx, R, W, xp)
+        y_idx, R, W, sw = self._class_matrices(X, y, classes, sample_weight, from_fit)
+        stats = class_moments(X, y_idx, R, W, xp, sw)
         cols = None if sample_weight is None else column_moments(X, xp)
         stats = compute(*stats, *(cols[1:] if cols else ()))
         check_finite_stats(*stats)

@@ -10,14 +10,14 @@ compatibility, and every method returns a new array.
 
 from __future__ import annotations
 
+from .._moments import column_extremes as column_extremes
+from .._moments import column_max_abs as column_max_abs
+from .._moments import column_moments as column_moments
+from .._moments import merge_moments as merge_moments
 from ._decimal import DecimalScaler
 from ._decimal import decimal_exponent as decimal_exponent
 from ._decimal import powers_of_ten as powers_of_ten
 from ._minmax import MinMaxScaler
-from ._moments import column_extremes as column_extremes
-from ._moments import column_max_abs as column_max_abs
-from ._moments import column_moments as column_moments
-from ._moments import merge_moments as merge_moments
 from ._normalizer import Normalizer
 from ._normalizer import row_norms as row_norms
 from ._standard import StandardScaler

@@ -17,10 +17,10 @@ from .._array import (
 )
 from .._array import device as device_of
 from .._discovery import Capabilities
+from .._moments import column_max_abs
 from .._typing import Array, ArrayLike
 from .._validation import check_finite_stats, check_is_fitted, validate_data, validate_params
 from ._base import _SPARSE, _as, _concrete, _scaler_tags
-from ._moments import column_max_abs
 
 
 def decimal_exponent(max_abs: Array, xp: Any) -> Array:

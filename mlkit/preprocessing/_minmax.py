@@ -9,10 +9,10 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 
 from .._array import host_float_dtype, is_numpy, is_sparse, namespace_and_device
 from .._discovery import Capabilities
+from .._moments import column_extremes
 from .._typing import Array, ArrayLike
 from .._validation import check_finite_stats, check_is_fitted, validate_data, validate_params
 from ._base import _as, _concrete, _handle_zeros, _scaler_tags
-from ._moments import column_extremes
 
 # ---------------------------------------------------------------------------------------------
 # MinMaxScaler

@@ -17,6 +17,7 @@ from .._array import (
     to_host,
 )
 from .._discovery import Capabilities
+from .._moments import column_moments, merge_moments
 from .._typing import Array, ArrayLike
 from .._validation import (
     check_finite_stats,
@@ -26,7 +27,6 @@ from .._validation import (
     validate_params,
 )
 from ._base import _EPS, _SPARSE, _as, _concrete, _handle_zeros, _scaler_tags
-from ._moments import column_moments, merge_moments
 
 
 def _check_squares_fit(count, mean, m2, xp):
