@@ -24,16 +24,8 @@ import warnings
 import numpy as np
 
 from .._validation import Interval, StrOptions, validate_param
-from ._export import (
-    _PLAIN,
-    _edge_label,
-    _fill,
-    _given_names,
-    _Labeller,
-    _nodes,
-    _palette,
-    _preorder,
-)
+from ._export_labels import _PLAIN, _edge_label, _fill, _Labeller, _palette
+from ._export_nodes import _given_names, _nodes, _preorder
 
 __all__ = ["plot_tree"]
 
