@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ._criteria import EPS, _xlog2x, entropy, gain_ratio, information_gain, split_info
+from ._criteria import EPS, _xlog2x, gain_ratio, information_gain, split_info
 from ._structure import TreeArrays, node_values
 
 
@@ -47,17 +47,18 @@ def _min_split(known_total, n_classes, min_leaf):
 
 
 def numeric_scores(order, nd, sizes, features, sample, weight, y, Z, total, n_open, n_classes, p,
-                   integer=False):
+                   table=None):
     """Best threshold of every numeric feature (of one group) for every open node, in one pass.
 
     ``order`` lists, feature after feature (``sizes[i]`` cases for ``features[i]``), the
     cases of the open nodes with a known value of the feature, grouped by node and sorted by
     value within each node; ``nd`` is each entry's segment ``i * n_open + node``. The
     (feature, node) segments are thus contiguous, and one cumulative sum of the class
-    weights gives the class counts left of every boundary of every node and feature (exact
-    integer counts when ``integer``: unit weights, no missing values). The gain of a boundary
-    is the information gain on the known cases times the known fraction, as C4.5 scores it:
-    ``(N H(known) - N_L H(left) - N_R H(right)) / N_total``, H ``_criteria.entropy``.
+    weights gives the class counts left of every boundary of every node and feature (integer
+    counts when ``table[k] = k log2 k`` is given: unit weights, no missing values). The gain
+    of a boundary is the information gain on the known cases times the known fraction, as
+    C4.5 scores it: ``(N H(known) - N_L H(left) - N_R H(right)) / N_total``
+    (``_boundary_gains``).
 
     Returns gain (MDL-corrected for C4.5), gain ratio, validity and the midpoint threshold
     (for C4.5 still to be moved to a training value, ``snap_thresholds``), each of shape
@@ -72,7 +73,7 @@ def numeric_scores(order, nd, sizes, features, sample, weight, y, Z, total, n_op
     segs = np.arange(G)
     starts = np.searchsorted(nd, segs, "left")
     ends = np.searchsorted(nd, segs, "right")
-    cum = _class_cumsum(order, y.take(s), weight, n_classes, integer)
+    cum = _class_cumsum(order, y.take(s), weight, n_classes, integer=table is not None)
     before = cum[:, starts]  # weight before each segment's first case, per class and in all
     known = cum[:, ends] - before
     # ``nd`` is sorted, so a per-segment value is spread over its entries by ``np.repeat``
@@ -85,7 +86,8 @@ def numeric_scores(order, nd, sizes, features, sample, weight, y, Z, total, n_op
     seg = np.searchsorted(at, starts)  # each segment's first valid boundary, and their number
     n_valid = np.searchsorted(at, ends) - seg
     total = np.tile(total, n_feat)
-    gain = _boundary_gains(cum, before, known, lw, rw, at, n_valid, total)
+    xlog2x = _xlog2x if table is None else table.take
+    gain = _boundary_gains(cum, before, known, lw, rw, at, n_valid, total, xlog2x)
     j, g, ok = _best_boundaries(gain, at, nd, seg, n_valid, enough, total, G, p)
     mid = (v[j] + v[j + 1]) / 2
     mid = np.where(mid == v[j + 1], v[j], mid)
@@ -144,17 +146,24 @@ def _valid_boundaries(v, nd, lw, rw, known_total, seg_size, n_classes, p):
     return np.flatnonzero(valid), known_total >= 2 * min_split - EPS
 
 
-def _boundary_gains(cum, before, known, lw, rw, at, n_valid, total):
+def _boundary_gains(cum, before, known, lw, rw, at, n_valid, total, xlog2x):
     """The gain of every valid boundary ``at`` as C4.5 scores it, the information gain on
-    the known cases times their fraction: ``(N H(known) - N_L H(left) - N_R H(right)) /
-    N_total``, the entropies those of ``_criteria`` over the class counts."""
+    the known cases times their fraction: ``(nH(known) - nH(left) - nH(right)) / N_total``
+    with ``nH(c) = N log2 N - sum_k c_k log2 c_k`` (N times ``_criteria.entropy(c)``).
+
+    Not ``entropy`` itself: ``xlog2x`` is a lookup table of ``k log2 k`` for integer counts,
+    which replaces every logarithm; calling ``entropy`` on the left and right counts grows
+    the same trees but fits C4.5 ~25% slower at unit weights (as fast with other weights).
+    """
     n_classes = len(cum) - 1
-    left = (cum[:n_classes].take(at + 1, axis=1)
-            - np.repeat(before[:n_classes], n_valid, axis=1))
-    right = np.repeat(known[:n_classes], n_valid, axis=1) - left
-    parent = known[n_classes] * entropy(known[:n_classes], axis=0)
-    children = lw.take(at) * entropy(left, axis=0) + rw.take(at) * entropy(right, axis=0)
-    return (np.repeat(parent, n_valid) - children) / np.repeat(total, n_valid)
+    parent_nh = xlog2x(known[n_classes]) - xlog2x(known[:n_classes]).sum(axis=0)
+    children_nh = xlog2x(lw.take(at)) + xlog2x(rw.take(at))
+    at1 = at + 1
+    for k in range(n_classes):
+        left = cum[k].take(at1) - np.repeat(before[k], n_valid)
+        right = np.repeat(known[k], n_valid) - left
+        children_nh -= xlog2x(left) + xlog2x(right)
+    return (np.repeat(parent_nh, n_valid) - children_nh) / np.repeat(total, n_valid)
 
 
 def _best_boundaries(gain, at, nd, seg, n_valid, enough, total, G, p):
@@ -391,7 +400,7 @@ def _level_scores(Z, is_cat, n_cats, cols, local, sample, weight, y, counts, can
         group = cols.numeric[lo:hi]
         (gains[group], ratios[group], ok[group], thresholds[group]) = numeric_scores(
             cols.order[row[lo]:row[hi]], cols.nd[row[lo]:row[hi]] - lo * n_open,
-            cols.sizes[lo:hi], group, sample, weight, y, Z, total, n_open, C, p, cols.integer)
+            cols.sizes[lo:hi], group, sample, weight, y, Z, total, n_open, C, p, cols.table)
     ok &= can
     return gains, ratios, ok, thresholds
 
@@ -447,14 +456,15 @@ class _SortedColumns:
     """The cases of the open nodes sorted by (node, value), numeric feature after feature:
     ``order`` (case positions), ``nd`` (each entry's segment, feature * n_open + node) and
     ``sizes`` (entries per feature); ``values`` the known training values of each numeric
-    column, in order; ``integer``: unit weights and no missing value (integer counts)."""
+    column, in order; ``table`` of ``k log2 k`` (k = 0..n) when all weights are 1 and no
+    value is missing (the counts are then integers), else None."""
 
     numeric: np.ndarray
     order: np.ndarray
     nd: np.ndarray
     sizes: np.ndarray
     values: dict
-    integer: bool
+    table: np.ndarray | None
 
     @classmethod
     def build(cls, Z, sample, weight, is_cat):
@@ -471,8 +481,11 @@ class _SortedColumns:
         known_sorted = ~np.isnan(sorted_cols)
         sizes = known_sorted.sum(axis=0).astype(np.int64)
         values = {int(f): sorted_cols[:sizes[i], i] for i, f in enumerate(numeric)}
+        table = None
+        if complete and np.all(weight == 1.0):
+            table = _xlog2x(np.arange(sample.size + 1, dtype=np.float64))
         return cls(numeric, o.T[known_sorted.T], np.repeat(np.arange(sizes.size), sizes),
-                   sizes, values, bool(complete and np.all(weight == 1.0)))
+                   sizes, values, table)
 
     def follow(self, move, n_next):
         """The sorted orders after the cases moved into the children (``_send_cases``): a
