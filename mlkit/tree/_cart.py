@@ -11,6 +11,7 @@ numbering, and minimal cost-complexity pruning. The growth itself is vectorized:
 from __future__ import annotations
 
 import numbers
+from typing import Any, TypeVar
 
 import array_api_compat as aac
 import numpy as np
@@ -20,6 +21,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_sample_weight
 
 from .._discovery import Capabilities
+from .._typing import Array, ArrayLike, RandomState
 from .._validation import (
     Interval,
     NotOffered,
@@ -35,6 +37,8 @@ from ._cart_split import Grower
 from ._cart_tree import TREE_LEAF, TREE_UNDEFINED, Tree  # noqa: F401 (TREE_UNDEFINED: as before)
 
 __all__ = ["DecisionTreeClassifier", "entropy", "gini"]
+
+_Self = TypeVar("_Self", bound="DecisionTreeClassifier")
 
 _RAND_R_MAX = 2**31 - 1
 _LN2 = float(np.log(2.0))
@@ -274,11 +278,14 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         sparse=True,
     )
 
-    def __init__(self, *, criterion="gini", splitter="best", max_depth=None,
-                 min_samples_split=2, min_samples_leaf=1, min_weight_fraction_leaf=0.0,
-                 max_features=None, random_state=None, max_leaf_nodes=None,
-                 min_impurity_decrease=0.0, class_weight=None, ccp_alpha=0.0,
-                 monotonic_cst=None):
+    def __init__(self, *, criterion: str = "gini", splitter: str = "best",
+                 max_depth: int | None = None, min_samples_split: int | float = 2,
+                 min_samples_leaf: int | float = 1, min_weight_fraction_leaf: float = 0.0,
+                 max_features: int | float | str | None = None,
+                 random_state: RandomState = None, max_leaf_nodes: int | None = None,
+                 min_impurity_decrease: float = 0.0,
+                 class_weight: dict | list[dict] | str | None = None, ccp_alpha: float = 0.0,
+                 monotonic_cst: ArrayLike | None = None) -> None:
         self.criterion = criterion
         self.splitter = splitter
         self.max_depth = max_depth
@@ -310,7 +317,8 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
             return int(mf)
         return max(1, int(mf * d))
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self: _Self, X: ArrayLike, y: ArrayLike,
+            sample_weight: ArrayLike | None = None) -> _Self:
         """Grow the tree on ``X`` (n_samples, n_features) and class labels ``y``."""
         validate_params(self)
         X, y = validate_data(self, _host(X), _host(y), classification=True,
@@ -333,6 +341,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"max_features={self.max_features} is larger than the number "
                              f"of features, {d}.")
         seed = check_random_state(self.random_state).randint(0, _RAND_R_MAX)
+        Grow: type[Grower]
         if sparse.issparse(X32):  # the stored entries only, in rows (see the Notes)
             XT, Grow = SparseColumns(X32), SparseGrower
         else:
@@ -362,7 +371,8 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         self.feature_importances_ = _feature_importances(tree, d)
         return self
 
-    def cost_complexity_pruning_path(self, X, y, sample_weight=None):
+    def cost_complexity_pruning_path(self, X: ArrayLike, y: ArrayLike,
+                                     sample_weight: ArrayLike | None = None) -> Any:
         """The effective alphas of minimal cost-complexity pruning and the leaves' impurity.
 
         Grows the full tree (``ccp_alpha=0``) and prunes its weakest link repeatedly.
@@ -383,37 +393,37 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "tree_")
         return _float32(validate_data(self, _host(X), reset=False, accept_sparse="csr"))
 
-    def apply(self, X):
+    def apply(self, X: ArrayLike) -> Array:
         """The id of the leaf each sample ends in."""
         X32 = self._X32(X)
         return self.tree_.apply(X32)
 
-    def decision_path(self, X):
+    def decision_path(self, X: ArrayLike) -> Any:
         """Sparse (CSR) indicator of the nodes each sample passes through."""
         X32 = self._X32(X)
         return self.tree_.decision_path(X32)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: ArrayLike) -> Array:
         """Class probabilities: the weighted class fractions of each sample's leaf."""
         leaf = self.apply(X)
         return self.tree_.value[leaf, 0, :]
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: ArrayLike) -> Array:
         """Logarithm of ``predict_proba`` (-inf for classes absent from the leaf)."""
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> Array:
         """The most frequent (weighted) class of each sample's leaf (first on ties)."""
         check_is_fitted(self, "tree_")
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
-    def get_depth(self):
+    def get_depth(self) -> int:
         """Depth of the tree: the largest number of edges from the root to a leaf."""
         check_is_fitted(self, "tree_")
         return self.tree_.max_depth
 
-    def get_n_leaves(self):
+    def get_n_leaves(self) -> int:
         """Number of leaves."""
         check_is_fitted(self, "tree_")
         return self.tree_.n_leaves

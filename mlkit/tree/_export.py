@@ -249,7 +249,18 @@ def _simplified(tests):
     return out
 
 
-def _rule_test(feature, op, value, names):
+def _path_tests(nodes, i):
+    """The tests on the edges from the root down to node ``i``, root first."""
+    tests = []
+    while nodes[i]["parent"] >= 0:
+        tests.append(_edge(nodes, i))
+        i = nodes[i]["parent"]
+    return tests[::-1]
+
+
+def _rule_test(test, names):
+    """A test (feature, op, value) as text: ``x = a``, ``x > 0.5`` or ``0.2 < x <= 0.5``."""
+    feature, op, value = test
     name = names[feature]
     if op == "==":
         return f"{name} = {value}"
@@ -295,18 +306,14 @@ def export_rules(decision_tree: Any, *, feature_names: ArrayLike | None = None,
     for i in _preorder(nodes):
         if not nodes[i]["is_leaf"]:
             continue
-        tests, j = [], i
-        while nodes[j]["parent"] >= 0:
-            tests.append(_edge(nodes, j))
-            j = nodes[j]["parent"]
-        tests.reverse()
+        tests = _path_tests(nodes, i)
         if simplify:
             tests = _simplified(tests)
         counts = np.asarray(nodes[i]["class_counts"], dtype=np.float64)
         total, k = float(counts.sum()), _majority(nodes[i])
         confidence = float(counts[k]) / total if total > 0 else 0.0
         share = total / grand if grand > 0 else 0.0
-        head = ("IF " + " AND ".join(_rule_test(*t, names) for t in tests) if tests
+        head = ("IF " + " AND ".join(_rule_test(t, names) for t in tests) if tests
                 else "ALWAYS")
         rules.append(f"{head} THEN {class_name} = {labels[k]}  "
                      f"[support {_count(total)} ({share:.1%}), confidence {confidence:.1%}]")
