@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from numbers import Integral, Real
+from typing import TypeVar
 
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from .._discovery import Capabilities
+from .._typing import ArrayLike
 from .._validation import Interval, StrOptions, validate_params
 from ._grow import GrowParams
 from ._multiway import MultiwayTreeMixin
 from ._prune import collapse, prune
 
 __all__ = ["C45Classifier"]
+
+
+_Self = TypeVar("_Self", bound="C45Classifier")
 
 
 class C45Classifier(MultiwayTreeMixin, ClassifierMixin, BaseEstimator):
@@ -130,9 +135,10 @@ class C45Classifier(MultiwayTreeMixin, ClassifierMixin, BaseEstimator):
         data="continuous",
     )
 
-    def __init__(self, *, categorical_features="auto", confidence_factor=0.25,
-                 min_samples_leaf=2, prune=True, subtree_raising=True, collapse=True,
-                 mdl_correction=True, max_depth=None):
+    def __init__(self, *, categorical_features: str | ArrayLike = "auto",
+                 confidence_factor: float = 0.25, min_samples_leaf: float = 2,
+                 prune: bool = True, subtree_raising: bool = True, collapse: bool = True,
+                 mdl_correction: bool = True, max_depth: int | None = None) -> None:
         self.categorical_features = categorical_features
         self.confidence_factor = confidence_factor
         self.min_samples_leaf = min_samples_leaf
@@ -142,7 +148,8 @@ class C45Classifier(MultiwayTreeMixin, ClassifierMixin, BaseEstimator):
         self.mdl_correction = mdl_correction
         self.max_depth = max_depth
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self: _Self, X: ArrayLike, y: ArrayLike,
+            sample_weight: ArrayLike | None = None) -> _Self:
         """Grow, collapse and prune the tree on ``X`` (may hold NaN/None) and labels ``y``.
 
         ``sample_weight`` counts a case that many times (J48's instance weights); a case of

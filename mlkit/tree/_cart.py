@@ -11,6 +11,7 @@ numbering, and minimal cost-complexity pruning. The growth itself is vectorized:
 from __future__ import annotations
 
 import numbers
+from typing import Any, TypeVar
 
 import array_api_compat as aac
 import numpy as np
@@ -20,6 +21,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_sample_weight
 
 from .._discovery import Capabilities
+from .._typing import Array, ArrayLike, RandomState
 from .._validation import (
     Interval,
     NotOffered,
@@ -32,19 +34,25 @@ from .._validation import (
 )
 from ._cart_sparse import SparseColumns, SparseGrower
 from ._cart_split import Grower
+from ._cart_tree import TREE_LEAF, TREE_UNDEFINED, Tree  # noqa: F401 (TREE_UNDEFINED: as before)
 
 __all__ = ["DecisionTreeClassifier", "entropy", "gini"]
+
+_Self = TypeVar("_Self", bound="DecisionTreeClassifier")
 
 _RAND_R_MAX = 2**31 - 1
 _LN2 = float(np.log(2.0))
 _TINY = float(np.finfo(np.float64).tiny)
-TREE_LEAF = -1
-TREE_UNDEFINED = -2
 
 
 # ---------------------------------------------------------------------------------------------
 # Impurity of class counts (classes on axis 0; any shape after it)
 # ---------------------------------------------------------------------------------------------
+# Not ``_criteria.gini``/``entropy`` (classes on the last axis, used by ID3 and C4.5): CART must
+# round as scikit-learn does, since ties between cuts are decided by the last bit of the
+# proxy. These add the terms class by class and take the entropy as -sum p log2 p; the
+# criteria module's sums (NumPy's reduction; entropy as log2 N - sum n log2 n / N) change
+# those bits, and with them 25 of tests/test_tree_cart.py's same-tree-as-scikit-learn checks.
 
 
 def gini(counts, total, exact=False):
@@ -78,167 +86,8 @@ CRITERIA = {"gini": gini, "entropy": entropy, "log_loss": entropy}
 
 
 # ---------------------------------------------------------------------------------------------
-# The fitted tree (the same arrays as scikit-learn's ``tree_``)
-# ---------------------------------------------------------------------------------------------
-
-
-class Tree:
-    """A fitted binary tree as flat arrays over node ids (root 0, depth-first, left first).
-
-    ``children_left``/``children_right`` (-1 at leaves), ``feature`` and ``threshold`` (-2 at
-    leaves; a sample goes left when ``x[feature] <= threshold``), ``impurity``,
-    ``n_node_samples``, ``weighted_n_node_samples``, ``value`` (weighted class fractions,
-    shape ``(node_count, 1, n_classes)``), ``class_counts`` (weighted class counts),
-    ``node_count``, ``max_depth``, ``n_leaves``, ``depth`` and ``parent``.
-    """
-
-    def __init__(self, nodes, order):
-        new = np.full(len(nodes["parent"]), TREE_LEAF, dtype=np.intp)
-        new[order] = np.arange(len(order))
-        remap = np.append(new, TREE_LEAF)  # index -1 maps to -1
-        self.children_left = remap[nodes["left"][order]]
-        self.children_right = remap[nodes["right"][order]]
-        self.parent = remap[nodes["parent"][order]]
-        self.feature = nodes["feature"][order]
-        self.threshold = nodes["threshold"][order]
-        self.impurity = nodes["impurity"][order]
-        self.n_node_samples = nodes["n"][order]
-        self.weighted_n_node_samples = nodes["wn"][order]
-        self.class_counts = nodes["counts"][order]
-        self.depth = nodes["depth"][order] - nodes["depth"][order][0]
-        self._finish()
-
-    def _finish(self):
-        leaf = self.children_left == TREE_LEAF
-        self.feature = np.where(leaf, TREE_UNDEFINED, self.feature)
-        self.threshold = np.where(leaf, float(TREE_UNDEFINED), self.threshold)
-        total = self.class_counts.sum(axis=1, keepdims=True)
-        self.value = (self.class_counts / np.where(total > 0, total, 1.0))[:, None, :]
-        self.node_count = len(self.feature)
-        self.max_depth = int(self.depth.max())
-        self.n_leaves = int(leaf.sum())
-
-    def preorder(self):
-        """Depth-first (pre-)order of the nodes, left first: ``(order, place, size)`` with
-        ``order[place[t]:place[t] + size[t]]`` the subtree of node ``t``. (Node ids already
-        are that order unless the tree was grown best-first.)"""
-        size = np.ones(self.node_count, dtype=np.intp)
-        inner = self.children_left != TREE_LEAF
-        for depth in range(self.max_depth - 1, -1, -1):
-            t = np.flatnonzero((self.depth == depth) & inner)
-            size[t] += size[self.children_left[t]] + size[self.children_right[t]]
-        place = np.zeros(self.node_count, dtype=np.intp)
-        for depth in range(self.max_depth):
-            t = np.flatnonzero((self.depth == depth) & inner)
-            left, right = self.children_left[t], self.children_right[t]
-            place[left] = place[t] + 1
-            place[right] = place[t] + 1 + size[left]
-        order = np.empty_like(place)
-        order[place] = np.arange(self.node_count)
-        return order, place, size
-
-    def weakest_links(self, w_total, alpha=np.inf):
-        """Minimal cost-complexity pruning (Breiman et al. 1984, §3.3), one weakest link at a
-        time while its ``g(t) = (R(t) - R(T_t)) / (|leaves(T_t)| - 1) <= alpha``.
-
-        ``R(t) = weighted_n(t) * impurity(t) / w_total`` is the cost of node ``t`` as a leaf and
-        ``R(T_t)`` that of the leaves of its current subtree. Returns the effective alphas and
-        the total leaf cost ``R(T)`` after each step (0 and the full tree's first), and the
-        nodes turned into leaves.
-        """
-        r_node = self.weighted_n_node_samples * self.impurity / w_total
-        leaf = self.children_left == TREE_LEAF
-        r_branch = np.where(leaf, r_node, 0.0)
-        n_leaves = leaf.astype(np.float64)
-        for depth in range(self.max_depth - 1, -1, -1):
-            t = np.flatnonzero((self.depth == depth) & ~leaf)
-            r_branch[t] = r_branch[self.children_left[t]] + r_branch[self.children_right[t]]
-            n_leaves[t] = n_leaves[self.children_left[t]] + n_leaves[self.children_right[t]]
-        order, place, size = self.preorder()
-        candidate = ~leaf
-        pruned = np.zeros(self.node_count, dtype=bool)
-        alphas, costs = [0.0], [float(r_branch[0])]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            while candidate[0]:
-                g = np.where(candidate, (r_node - r_branch) / (n_leaves - 1), np.inf)
-                t = int(np.argmin(g))
-                if g[t] > alpha:
-                    break
-                subtree = order[place[t]:place[t] + size[t]]
-                candidate[subtree] = False
-                pruned[subtree] = False
-                pruned[t] = True
-                fewer, gain = n_leaves[t] - 1, r_node[t] - r_branch[t]
-                n_leaves[t], r_branch[t] = 1, r_node[t]
-                a = self.parent[t]
-                while a >= 0:  # up the ancestors (at most the depth)
-                    n_leaves[a] -= fewer
-                    r_branch[a] += gain
-                    a = self.parent[a]
-                alphas.append(float(g[t]))
-                costs.append(float(r_branch[0]))
-        return np.array(alphas), np.array(costs), pruned
-
-    def prune(self, alpha, w_total):
-        """The subtree left by weakest-link pruning at complexity ``alpha``, numbered
-        depth-first (scikit-learn rebuilds a pruned tree that way, even when nothing is cut)."""
-        _, _, pruned = self.weakest_links(w_total, alpha)
-        order, place, size = self.preorder()
-        gone = np.zeros(self.node_count + 1, dtype=np.intp)  # +1/-1 marks over preorder
-        t = np.flatnonzero(pruned)
-        np.add.at(gone, place[t] + 1, 1)
-        np.add.at(gone, place[t] + size[t], -1)
-        keep = order[np.cumsum(gone)[:-1] == 0]  # renumbered depth-first, as scikit-learn
-        nodes = {
-            "left": np.where(pruned, TREE_LEAF, self.children_left),
-            "right": np.where(pruned, TREE_LEAF, self.children_right),
-            "parent": self.parent, "feature": self.feature, "threshold": self.threshold,
-            "impurity": self.impurity, "n": self.n_node_samples,
-            "wn": self.weighted_n_node_samples, "counts": self.class_counts,
-            "depth": self.depth,
-        }
-        return Tree(nodes, keep)
-
-    def _paths(self, X32):
-        """Route the rows of ``X32`` (float32; dense or CSR) down the tree, level by level,
-        following only the rows still at an internal node. Yields (rows, nodes) reached at each
-        depth."""
-        rows = np.arange(X32.shape[0])
-        node = np.zeros(len(rows), dtype=np.intp)
-        while len(rows):
-            yield rows, node
-            inner = self.children_left[node] != TREE_LEAF
-            rows, node = rows[inner], node[inner]
-            go_left = _entries(X32, rows, self.feature[node]) <= self.threshold[node]
-            node = np.where(go_left, self.children_left[node], self.children_right[node])
-
-    def apply(self, X32):
-        """Leaf id of every row of ``X32`` (float32 features)."""
-        leaf = np.empty(X32.shape[0], dtype=np.intp)
-        for rows, node in self._paths(X32):
-            leaf[rows] = node  # deeper levels overwrite: the last one is the leaf
-        return leaf
-
-    def decision_path(self, X32):
-        """CSR indicator (n_samples, node_count) of the nodes each row passes through."""
-        rows, nodes = (np.concatenate(a) for a in zip(*self._paths(X32), strict=True))
-        order = np.argsort(rows, kind="stable")  # by row; along a path ids increase
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=X32.shape[0]))])
-        return sparse.csr_matrix((np.ones(len(rows), dtype=np.int64), nodes[order], indptr),
-                                 shape=(X32.shape[0], self.node_count))
-
-
-# ---------------------------------------------------------------------------------------------
 # The estimator
 # ---------------------------------------------------------------------------------------------
-
-
-def _entries(X, rows, cols):
-    """``X[rows[i], cols[i]]`` for every i: a gather, or for a sparse (CSR) X scipy's lookup of
-    each entry in its row (0 where none is stored)."""
-    if sparse.issparse(X):
-        return np.asarray(X[rows, cols]).ravel()
-    return X[rows, cols]
 
 
 def _feature_major(X32):
@@ -429,11 +278,14 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         sparse=True,
     )
 
-    def __init__(self, *, criterion="gini", splitter="best", max_depth=None,
-                 min_samples_split=2, min_samples_leaf=1, min_weight_fraction_leaf=0.0,
-                 max_features=None, random_state=None, max_leaf_nodes=None,
-                 min_impurity_decrease=0.0, class_weight=None, ccp_alpha=0.0,
-                 monotonic_cst=None):
+    def __init__(self, *, criterion: str = "gini", splitter: str = "best",
+                 max_depth: int | None = None, min_samples_split: int | float = 2,
+                 min_samples_leaf: int | float = 1, min_weight_fraction_leaf: float = 0.0,
+                 max_features: int | float | str | None = None,
+                 random_state: RandomState = None, max_leaf_nodes: int | None = None,
+                 min_impurity_decrease: float = 0.0,
+                 class_weight: dict | list[dict] | str | None = None, ccp_alpha: float = 0.0,
+                 monotonic_cst: ArrayLike | None = None) -> None:
         self.criterion = criterion
         self.splitter = splitter
         self.max_depth = max_depth
@@ -465,7 +317,8 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
             return int(mf)
         return max(1, int(mf * d))
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self: _Self, X: ArrayLike, y: ArrayLike,
+            sample_weight: ArrayLike | None = None) -> _Self:
         """Grow the tree on ``X`` (n_samples, n_features) and class labels ``y``."""
         validate_params(self)
         X, y = validate_data(self, _host(X), _host(y), classification=True,
@@ -488,6 +341,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"max_features={self.max_features} is larger than the number "
                              f"of features, {d}.")
         seed = check_random_state(self.random_state).randint(0, _RAND_R_MAX)
+        Grow: type[Grower]
         if sparse.issparse(X32):  # the stored entries only, in rows (see the Notes)
             XT, Grow = SparseColumns(X32), SparseGrower
         else:
@@ -517,7 +371,8 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         self.feature_importances_ = _feature_importances(tree, d)
         return self
 
-    def cost_complexity_pruning_path(self, X, y, sample_weight=None):
+    def cost_complexity_pruning_path(self, X: ArrayLike, y: ArrayLike,
+                                     sample_weight: ArrayLike | None = None) -> Any:
         """The effective alphas of minimal cost-complexity pruning and the leaves' impurity.
 
         Grows the full tree (``ccp_alpha=0``) and prunes its weakest link repeatedly.
@@ -538,37 +393,37 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "tree_")
         return _float32(validate_data(self, _host(X), reset=False, accept_sparse="csr"))
 
-    def apply(self, X):
+    def apply(self, X: ArrayLike) -> Array:
         """The id of the leaf each sample ends in."""
         X32 = self._X32(X)
         return self.tree_.apply(X32)
 
-    def decision_path(self, X):
+    def decision_path(self, X: ArrayLike) -> Any:
         """Sparse (CSR) indicator of the nodes each sample passes through."""
         X32 = self._X32(X)
         return self.tree_.decision_path(X32)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: ArrayLike) -> Array:
         """Class probabilities: the weighted class fractions of each sample's leaf."""
         leaf = self.apply(X)
         return self.tree_.value[leaf, 0, :]
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: ArrayLike) -> Array:
         """Logarithm of ``predict_proba`` (-inf for classes absent from the leaf)."""
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> Array:
         """The most frequent (weighted) class of each sample's leaf (first on ties)."""
         check_is_fitted(self, "tree_")
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
-    def get_depth(self):
+    def get_depth(self) -> int:
         """Depth of the tree: the largest number of edges from the root to a leaf."""
         check_is_fitted(self, "tree_")
         return self.tree_.max_depth
 
-    def get_n_leaves(self):
+    def get_n_leaves(self) -> int:
         """Number of leaves."""
         check_is_fitted(self, "tree_")
         return self.tree_.n_leaves

@@ -173,19 +173,9 @@ class SparseGrower(Grower):
         G, nt = len(g["node"]), g["node"]
         n0 = sizes[nt] - g["n_stored"]
         zg = np.flatnonzero(n0 > 0)  # groups with implicit zeros: one item each
-        item_g = np.concatenate([g["gid"], zg.astype(g["gid"].dtype)])
-        item_v = np.concatenate([g["val"], np.zeros(len(zg), dtype=np.float32)])
-        order = np.lexsort((item_v, item_g))
-        item_g, item_v = item_g[order], item_v[order]
-        n_items = len(item_g)
-        new_g = np.r_[True, item_g[1:] != item_g[:-1]]
-        new_run = new_g.copy()
-        new_run[1:] |= item_v[1:] > item_v[:-1] + FEATURE_TOL
-        run = np.cumsum(new_run) - 1
+        order, item_v, run, rstart, rend, run_g = _value_runs(g["gid"], g["val"], zg)
+        n_items = len(item_v)
         R = int(run[-1]) + 1 if n_items else 0
-        rstart = np.flatnonzero(new_run)
-        rend = np.r_[rstart[1:], n_items] - 1  # last item of each run
-        run_g = item_g[rstart].astype(np.intp)
         # class counts, sample counts and weights per run: entries, then the zero blocks
         n_e = len(g["gid"])
         pos_of = np.empty(n_items, dtype=np.intp)
@@ -226,6 +216,23 @@ class SparseGrower(Grower):
                        + item_v[after].astype(np.float64) / 2.0, -2.0)
         const = item_v[rend[glast]] <= item_v[rstart[gfirst]] + FEATURE_TOL
         return best, pos, thr, const, nl[p], w_left[p], left[p].T
+
+
+def _value_runs(gid, val, zg):
+    """The items of every group -- its stored entries, and one zero for each group ``zg``
+    with implicit zeros -- sorted by (group, value) and cut into runs of equal values
+    (within ``FEATURE_TOL``). Returns the sort order, the sorted values, each item's run,
+    each run's first and last item and each run's group."""
+    item_g = np.concatenate([gid, zg.astype(gid.dtype)])
+    item_v = np.concatenate([val, np.zeros(len(zg), dtype=np.float32)])
+    order = np.lexsort((item_v, item_g))
+    item_g, item_v = item_g[order], item_v[order]
+    new_run = np.r_[True, item_g[1:] != item_g[:-1]]
+    new_run[1:] |= item_v[1:] > item_v[:-1] + FEATURE_TOL
+    run = np.cumsum(new_run) - 1
+    rstart = np.flatnonzero(new_run)
+    rend = np.r_[rstart[1:], len(item_g)] - 1  # last item of each run
+    return order, item_v, run, rstart, rend, item_g[rstart].astype(np.intp)
 
 
 def _group_cumsum(a, first, seg_of):

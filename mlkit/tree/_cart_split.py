@@ -25,9 +25,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._cart_cuts import (
+    FEATURE_TOL,
+    _boundary_points,
+    _class_cumsums,
+    _cumsum_and_base,
+    _first_best,
+    _with_last_class,
+)
 from ._cart_order import Frontier, XorShift32, visit
 
-FEATURE_TOL = np.float32(1e-7)  # values closer than this count as equal (scikit-learn's rule)
 EPSILON = float(np.finfo(np.float64).eps)
 BLOCK = 2**19  # elements per temporary array of the split search and partition (4 MB of float64)
 _NO_NODE = -1
@@ -142,9 +149,28 @@ class Grower:
         ``level`` holds the nodes' parents, sides, depths, sample counts and places in
         ``perm``; ``S`` their samples, one row per feature, grouped by node and sorted.
         """
+        sizes = level["size"]
+        fields, sid = self._level_fields(level, S, call)
+        is_open = fields["searched"]
+        empty = {"size": np.zeros(0, dtype=np.intp)}
+        if not is_open.any():
+            self._append(fields)
+            return empty, S
+        S = S[:, is_open[sid]]
+        open_idx = np.flatnonzero(is_open)
+        search = self.split_search(S, sizes[open_idx], fields["counts"][open_idx],
+                                   fields["wn"][open_idx])
+        split = self._record_splits(fields, open_idx, search)
+        self._append(fields)
+        if not split.any():
+            return empty, S
+        return self._children(level, S, perm, fields, open_idx, split, search["n_left"][split])
+
+    def _level_fields(self, level, S, call):
+        """The stored fields of a level's nodes: class counts, weight, impurity, whether the
+        node is open to a split (``searched``), and no split yet; with each sample's node."""
         K, sizes = self.K, level["size"]
         m = len(sizes)
-        ids = self.n_nodes + np.arange(m)
         sid = np.repeat(np.arange(m), sizes)
         first = S[0]
         counts = np.bincount(sid * K + self.y[first], weights=self.w[first],
@@ -168,33 +194,35 @@ class Grower:
             "call": np.full(m, call, dtype=np.intp), "pstart": level["pstart"],
             "size": sizes,
         }
-        empty = {"size": np.zeros(0, dtype=np.intp)}
-        if not is_open.any():
-            self._append(fields)
-            return empty, S
-        keep = is_open[sid]
-        S = S[:, keep]
-        open_idx = np.flatnonzero(is_open)
-        search = self.split_search(S, sizes[open_idx], counts[open_idx], wn[open_idx])
+        return fields, sid
+
+    def _record_splits(self, fields, open_idx, search):
+        """Write the split search's results into the level's ``fields``: the per-feature
+        results, and the split (feature, threshold, children ids) of the open nodes whose
+        best cut is valid and decreases the impurity enough. Returns that mask over
+        ``open_idx``."""
+        m = len(fields["size"])
         self._keep_per_feature(fields, open_idx, search["per_feature"])
         fields["tied"][open_idx] = search["tied"]
-        f = search["feature"]
         split = search["valid"] & (search["improvement"] + EPSILON
                                    >= self.min_impurity_decrease)
         nodes_split = open_idx[split]
-        n_split = len(nodes_split)
-        fields["feature"][nodes_split] = f[split]
+        fields["feature"][nodes_split] = search["feature"][split]
         fields["threshold"][nodes_split] = search["threshold"][split]
         fields["improvement"][nodes_split] = search["improvement"][split]
-        child0 = self.n_nodes + m + 2 * np.arange(n_split)
+        child0 = self.n_nodes + m + 2 * np.arange(len(nodes_split))
         fields["left"][nodes_split] = child0
         fields["right"][nodes_split] = child0 + 1
-        self._append(fields)
-        if n_split == 0:
-            return empty, S
-        # stable partition of the samples of the split nodes: left child first. (A sample may
-        # sit in several nodes of a level when alternatives are grown side by side.)
-        n_left = search["n_left"][split]
+        return split
+
+    def _children(self, level, S, perm, fields, open_idx, split, n_left):
+        """The next level: the samples of the split nodes partitioned stably, left child
+        first, in the rows ``S`` and in ``perm``. (A sample may sit in several nodes of a
+        level when alternatives are grown side by side.)"""
+        sizes = level["size"]
+        ids = self.n_nodes - len(sizes) + np.arange(len(sizes))  # the level, just stored
+        nodes_split = open_idx[split]
+        n_split = len(nodes_split)
         osid = np.repeat(np.arange(len(open_idx)), sizes[open_idx])
         S = S[:, split[osid]]
         node_of = np.repeat(np.arange(n_split), sizes[nodes_split])
@@ -209,13 +237,12 @@ class Grower:
         perm[pos] = stable_partition(chunk[None, :], (self.XT[f_of, chunk] <= t_of)[None, :],
                                      sizes[nodes_split], n_left)[0]
         n_right = sizes[nodes_split] - n_left
-        child_sizes = np.stack([n_left, n_right], axis=1).ravel()
         nxt = {
             "parent": np.repeat(ids[nodes_split], 2),
             "is_left": np.tile([True, False], n_split),
-            "depth": np.repeat(depth[nodes_split] + 1, 2),
+            "depth": np.repeat(level["depth"][nodes_split] + 1, 2),
             "pstart": np.stack([pstart, pstart + n_left], axis=1).ravel(),
-            "size": child_sizes,
+            "size": np.stack([n_left, n_right], axis=1).ravel(),
         }
         return nxt, S
 
@@ -268,63 +295,25 @@ class Grower:
         it is valid, its threshold, the constant flag, and the left side's sample count,
         weight and class counts."""
         d, n_a = S.shape
-        m, K = len(sizes), self.K
+        m, unit = len(sizes), self.unit_weights
         seg = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
         last_pos = seg + sizes - 1
         sid = np.repeat(np.arange(m), sizes)
         V = np.take_along_axis(XT, S, axis=1)
         Y = self.y[S]
         n_left = np.arange(1, n_a + 1) - seg[sid]
-        n_right = sizes[sid] - n_left
-        gap = np.zeros((d, n_a), dtype=bool)
-        gap[:, :-1] = V[:, 1:] > V[:, :-1] + FEATURE_TOL
-        gap[:, last_pos] = False
-        ok = gap & ((n_left >= self.min_samples_leaf) & (n_right >= self.min_samples_leaf))
-        unit = self.unit_weights
-        if not unit:
-            W = self.w[S]
-            Cw, Bw = _cumsum_and_base(W, seg)
-            if self.min_weight_leaf > 0:
-                w_left_all = Cw - Bw[:, sid]
-                ok &= ((w_left_all >= self.min_weight_leaf)
-                       & (wn[sid] - w_left_all >= self.min_weight_leaf))
-        elif self.min_weight_leaf > 0:
-            ok &= (n_left >= self.min_weight_leaf) & (n_right >= self.min_weight_leaf)
-        # boundary points: a change of class, a tied group on either side, the ends
-        keep = np.zeros((d, n_a), dtype=bool)
-        keep[:, :-1] = Y[:, 1:] != Y[:, :-1]
-        keep[:, 1:] |= ~gap[:, :-1]
-        keep[:, :-2] |= ~gap[:, 1:-1]
-        flat_pos = np.broadcast_to(np.arange(n_a), (d, n_a))
-        starts = (np.arange(d)[:, None] * n_a + seg[None, :]).ravel()
-        first = np.minimum.reduceat(np.where(ok, flat_pos, n_a).ravel(), starts).reshape(d, m)
-        last = np.maximum.reduceat(np.where(ok, flat_pos, -1).ravel(), starts).reshape(d, m)
-        rows = np.arange(d)[:, None]
-        keep[rows, np.minimum(first, n_a - 1)] = True
-        keep[rows, np.maximum(last, 0)] = True
-        keep &= ok
-        idx = np.flatnonzero(keep)
+        W = None if unit else self.w[S]
+        Cw, Bw = (None, None) if unit else _cumsum_and_base(W, seg)
+        ok, gap = self._valid_cuts(V, seg, sid, last_pos, sizes, n_left, wn, Cw, Bw)
+        idx = np.flatnonzero(_boundary_points(Y, gap, ok, seg))
         r, cols = np.divmod(idx, n_a)
         k = sid[cols]
         segid = r * m + k  # the (feature, node) segment of each kept cut
-        # class counts left of the kept cuts, from cumulative counts along the rows (one
-        # cumulative sum over a one-hot class axis; with unit weights the last class is the
-        # difference, and all counts are exact integers)
-        n_cls = K - 1 if unit else K
-        onehot = Y[None] == np.arange(n_cls)[:, None, None]  # (classes, features, positions)
-        C3 = np.cumsum(onehot if unit else np.where(onehot, W[None], 0.0), axis=2,
-                       dtype=np.int32 if unit else None)
-        B3 = np.zeros((n_cls, d, m), dtype=C3.dtype)
-        B3[:, :, 1:] = C3[:, :, seg[1:] - 1]
-        left = (np.take(C3.reshape(n_cls, -1), idx, axis=1)
-                - np.take(B3.reshape(n_cls, -1), segid, axis=1))
+        C3, B3 = _class_cumsums(Y, W, self.K, seg, unit)
+        left = (np.take(C3.reshape(len(C3), -1), idx, axis=1)
+                - np.take(B3.reshape(len(B3), -1), segid, axis=1))
         if unit:
-            nl = n_left[cols]
-            counts = np.empty((K, len(idx)))
-            counts[:-1] = left
-            counts[-1] = nl - _sum_classes(left)
-            left = counts
-            w_left = nl.astype(np.float64)
+            left, w_left = _with_last_class(left, n_left[cols])
         else:
             w_left = Cw.ravel()[idx] - Bw.ravel()[segid]
         w_right = wn[k] - w_left
@@ -334,16 +323,7 @@ class Grower:
                      - w_left * self.impurity(left, w_left, exact=unit))
         if not unit:  # a side of zero weight: 0/0, never chosen (NaN > best is false)
             proxy[np.isnan(proxy)] = -np.inf
-        # the first best cut of every (feature, node)
-        n_seg = np.bincount(segid, minlength=d * m)
-        nonempty = n_seg > 0
-        seg_start = (np.cumsum(n_seg) - n_seg)[nonempty]
-        best = np.full(d * m, -np.inf)
-        pos = np.full(d * m, n_a)
-        if len(idx):
-            best[nonempty] = np.maximum.reduceat(proxy, seg_start)
-            hit = proxy == best[segid]
-            pos[nonempty] = np.minimum.reduceat(np.where(hit, cols, n_a), seg_start)
+        best, pos = _first_best(proxy, segid, cols, d * m, n_a)
         best, pos = best.reshape(d, m), pos.reshape(d, m)
         valid_f = pos < n_a
         p = np.minimum(pos, n_a - 2)
@@ -356,12 +336,29 @@ class Grower:
         nl = p - seg + 1
         cl = C3[:, rows, p] - B3  # (classes, features, nodes)
         if unit:
-            cl = np.concatenate([cl, (nl - _sum_classes(cl))[None]])
-            wl = nl.astype(np.float64)
+            cl, wl = _with_last_class(cl, nl)
         else:
             wl = Cw[rows, p] - Bw
-        cl = cl.astype(np.float64)
-        return best, valid_f, thr, const, nl, wl, cl
+        return best, valid_f, thr, const, nl, wl, cl.astype(np.float64)
+
+    def _valid_cuts(self, V, seg, sid, last_pos, sizes, n_left, wn, Cw, Bw):
+        """The cuts between distinct values (``gap``, within a segment) that leave
+        ``min_samples_leaf`` samples and ``min_weight_leaf`` weight on both sides (``ok``)."""
+        d, n_a = V.shape
+        n_right = sizes[sid] - n_left
+        gap = np.zeros((d, n_a), dtype=bool)
+        gap[:, :-1] = V[:, 1:] > V[:, :-1] + FEATURE_TOL
+        gap[:, last_pos] = False
+        ok = gap & ((n_left >= self.min_samples_leaf) & (n_right >= self.min_samples_leaf))
+        if self.min_weight_leaf <= 0:
+            return ok, gap
+        if Cw is not None:
+            w_left_all = Cw - Bw[:, sid]
+            ok &= ((w_left_all >= self.min_weight_leaf)
+                   & (wn[sid] - w_left_all >= self.min_weight_leaf))
+        else:
+            ok &= (n_left >= self.min_weight_leaf) & (n_right >= self.min_weight_leaf)
+        return ok, gap
 
     # -- scikit-learn's order of features ---------------------------------------------------
 
@@ -527,16 +524,6 @@ class Grower:
         return True
 
 
-def _sum_classes(a):
-    """Integer counts summed over the class axis (0): row by row when there are few rows,
-    which is faster than a reduction over a short leading axis."""
-    if len(a) > 8:
-        return a.sum(axis=0)
-    total = a[0]
-    for row in a[1:]:
-        total = total + row
-    return total
-
 
 def _index_type(n):
     """int32 sample indices when they fit (half the memory traffic of int64)."""
@@ -547,17 +534,6 @@ def _small_int(n):
     """The narrowest integer type holding 0..n-1 (NumPy radix-sorts 8 and 16-bit keys)."""
     return np.int8 if n < 2**7 else np.int16 if n < 2**15 else np.intp
 
-
-def _cumsum_and_base(A, seg):
-    """Row-wise cumulative sums of ``A`` and their values just before each segment start.
-
-    ``C - B[:, segment]`` is then the sum from the segment start. Boolean rows are counted in
-    int32 (exact, and several times faster than float64).
-    """
-    C = np.cumsum(A, axis=1, dtype=np.int32 if A.dtype == bool else None)
-    B = np.zeros((A.shape[0], len(seg)), dtype=C.dtype)
-    B[:, 1:] = C[:, seg[1:] - 1]
-    return C, B
 
 
 def segmented_cumsum(A, seg, sid):

@@ -28,8 +28,10 @@ EPS = 1e-6
 def _xlog2x(x):
     """``x * log2(x)`` with the limit 0 at x = 0."""
     x = np.asarray(x, dtype=np.float64)
-    safe = np.where(x > 0, x, 1.0)
-    return np.where(x > 0, x * np.log2(safe), 0.0)
+    positive = x > 0
+    out = np.zeros_like(x)
+    np.log2(x, out=out, where=positive)
+    return np.multiply(x, out, out=out, where=positive)
 
 
 def entropy(counts, axis=-1):

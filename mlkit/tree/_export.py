@@ -25,106 +25,26 @@ from __future__ import annotations
 
 import io
 import numbers
+from typing import Any
 
 import numpy as np
 
-from .._validation import Interval, StrOptions, check_is_fitted, validate_param
+from .._typing import ArrayLike
+from .._validation import Interval, StrOptions, validate_param
+from ._export_labels import _DOT, _DOT_HTML, _edge_label, _fill, _Labeller, _palette
+from ._export_nodes import (
+    _class_labels,
+    _count,
+    _edge,
+    _given_names,
+    _height,
+    _majority,
+    _nodes,
+    _own_names,
+    _preorder,
+)
 
 __all__ = ["export_graphviz", "export_rules", "export_text"]
-
-
-# ---------------------------------------------------------------------------------------------
-# The nodes, their names and their numbers
-# ---------------------------------------------------------------------------------------------
-
-
-def _nodes(est):
-    check_is_fitted(est)
-    if not hasattr(est, "_tree_nodes"):
-        raise TypeError(f"{type(est).__name__} is not a tree of mlkit.tree (no _tree_nodes).")
-    return est._tree_nodes()
-
-
-def _preorder(nodes, max_depth=None):
-    """Node ids depth-first, children in branch order; below ``max_depth`` nothing."""
-    stack, out = [0], []
-    while stack:
-        i = stack.pop()
-        out.append(i)
-        if max_depth is None or nodes[i]["depth"] < max_depth:
-            stack.extend(reversed(nodes[i]["children"]))
-    return out
-
-
-def _height(nodes, i):
-    """Number of levels of the subtree of node ``i`` (1 for a leaf)."""
-    levels, frontier = 0, [i]
-    while frontier:
-        levels += 1
-        frontier = [c for j in frontier for c in nodes[j]["children"]]
-    return levels
-
-
-def _own_names(est):
-    """The tree's own feature names: ``feature_names_in_``, else ``feature_<j>``."""
-    names = getattr(est, "feature_names_in_", None)
-    if names is not None:
-        return [str(n) for n in names]
-    return [f"feature_{j}" for j in range(est.n_features_in_)]
-
-
-def _given_names(feature_names, est, owner, message=None):
-    """``feature_names`` as a list of str, checked against the number of features."""
-    if feature_names is None:
-        return None
-    validate_param(owner, "feature_names", feature_names, ["array-like", None])
-    names = list(feature_names)
-    if len(names) != est.n_features_in_:
-        raise ValueError((message or "feature_names must contain {d} elements, got {n}")
-                         .format(d=est.n_features_in_, n=len(names)))
-    return names
-
-
-def _class_labels(est, class_names, owner):
-    """The class label of each class index: ``class_names`` or ``classes_``."""
-    if class_names is None:
-        return list(est.classes_)
-    validate_param(owner, "class_names", class_names, ["array-like", None])
-    names = list(class_names)
-    if len(names) != len(est.classes_):
-        raise ValueError(
-            "When `class_names` is an array, it should contain as many items as "
-            f"`decision_tree.classes_`. Got {len(names)} while the tree was fitted with "
-            f"{len(est.classes_)} classes.")
-    return names
-
-
-def _edge(nodes, i):
-    """The test on the edge into node ``i``: (feature, op, value), op '<=', '>' or '=='
-    (value the threshold, or the category as text); None at the root."""
-    p = nodes[i]["parent"]
-    if p < 0:
-        return None
-    parent = nodes[p]
-    branch = parent["children"].index(i)
-    if parent["categories"] is not None:
-        return parent["feature"], "==", parent["categories"][branch]
-    return parent["feature"], ("<=" if branch == 0 else ">"), parent["threshold"]
-
-
-def _is_integral(counts):
-    counts = np.asarray(counts, dtype=np.float64)
-    return bool(np.all(counts == np.round(counts)))
-
-
-def _count(x):
-    """A weight: an integer as an integer, anything else with two decimals."""
-    x = float(x)
-    return str(round(x)) if x == round(x) else f"{x:.2f}"
-
-
-def _majority(node):
-    return int(np.argmax(node["value"]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,8 +52,10 @@ def _majority(node):
 # ---------------------------------------------------------------------------------------------
 
 
-def export_text(decision_tree, *, feature_names=None, class_names=None, max_depth=10, spacing=3,
-                decimals=2, show_weights=False, style="sklearn", show_counts=None):
+def export_text(decision_tree: Any, *, feature_names: ArrayLike | None = None,
+                class_names: ArrayLike | None = None, max_depth: int | None = 10,
+                spacing: int = 3, decimals: int = 2, show_weights: bool = False,
+                style: str = "sklearn", show_counts: bool | None = None) -> str:
     """The tree as indented text: scikit-learn's ``export_text``, or C4.5/J48's.
 
     Parameters
@@ -170,8 +92,7 @@ def export_text(decision_tree, *, feature_names=None, class_names=None, max_dept
     -----
     On an ID3 or C4.5 tree a multiway split on a categorical column writes one line per
     branch, the test as the tree states it: ``|--- outlook == sunny`` (scikit-learn's trees
-    have no such splits). The class of a leaf that no training case reached is its parent's
-    majority class.
+    have no such splits). The class of a leaf no training case reached is its parent's.
 
     Examples
     --------
@@ -189,6 +110,12 @@ def export_text(decision_tree, *, feature_names=None, class_names=None, max_dept
     |   |   |--- class: 2
     <BLANKLINE>
     """
+    return _text(decision_tree, feature_names, class_names, style, show_counts,
+                 (max_depth, spacing, decimals, show_weights))
+
+
+def _check_text_params(style, max_depth, spacing, decimals, show_weights, show_counts):
+    """``export_text``'s parameter checks."""
     owner = "export_text"
     validate_param(owner, "style", style, [StrOptions({"sklearn", "j48"})])
     validate_param(owner, "max_depth", max_depth, [Interval(numbers.Integral, 0, None,
@@ -199,41 +126,40 @@ def export_text(decision_tree, *, feature_names=None, class_names=None, max_dept
                                                           closed="left")])
     validate_param(owner, "show_weights", show_weights, ["boolean"])
     validate_param(owner, "show_counts", show_counts, ["boolean", None])
-    nodes = _nodes(decision_tree)
-    names = _given_names(feature_names, decision_tree, owner)
-    labels = _class_labels(decision_tree, class_names, owner)
+
+
+def _text(est, feature_names, class_names, style, show_counts, layout):
+    """``export_text``; ``layout`` is (max_depth, spacing, decimals, show_weights) of the
+    scikit-learn style."""
+    _check_text_params(style, *layout, show_counts)
+    nodes = _nodes(est)
+    names = _given_names(feature_names, est, "export_text")
+    labels = _class_labels(est, class_names, "export_text")
     if style == "j48":
-        return _j48_text(nodes, names or _own_names(decision_tree), labels,
+        return _j48_text(nodes, names or _own_names(est), labels,
                          True if show_counts is None else show_counts)
     if show_counts is not None:
         raise ValueError("show_counts applies to style='j48'; with style='sklearn' use "
                          "show_weights.")
-    names = names or [f"feature_{j}" for j in range(decision_tree.n_features_in_)]
+    names = names or [f"feature_{j}" for j in range(est.n_features_in_)]
+    return _sklearn_text(nodes, names, labels, *layout)
+
+
+def _sklearn_text(nodes, names, labels, max_depth, spacing, decimals, show_weights):
+    """scikit-learn's layout: a line per edge (``|--- x <= 0.80``) and per leaf, indented by
+    depth; below ``max_depth`` an inner node is one ``truncated branch`` line."""
     max_depth = np.inf if max_depth is None else max_depth
     lines = []
 
-    def leaf(node, indent):
-        text = f"{indent} class: {labels[_majority(node)]}"
-        if show_weights:
-            weights = node["value"] * node["weighted_n_samples"]
-            text = (f"{indent} weights: ["
-                    + ", ".join(f"{w:.{decimals}f}" for w in weights) + "] class: "
-                    + str(labels[_majority(node)]))
-        lines.append(text)
-
     def walk(i):
         node = nodes[i]
-        level = node["depth"] + 1
-        indent = ("|" + " " * spacing) * level
+        indent = ("|" + " " * spacing) * (node["depth"] + 1)
         indent = indent[:-spacing] + "-" * spacing
-        if node["depth"] > max_depth:
-            if node["is_leaf"]:
-                leaf(node, indent)
-            else:
-                lines.append(f"{indent} truncated branch of depth {_height(nodes, i)}")
+        if node["depth"] > max_depth and not node["is_leaf"]:
+            lines.append(f"{indent} truncated branch of depth {_height(nodes, i)}")
             return
         if node["is_leaf"]:
-            leaf(node, indent)
+            lines.append(_leaf_line(node, indent, labels, decimals, show_weights))
             return
         for child in node["children"]:
             feature, op, value = _edge(nodes, child)
@@ -246,6 +172,16 @@ def export_text(decision_tree, *, feature_names=None, class_names=None, max_dept
 
     walk(0)
     return "".join(line + "\n" for line in lines)
+
+
+def _leaf_line(node, indent, labels, decimals, show_weights):
+    """A leaf's line: its class, after its weighted class counts with ``show_weights``."""
+    label = labels[_majority(node)]
+    if not show_weights:
+        return f"{indent} class: {label}"
+    weights = node["value"] * node["weighted_n_samples"]
+    return (f"{indent} weights: [" + ", ".join(f"{w:.{decimals}f}" for w in weights)
+            + "] class: " + str(label))
 
 
 def _j48_condition(nodes, i, names):
@@ -313,7 +249,18 @@ def _simplified(tests):
     return out
 
 
-def _rule_test(feature, op, value, names):
+def _path_tests(nodes, i):
+    """The tests on the edges from the root down to node ``i``, root first."""
+    tests = []
+    while nodes[i]["parent"] >= 0:
+        tests.append(_edge(nodes, i))
+        i = nodes[i]["parent"]
+    return tests[::-1]
+
+
+def _rule_test(test, names):
+    """A test (feature, op, value) as text: ``x = a``, ``x > 0.5`` or ``0.2 < x <= 0.5``."""
+    feature, op, value = test
     name = names[feature]
     if op == "==":
         return f"{name} = {value}"
@@ -322,8 +269,9 @@ def _rule_test(feature, op, value, names):
     return f"{name} {op} {float(value):.6g}"
 
 
-def export_rules(decision_tree, *, feature_names=None, class_names=None, class_name="class",
-                 simplify=True):
+def export_rules(decision_tree: Any, *, feature_names: ArrayLike | None = None,
+                 class_names: ArrayLike | None = None, class_name: str = "class",
+                 simplify: bool = True) -> str:
     """One if-then rule per leaf, with its support and confidence.
 
     Support is the weight of the training cases reaching the leaf (and its share of all
@@ -358,18 +306,14 @@ def export_rules(decision_tree, *, feature_names=None, class_names=None, class_n
     for i in _preorder(nodes):
         if not nodes[i]["is_leaf"]:
             continue
-        tests, j = [], i
-        while nodes[j]["parent"] >= 0:
-            tests.append(_edge(nodes, j))
-            j = nodes[j]["parent"]
-        tests.reverse()
+        tests = _path_tests(nodes, i)
         if simplify:
             tests = _simplified(tests)
         counts = np.asarray(nodes[i]["class_counts"], dtype=np.float64)
         total, k = float(counts.sum()), _majority(nodes[i])
         confidence = float(counts[k]) / total if total > 0 else 0.0
         share = total / grand if grand > 0 else 0.0
-        head = ("IF " + " AND ".join(_rule_test(*t, names) for t in tests) if tests
+        head = ("IF " + " AND ".join(_rule_test(t, names) for t in tests) if tests
                 else "ALWAYS")
         rules.append(f"{head} THEN {class_name} = {labels[k]}  "
                      f"[support {_count(total)} ({share:.1%}), confidence {confidence:.1%}]")
@@ -377,158 +321,17 @@ def export_rules(decision_tree, *, feature_names=None, class_names=None, class_n
 
 
 # ---------------------------------------------------------------------------------------------
-# Node labels (shared by the DOT and the drawing)
-# ---------------------------------------------------------------------------------------------
-
-
-class _Marks:
-    """The characters a label is written with: plain text, DOT strings or DOT HTML."""
-
-    def __init__(self, *, hash="#", sub=("[", "]"), le="<=", br="\\n", quotes=('"', '"'),
-                 escape=None):
-        self.hash, self.sub, self.le, self.br, self.quotes = hash, sub, le, br, quotes
-        self.escape = escape or (lambda s: s)
-
-
-_PLAIN = _Marks(br="\n", quotes=("", ""))
-_DOT = _Marks(escape=lambda s: s.replace('"', '\\"'))
-_DOT_HTML = _Marks(hash="&#35;", sub=("<SUB>", "</SUB>"), le="&le;", br="<br/>",
-                   quotes=("<", ">"), escape=lambda s: s.replace('"', '\\"'))
-
-
-def _bracketed(items, br):
-    """``[a, b, c]`` broken into lines as scikit-learn's labels are (it prints the values as
-    a NumPy array of byte strings: 75 columns, each item counted as ``b'...'``); no comma
-    at a line break."""
-    rows, row, used = [], [], 1
-    for s in items:
-        width = len(s) + 3
-        if row and used + width > 74:
-            rows.append(row)
-            row, used = [], 1
-        row.append(s)
-        used += width + 1
-    rows.append(row)
-    return "[" + br.join(", ".join(r) for r in rows) + "]"
-
-
-class _Labeller:
-    """The text of each node's box, as scikit-learn's ``export_graphviz``/``plot_tree``."""
-
-    def __init__(self, est, nodes, *, feature_names, class_names, label, impurity, node_ids,
-                 proportion, precision, marks, owner):
-        self.nodes, self.marks = nodes, marks
-        self.names = feature_names
-        self.classes = (class_names if class_names is None or class_names is True
-                        else _class_labels(est, class_names, owner))
-        self.label, self.impurity, self.node_ids = label, impurity, node_ids
-        self.proportion, self.precision = proportion, precision
-
-    def _round(self, x):
-        return str(round(np.float64(x), self.precision))
-
-    def _feature(self, j):
-        m = self.marks
-        if self.names is not None:
-            return m.escape(str(self.names[j]))
-        return f"x{m.sub[0]}{j}{m.sub[1]}"
-
-    def values(self, node):
-        """The class counts (or with ``proportion`` the fractions) as text."""
-        if self.proportion:
-            return [self._round(v) for v in node["value"]]
-        if _is_integral(node["class_counts"]):
-            return [str(round(float(c))) for c in node["class_counts"]]
-        # scikit-learn's arithmetic: the fractions times the node's weight
-        weights = node["value"] * node["weighted_n_samples"]
-        return [str(np.round(w, self.precision)) for w in weights]
-
-    def __call__(self, i):
-        node, m = self.nodes[i], self.marks
-        named = self.label == "all" or (self.label == "root" and i == 0)
-        parts = []
-        if self.node_ids:
-            parts.append(("node " if named else "") + f"{m.hash}{i}")
-        if not node["is_leaf"]:
-            feature = self._feature(node["feature"])
-            if node["categories"] is None:
-                parts.append(f"{feature} {m.le} {self._round(node['threshold'])}")
-            else:
-                parts.append(feature)
-        if self.impurity:
-            parts.append((f"{node['criterion']} = " if named else "")
-                         + self._round(node["impurity"]))
-        if self.proportion:
-            share = 100.0 * node["n_samples"] / float(self.nodes[0]["n_samples"])
-            samples = str(round(np.float64(share), 1)) + "%"
-        elif float(node["n_samples"]) == round(float(node["n_samples"])):
-            samples = str(round(float(node["n_samples"])))
-        else:
-            samples = self._round(node["n_samples"])
-        parts.append(("samples = " if named else "") + samples)
-        parts.append(("value = " if named else "") + _bracketed(self.values(node), m.br))
-        if self.classes is not None:
-            # the largest count (scikit-learn's argmax, over the fractions times the weight)
-            weight = node["weighted_n_samples"]
-            k = (int(np.argmax(node["value"] * weight)) if not self.proportion and weight > 0
-                 else _majority(node))
-            name = (f"y{m.sub[0]}{k}{m.sub[1]}" if self.classes is True
-                    else m.escape(str(self.classes[k])))
-            parts.append(("class = " if named else "") + name)
-        return m.quotes[0] + m.br.join(parts) + m.quotes[1]
-
-
-def _palette(n):
-    """``n`` colours of evenly spaced hues (from 25 degrees; saturation 0.75, value 0.9) as
-    8-bit RGB: the HSV to RGB conversion, sector by sector."""
-    saturation, brightness = 0.75, 0.9
-    chroma = saturation * brightness
-    floor = brightness - chroma
-    colours = []
-    for hue in np.arange(25, 385, 360.0 / n).astype(int):
-        sector = hue / 60.0
-        mid = chroma * (1 - abs((sector % 2) - 1))
-        rgb = [(chroma, mid, 0), (mid, chroma, 0), (0, chroma, mid), (0, mid, chroma),
-               (mid, 0, chroma), (chroma, 0, mid), (chroma, mid, 0)][int(sector)]
-        colours.append([int(255 * (c + floor)) for c in rgb])
-    return colours
-
-
-def _fill(node, palette):
-    """The majority class's colour, as strong as the majority's lead over the runner-up."""
-    value = np.asarray(node["value"], dtype=np.float64)
-    colour = palette[int(np.argmax(value))]
-    top = sorted(value, reverse=True)
-    alpha = 0.0 if len(top) == 1 else (top[0] - top[1]) / (1 - top[1])
-    rgb = [int(round(alpha * c + (1 - alpha) * 255, 0)) for c in colour]
-    return "#" + "".join(f"{c:02x}" for c in rgb)
-
-
-def _edge_label(nodes, i):
-    """The label on the edge into node ``i``: the category of a multiway split; True/False
-    on the two edges out of a binary root; else None."""
-    p = nodes[i]["parent"]
-    if p < 0:
-        return None
-    parent = nodes[p]
-    branch = parent["children"].index(i)
-    if parent["categories"] is not None:
-        return parent["categories"][branch]
-    if p == 0:
-        return "True" if branch == 0 else "False"
-    return None
-
-
-# ---------------------------------------------------------------------------------------------
 # Graphviz
 # ---------------------------------------------------------------------------------------------
 
 
-def export_graphviz(decision_tree, out_file=None, *, max_depth=None, feature_names=None,
-                    class_names=None, label="all", filled=False, leaves_parallel=False,
-                    impurity=True, node_ids=False, proportion=False, rotate=False,
-                    rounded=False, special_characters=False, precision=3,
-                    fontname="helvetica"):
+def export_graphviz(decision_tree: Any, out_file: Any = None, *, max_depth: int | None = None,
+                    feature_names: ArrayLike | None = None, class_names: Any = None,
+                    label: str = "all", filled: bool = False, leaves_parallel: bool = False,
+                    impurity: bool = True, node_ids: bool = False, proportion: bool = False,
+                    rotate: bool = False, rounded: bool = False,
+                    special_characters: bool = False, precision: int | None = 3,
+                    fontname: str = "helvetica") -> str | None:
     """The tree in Graphviz's DOT language (render with ``dot -Tpng``), as scikit-learn's.
 
     Parameters are scikit-learn's ``export_graphviz``'s: ``out_file`` (None: return the
@@ -555,6 +358,27 @@ def export_graphviz(decision_tree, out_file=None, *, max_depth=None, feature_nam
     category on its edge (``[label="sunny"]``), and an empty branch (a category no training
     case at the node had) predicts its parent's majority class.
     """
+    flags = {"filled": filled, "leaves_parallel": leaves_parallel, "impurity": impurity,
+             "node_ids": node_ids, "proportion": proportion, "rotate": rotate,
+             "rounded": rounded, "special_characters": special_characters}
+    _check_graphviz_params(max_depth, label, precision, fontname, flags, feature_names)
+    nodes = _nodes(decision_tree)
+    names = _given_names(feature_names, decision_tree, "export_graphviz",
+                         "Length of feature_names, {n} does not match number of features, {d}")
+    marks = _DOT_HTML if special_characters else _DOT
+    text = _Labeller(decision_tree, nodes, feature_names=names, class_names=class_names,
+                     label=label, impurity=impurity, node_ids=node_ids,
+                     proportion=proportion, precision=precision, marks=marks,
+                     owner="export_graphviz")
+    palette = _palette(len(decision_tree.classes_)) if filled else None
+    out = io.StringIO()
+    _dot_header(out.write, fontname, filled, rounded, leaves_parallel, rotate)
+    _dot_nodes(out.write, nodes, text, marks, palette, max_depth, leaves_parallel, rotate)
+    return _write_dot(out.getvalue(), out_file)
+
+
+def _check_graphviz_params(max_depth, label, precision, fontname, flags, feature_names):
+    """``export_graphviz``'s parameter checks (``flags``: the boolean ones by name)."""
     owner = "export_graphviz"
     validate_param(owner, "max_depth", max_depth, [Interval(numbers.Integral, 0, None,
                                                             closed="left"), None])
@@ -562,24 +386,14 @@ def export_graphviz(decision_tree, out_file=None, *, max_depth=None, feature_nam
     validate_param(owner, "precision", precision, [Interval(numbers.Integral, 0, None,
                                                             closed="left"), None])
     validate_param(owner, "fontname", fontname, [str])
-    for name, flag in [("filled", filled), ("leaves_parallel", leaves_parallel),
-                       ("impurity", impurity), ("node_ids", node_ids),
-                       ("proportion", proportion), ("rotate", rotate), ("rounded", rounded),
-                       ("special_characters", special_characters)]:
+    for name, flag in flags.items():
         validate_param(owner, name, flag, ["boolean"])
     if feature_names is not None and any(not isinstance(n, str) for n in feature_names):
         raise ValueError("All feature names must be strings.")
-    nodes = _nodes(decision_tree)
-    names = _given_names(feature_names, decision_tree, owner,
-                         "Length of feature_names, {n} does not match number of features, {d}")
-    marks = _DOT_HTML if special_characters else _DOT
-    text = _Labeller(decision_tree, nodes, feature_names=names, class_names=class_names,
-                     label=label, impurity=impurity, node_ids=node_ids,
-                     proportion=proportion, precision=precision, marks=marks, owner=owner)
-    palette = _palette(len(decision_tree.classes_)) if filled else None
-    out = io.StringIO()
-    w = out.write
 
+
+def _dot_header(w, fontname, filled, rounded, leaves_parallel, rotate):
+    """The graph's opening lines: node and edge attributes, layout options."""
     style = [s for s, on in [("filled", filled), ("rounded", rounded)] if on]
     w("digraph Tree {\nnode [shape=box")
     if style:
@@ -591,8 +405,12 @@ def export_graphviz(decision_tree, out_file=None, *, max_depth=None, feature_nam
     if rotate:
         w("rankdir=LR ;\n")
 
+
+def _dot_nodes(w, nodes, text, marks, palette, max_depth, leaves_parallel, rotate):
+    """A statement per node and per edge, depth-first (below ``max_depth``: ``(...)``), the
+    ranks of ``leaves_parallel``, and the closing brace."""
+    filled = palette is not None
     ranks = {"leaves": []}
-    angle = -45 if rotate else 45
     for i in _preorder(nodes, max_depth=None if max_depth is None else max_depth + 1):
         node, p = nodes[i], nodes[i]["parent"]
         cut = max_depth is not None and node["depth"] > max_depth
@@ -605,23 +423,29 @@ def export_graphviz(decision_tree, out_file=None, *, max_depth=None, feature_nam
         else:
             w(f"{i} [label={text(i)}"
               + (f', fillcolor="{_fill(node, palette)}"' if filled else "") + "] ;\n")
-        if p < 0:
-            continue
-        edge = _edge_label(nodes, i)
-        if nodes[p]["categories"] is not None:
-            w(f'{p} -> {i} [label="{marks.escape(edge)}"] ;\n')
-        elif edge is not None and not cut:
-            first = edge == "True"
-            w(f"{p} -> {i} [labeldistance=2.5, labelangle={angle if first else -angle}, "
-              f'headlabel="{edge}"] ;\n')
-        else:
-            w(f"{p} -> {i} ;\n")
+        if p >= 0:
+            w(_dot_edge(nodes, p, i, marks, cut, -45 if rotate else 45))
     if leaves_parallel:
         for rank in sorted(ranks):
             w("{rank=same ; " + "; ".join(ranks[rank]) + "} ;\n")
     w("}")
 
-    dot = out.getvalue()
+
+def _dot_edge(nodes, p, i, marks, cut, angle):
+    """The edge statement from ``p`` to ``i``: with the category of a multiway split, or the
+    True/False head label out of a binary root."""
+    edge = _edge_label(nodes, i)
+    if nodes[p]["categories"] is not None:
+        return f'{p} -> {i} [label="{marks.escape(edge)}"] ;\n'
+    if edge is not None and not cut:
+        first = edge == "True"
+        return (f"{p} -> {i} [labeldistance=2.5, labelangle={angle if first else -angle}, "
+                f'headlabel="{edge}"] ;\n')
+    return f"{p} -> {i} ;\n"
+
+
+def _write_dot(dot, out_file):
+    """``dot`` returned (``out_file`` None), or written to a path or a file-like object."""
     if out_file is None:
         return dot
     if isinstance(out_file, str):

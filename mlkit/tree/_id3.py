@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from numbers import Integral
+from typing import TypeVar
 
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from .._discovery import Capabilities
+from .._typing import ArrayLike
 from .._validation import Interval, StrOptions, validate_params
 from ._grow import GrowParams
 from ._multiway import MultiwayTreeMixin
 
 __all__ = ["ID3Classifier"]
+
+
+_Self = TypeVar("_Self", bound="ID3Classifier")
 
 
 class ID3Classifier(MultiwayTreeMixin, ClassifierMixin, BaseEstimator):
@@ -107,11 +112,13 @@ class ID3Classifier(MultiwayTreeMixin, ClassifierMixin, BaseEstimator):
     _unknown = "stop"
     _allow_nan = False
 
-    def __init__(self, *, categorical_features="auto", max_depth=None):
+    def __init__(self, *, categorical_features: str | ArrayLike = "auto",
+                 max_depth: int | None = None) -> None:
         self.categorical_features = categorical_features
         self.max_depth = max_depth
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self: _Self, X: ArrayLike, y: ArrayLike,
+            sample_weight: ArrayLike | None = None) -> _Self:
         """Grow the tree on ``X`` (numeric and categorical columns) and class labels ``y``."""
         validate_params(self)
         params = GrowParams(c45=False, min_leaf=0.0, mdl=False, max_depth=self.max_depth)

@@ -8,11 +8,14 @@ simplified (``_prune``).
 
 from __future__ import annotations
 
+from typing import Any
+
 import array_api_compat as aac
 import numpy as np
 from scipy import sparse
 
 from .._array import to_host
+from .._typing import Array, ArrayLike
 from .._validation import check_is_fitted, encode_labels, validate_data
 from . import _columns
 from ._criteria import entropy, information_gain
@@ -133,7 +136,7 @@ class MultiwayTreeMixin:
         return route(self.tree_, Z, np.arange(n), np.ones(n), np.zeros(n, dtype=np.int64),
                      unknown=self._unknown)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: ArrayLike) -> Array:
         """Class probabilities: the class distribution of the leaf each case reaches (a
         weighted mix of leaves for cases with missing or unseen values)."""
         Z = self._encode(X)
@@ -144,17 +147,17 @@ class MultiwayTreeMixin:
             proba[:, k] = np.bincount(samples[terminal], value[:, k], minlength=Z.shape[0])
         return proba / proba.sum(axis=1, keepdims=True)
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: ArrayLike) -> Array:
         """Logarithm of ``predict_proba`` (-inf for classes of probability 0)."""
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> Array:
         """The most probable class (the first one on ties)."""
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
 
-    def apply(self, X):
+    def apply(self, X: ArrayLike) -> Array:
         """The leaf each case reaches (with missing values: the leaf holding most of its
         weight)."""
         Z = self._encode(X)
@@ -167,7 +170,7 @@ class MultiwayTreeMixin:
         out[samples[order][first]] = nodes[order][first]
         return out
 
-    def decision_path(self, X):
+    def decision_path(self, X: ArrayLike) -> Any:
         """Sparse indicator matrix (n_samples, n_nodes): the nodes each case passes through."""
         Z = self._encode(X)
         nodes, samples, _, _ = self._route(Z)
@@ -176,12 +179,12 @@ class MultiwayTreeMixin:
         m.data[:] = 1
         return m
 
-    def get_depth(self):
+    def get_depth(self) -> int:
         """Depth of the tree (a single leaf has depth 0)."""
         check_is_fitted(self, _NOT_FITTED)
         return int(self.tree_.depth.max())
 
-    def get_n_leaves(self):
+    def get_n_leaves(self) -> int:
         """Number of leaves."""
         check_is_fitted(self, _NOT_FITTED)
         return int(self.tree_.is_leaf.sum())

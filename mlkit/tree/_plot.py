@@ -20,20 +20,14 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from typing import Any
 
 import numpy as np
 
+from .._typing import ArrayLike
 from .._validation import Interval, StrOptions, validate_param
-from ._export import (
-    _PLAIN,
-    _edge_label,
-    _fill,
-    _given_names,
-    _Labeller,
-    _nodes,
-    _palette,
-    _preorder,
-)
+from ._export_labels import _PLAIN, _edge_label, _fill, _Labeller, _palette
+from ._export_nodes import _given_names, _nodes, _preorder
 
 __all__ = ["plot_tree"]
 
@@ -44,9 +38,12 @@ _GAP = 0.6  # ems between neighbouring boxes or labels on one row
 _MARGIN = 0.3  # ems around the drawing
 
 
-def plot_tree(decision_tree, *, max_depth=None, feature_names=None, class_names=None,
-              label="all", filled=False, impurity=True, node_ids=False, proportion=False,
-              rounded=False, precision=3, ax=None, fontsize=None):
+def plot_tree(decision_tree: Any, *, max_depth: int | None = None,
+              feature_names: ArrayLike | None = None, class_names: Any = None,
+              label: str = "all", filled: bool = False, impurity: bool = True,
+              node_ids: bool = False, proportion: bool = False, rounded: bool = False,
+              precision: int | None = 3, ax: Any = None,
+              fontsize: float | None = None) -> list[Any]:
     """Draw the tree with matplotlib, as scikit-learn's ``plot_tree``: a box per node with
     its test, impurity, samples, class counts (and class, with ``class_names``), arrows from
     parent to child.
@@ -71,6 +68,49 @@ def plot_tree(decision_tree, *, max_depth=None, feature_names=None, class_names=
     """
     import matplotlib.pyplot as plt
 
+    flags = {"filled": filled, "impurity": impurity, "node_ids": node_ids,
+             "proportion": proportion, "rounded": rounded}
+    _check_plot_params(max_depth, label, precision, fontsize, flags)
+    nodes = _nodes(decision_tree)
+    names = _given_names(feature_names, decision_tree, "plot_tree",
+                         "Length of feature_names, {n} does not match number of features, {d}")
+    text = _Labeller(decision_tree, nodes, feature_names=names, class_names=class_names,
+                     label=label, impurity=impurity, node_ids=node_ids,
+                     proportion=proportion, precision=precision, marks=_PLAIN,
+                     owner="plot_tree")
+    palette = _palette(len(decision_tree.classes_)) if filled else None
+    if ax is None:
+        ax = plt.gca()
+    ax.clear()
+    ax.set_axis_off()
+    renderer = ax.figure.canvas.get_renderer()
+    shown = _preorder(nodes, None if max_depth is None else max_depth + 1)
+    size = _REFERENCE_SIZE if fontsize is None else float(fontsize)
+    boxes, labels, artists = _annotate(ax, nodes, shown, text, palette, rounded, max_depth,
+                                       size)
+    frame = ax.get_window_extent(renderer)
+
+    def measure(size):
+        return _measure(nodes, shown, boxes, labels, size, ax.figure.dpi, renderer)
+
+    size, layout = _arrange(measure, fontsize, boxes, labels, nodes, artists, frame, renderer)
+    _warn_if_past(layout, frame, size, fontsize)
+    return artists
+
+
+def _warn_if_past(layout, frame, size, fontsize):
+    """Warn (at ``plot_tree``'s caller) when the drawing does not fit ``frame``."""
+    if layout.fit(frame) < 0.9999:
+        warnings.warn(
+            f"plot_tree: at fontsize={size:.3g} the tree needs {layout.need_w:.0f} x "
+            f"{layout.need_h:.0f} pixels and the axes have {frame.width:.0f} x "
+            f"{frame.height:.0f}: it is drawn past the axes. Enlarge the figure"
+            + (" or leave fontsize=None." if fontsize is not None else "."),
+            UserWarning, stacklevel=3)
+
+
+def _check_plot_params(max_depth, label, precision, fontsize, flags):
+    """``plot_tree``'s parameter checks (``flags``: the boolean ones by name)."""
     owner = "plot_tree"
     validate_param(owner, "max_depth", max_depth, [Interval(numbers.Integral, 0, None,
                                                             closed="left"), None])
@@ -79,33 +119,22 @@ def plot_tree(decision_tree, *, max_depth=None, feature_names=None, class_names=
                                                             closed="left"), None])
     validate_param(owner, "fontsize", fontsize, [Interval(numbers.Real, 0, None,
                                                           closed="neither"), None])
-    for name, flag in [("filled", filled), ("impurity", impurity), ("node_ids", node_ids),
-                       ("proportion", proportion), ("rounded", rounded)]:
+    for name, flag in flags.items():
         validate_param(owner, name, flag, ["boolean"])
-    nodes = _nodes(decision_tree)
-    names = _given_names(feature_names, decision_tree, owner,
-                         "Length of feature_names, {n} does not match number of features, {d}")
-    text = _Labeller(decision_tree, nodes, feature_names=names, class_names=class_names,
-                     label=label, impurity=impurity, node_ids=node_ids,
-                     proportion=proportion, precision=precision, marks=_PLAIN, owner=owner)
-    palette = _palette(len(decision_tree.classes_)) if filled else None
 
-    if ax is None:
-        ax = plt.gca()
-    ax.clear()
-    ax.set_axis_off()
-    fig = ax.figure
-    renderer = fig.canvas.get_renderer()
-    size = _REFERENCE_SIZE if fontsize is None else float(fontsize)
 
-    shown = _preorder(nodes, None if max_depth is None else max_depth + 1)
+def _annotate(ax, nodes, shown, text, palette, rounded, max_depth, size):
+    """An annotation per shown node (its box, with an arrow from the parent) and per edge
+    label, all at the centre for now; returns them by node and in depth-first order."""
+    import matplotlib.pyplot as plt
+
     boxes, labels, artists = {}, {}, []
     for i in shown:
         node = nodes[i]
         depth = node["depth"]
         cut = max_depth is not None and depth > max_depth
         bbox = {"boxstyle": "round"} if rounded else {}
-        bbox["fc"] = ("grey" if cut else _fill(node, palette) if filled
+        bbox["fc"] = ("grey" if cut else _fill(node, palette) if palette is not None
                       else ax.get_facecolor())
         arrow = None
         if node["parent"] >= 0:
@@ -122,32 +151,25 @@ def plot_tree(decision_tree, *, max_depth=None, feature_names=None, class_names=
                 zorder=101 - 10 * depth, fontsize=size,
                 bbox={"boxstyle": "square,pad=0.1", "fc": ax.get_facecolor(), "ec": "none"})
             artists.append(labels[i])
+    return boxes, labels, artists
 
-    frame = ax.get_window_extent(renderer)
 
-    def measure(size):
-        return _measure(nodes, shown, boxes, labels, size, fig.dpi, renderer)
-
-    if fontsize is None:
-        size, layout = _largest_fitting_size(measure, frame)
-        for _ in range(20):  # glyphs rounded to pixels could still make two boxes touch
-            _place(layout, boxes, labels, nodes, frame)
-            if _clear(artists, frame, renderer) or size <= _SMALLEST_SIZE:
-                break
-            size = max(_SMALLEST_SIZE, size * 0.95)
-            layout = measure(size)
-    else:
+def _arrange(measure, fontsize, boxes, labels, nodes, artists, frame, renderer):
+    """Lay the drawing out and place the annotations: at the given ``fontsize``, or at the
+    largest that fits ``frame``, shrunk until no two boxes touch. Returns (size, layout)."""
+    if fontsize is not None:
         size = float(fontsize)
         layout = measure(size)
         _place(layout, boxes, labels, nodes, frame)
-    if layout.fit(frame) < 0.9999:
-        warnings.warn(
-            f"plot_tree: at fontsize={size:.3g} the tree needs {layout.need_w:.0f} x "
-            f"{layout.need_h:.0f} pixels and the axes have {frame.width:.0f} x "
-            f"{frame.height:.0f}: it is drawn past the axes. Enlarge the figure"
-            + (" or leave fontsize=None." if fontsize is not None else "."),
-            UserWarning, stacklevel=2)
-    return artists
+        return size, layout
+    size, layout = _largest_fitting_size(measure, frame)
+    for _ in range(20):  # glyphs rounded to pixels could still make two boxes touch
+        _place(layout, boxes, labels, nodes, frame)
+        if _clear(artists, frame, renderer) or size <= _SMALLEST_SIZE:
+            break
+        size = max(_SMALLEST_SIZE, size * 0.95)
+        layout = measure(size)
+    return size, layout
 
 
 def _largest_fitting_size(measure, frame):

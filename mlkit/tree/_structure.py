@@ -106,35 +106,13 @@ def route(tree, Z, samples, weights, start, *, unknown="spread", refit_fractions
     samples = np.asarray(samples, dtype=np.int64)
     weights = np.asarray(weights, dtype=np.float64)
     while nodes.size:
-        inner = ~tree.is_leaf[nodes]
-        b = np.full(nodes.shape, -1, dtype=np.int64)
-        if inner.any():
-            b[inner] = branch_of(tree, Z, nodes[inner], samples[inner])
-        known = inner & (b >= 0)
-        stop = ~inner | (inner & (b < 0) & (unknown == "stop"))
         out_n.append(nodes)
         out_s.append(samples)
         out_w.append(weights)
-        out_t.append(stop)
         out_g.append(tags)
-        child = np.where(known, tree.child_start[nodes] + b, -1)
-        if refit_fractions and inner.any():
-            _refit_fractions(tree, nodes[inner], child[inner], weights[inner])
-        spread = inner & (b < 0) & (unknown == "spread")
-        # known cases move to one child; unknown ones are copied into every child
-        k_nodes, k_samples, k_weights = child[known], samples[known], weights[known]
-        reps = tree.n_children[nodes[spread]]
-        rows = np.repeat(np.flatnonzero(spread), reps)
-        offset = np.arange(rows.size) - np.repeat(np.cumsum(reps) - reps, reps)
-        s_nodes = tree.child_start[nodes[rows]] + offset
-        s_weights = weights[rows] * tree.fraction[s_nodes]
-        nodes = np.concatenate([k_nodes, s_nodes])
-        samples = np.concatenate([k_samples, samples[rows]])
-        tags = np.concatenate([tags[known], tags[rows]])
-        weights = np.concatenate([k_weights, s_weights])
-        positive = weights > 0
-        nodes, samples, weights = nodes[positive], samples[positive], weights[positive]
-        tags = tags[positive]
+        stop, (nodes, samples, weights, tags) = _route_step(
+            tree, Z, nodes, samples, weights, tags, unknown, refit_fractions)
+        out_t.append(stop)
     if not out_n:
         empty = np.zeros(0, dtype=np.int64)
         out = (empty, empty, np.zeros(0), np.zeros(0, dtype=bool))
@@ -142,6 +120,32 @@ def route(tree, Z, samples, weights, start, *, unknown="spread", refit_fractions
     out = (np.concatenate(out_n), np.concatenate(out_s), np.concatenate(out_w),
            np.concatenate(out_t))
     return out + (np.concatenate(out_g),) if with_tags else out
+
+
+def _route_step(tree, Z, nodes, samples, weights, tags, unknown, refit_fractions):
+    """One level of ``route``: which rows stop here, and the rows of the next level (known
+    cases moved to one child, unknown ones copied into every child when spread)."""
+    inner = ~tree.is_leaf[nodes]
+    b = np.full(nodes.shape, -1, dtype=np.int64)
+    if inner.any():
+        b[inner] = branch_of(tree, Z, nodes[inner], samples[inner])
+    known = inner & (b >= 0)
+    stop = ~inner | (inner & (b < 0) & (unknown == "stop"))
+    child = np.where(known, tree.child_start[nodes] + b, -1)
+    if refit_fractions and inner.any():
+        _refit_fractions(tree, nodes[inner], child[inner], weights[inner])
+    spread = inner & (b < 0) & (unknown == "spread")
+    reps = tree.n_children[nodes[spread]]
+    rows = np.repeat(np.flatnonzero(spread), reps)
+    offset = np.arange(rows.size) - np.repeat(np.cumsum(reps) - reps, reps)
+    s_nodes = tree.child_start[nodes[rows]] + offset
+    s_weights = weights[rows] * tree.fraction[s_nodes]
+    nodes = np.concatenate([child[known], s_nodes])
+    samples = np.concatenate([samples[known], samples[rows]])
+    tags = np.concatenate([tags[known], tags[rows]])
+    weights = np.concatenate([weights[known], s_weights])
+    positive = weights > 0
+    return stop, (nodes[positive], samples[positive], weights[positive], tags[positive])
 
 
 def _refit_fractions(tree, nodes, child, weights):
