@@ -1,13 +1,4 @@
-"""Gaussian mixtures fitted by EM, and model selection by BIC.
-
-The E-step works in log space through the Cholesky factors ``U_k`` of the precisions
-(``Λ_k = U_k U_kᵀ``): ``log N(x | μ_k, Σ_k) = −½ (d log 2π + ‖(x − μ_k) U_k‖²) + log|U_k|``,
-batched over the components -- for 'full' covariances every ``x U_k`` comes out of one matrix
-product with the ``d × kd`` matrix ``[U_1 … U_k]``. The M-step needs only the weighted
-sufficient statistics ``N_k = Σ r``, ``Σ r x`` and ``Σ r x xᵀ`` (or ``Σ r x²``), which reduce
-over row blocks: on a Dask array each EM iteration is one ``dask.compute`` of those small
-statistics, and the model parameters stay concrete.
-"""
+"""The Gaussian mixture estimator: EM from k-means (or another) initialization."""
 
 from __future__ import annotations
 
@@ -21,7 +12,7 @@ from sklearn.base import BaseEstimator, DensityMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
-from ._array import (
+from .._array import (
     argmax_rows,
     as_namespace,
     compute,
@@ -32,15 +23,25 @@ from ._array import (
     one_hot,
     to_host,
 )
-from ._discovery import Capabilities
+from .._discovery import Capabilities
+from .._lazy_rows import rows_like
+from .._validation import (
+    Interval,
+    NotOffered,
+    StrOptions,
+    check_finite_stats,
+    check_is_fitted,
+    check_sample_weight,
+    validate_data,
+    validate_params,
+)
+from ..cluster import KMeans, kmeans_plusplus
 from ._gaussian import (
     ONE_POINT_INITS,
-    CollapsedComponentError,
     check_precisions,
     covariances_from_precisions,
     e_step,
     estimate_log_gaussian_prob,
-    log_det_cholesky,
     logsumexp_rows,
     m_step,
     n_parameters,
@@ -52,35 +53,11 @@ from ._gaussian import (
     sufficient_statistics,
     tied_stats_about_origin,
 )
-from ._validation import (
-    Interval,
-    NotOffered,
-    StrOptions,
-    check_finite_stats,
-    check_is_fitted,
-    check_sample_weight,
-    validate_data,
-    validate_params,
-)
-from .cluster import KMeans, _kmeans_plusplus, _ones_like_rows, _rows_like
 
-__all__ = [
-    "CollapsedComponentError",
-    "GaussianMixture",
-    "e_step",
-    "estimate_log_gaussian_prob",
-    "log_det_cholesky",
-    "m_step",
-    "select_by_bic",
-    "sufficient_statistics",
-]
+__all__ = ["COVARIANCE_TYPES", "GaussianMixture"]
+
 
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
-
-
-# ---------------------------------------------------------------------------------------------
-# The estimator
-# ---------------------------------------------------------------------------------------------
 
 
 class GaussianMixture(DensityMixin, BaseEstimator):
@@ -265,7 +242,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 f"n_samples = {n}"
             )
         sw = check_sample_weight(sample_weight, n, xp, device, X.dtype)
-        sw = None if sw is None else _rows_like(sw, X)
+        sw = None if sw is None else rows_like(sw, X)
         self._state_xp, self._state_device = _state_namespace(X)
         try:
             self._run_em(X, sw)
@@ -405,19 +382,18 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         if self.init_params == "kmeans":
             labels = KMeans(n_clusters=k, n_init=1, random_state=rs).fit(
                 given, sample_weight=sw).labels_
-            return _rows_like(one_hot(labels, k, dtype=X.dtype), X)
+            return rows_like(one_hot(labels, k, dtype=X.dtype), X)
         if self.init_params == "random":
             resp = rs.uniform(size=(n, k))
             resp /= resp.sum(axis=1)[:, None]
         else:
             if self.init_params == "k-means++":
-                w = _ones_like_rows(X, xp, device) if sw is None else sw
-                idx = _kmeans_plusplus(X, k, w, rs)
+                idx = kmeans_plusplus(X, k, sample_weight=sw, random_state=rs)[1]
             else:  # random_from_data
                 idx = rs.choice(n, size=k, replace=False)
             resp = np.zeros((n, k))
             resp[idx, np.arange(k)] = 1.0
-        resp = _rows_like(resp.astype(host_float_dtype(X.dtype)), X)
+        resp = rows_like(resp.astype(host_float_dtype(X.dtype)), X)
         return resp if is_lazy(X) else as_namespace(resp, xp, device)
 
     def _checked_inits(self, X):
@@ -546,72 +522,6 @@ def _state_namespace(X):
     if is_lazy(X):
         return namespace_and_device(np.zeros(1))
     return namespace_and_device(X)
-
-
-# ---------------------------------------------------------------------------------------------
-# Model selection by BIC (as R's mclust)
-# ---------------------------------------------------------------------------------------------
-
-
-def select_by_bic(X, n_components=range(1, 7), covariance_types=COVARIANCE_TYPES, *,
-                  sample_weight=None, **params):
-    """Fit a grid of mixtures and keep the one with the lowest BIC, as R's mclust does.
-
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, n_features)
-    n_components : iterable of int, default=range(1, 7)
-    covariance_types : iterable of str, default=('full', 'tied', 'diag', 'spherical')
-    sample_weight : array-like of shape (n_samples,), default=None
-        Weights: the BIC is then ``−2 Σ w log p(x) + p log Σ w``.
-    **params
-        Passed to every ``GaussianMixture`` (``random_state``, ``n_init``, ...).
-
-    Returns
-    -------
-    best : GaussianMixture
-        The fitted model with the lowest BIC.
-    table : pandas.DataFrame
-        BIC of every fit, one row per ``n_components`` and one column per covariance type
-        (scikit-learn's sign: lower is better; mclust reports ``−BIC``). A fit whose
-        component collapsed is NaN, with a warning.
-
-    References
-    ----------
-    Schwarz (1978), "Estimating the dimension of a model", Ann. Statist. 6(2). Fraley &
-    Raftery (2002), "Model-based clustering, discriminant analysis, and density estimation",
-    JASA 97(458).
-    """
-    import pandas as pd
-
-    ks, types = list(n_components), list(covariance_types)
-    table = pd.DataFrame(np.nan, index=pd.Index(ks, name="n_components"),
-                         columns=pd.Index(types, name="covariance_type"))
-    best, best_bic = None, np.inf
-    for ctype in types:
-        for k in ks:
-            model = GaussianMixture(n_components=k, covariance_type=ctype, **params)
-            try:
-                model.fit(X, sample_weight=sample_weight)
-            except CollapsedComponentError as exc:
-                warnings.warn(f"n_components={k}, covariance_type={ctype!r} skipped: {exc}",
-                              stacklevel=2)
-                continue
-            bic = _weighted_bic(model, X, sample_weight)
-            table.loc[k, ctype] = bic
-            if bic < best_bic:
-                best, best_bic = model, bic
-    if best is None:
-        raise ValueError("Every fit of the grid failed; see the warnings.")
-    return best, table
-
-
-def _weighted_bic(model, X, sample_weight):
-    if sample_weight is None:
-        return model.bic(X)
-    logp = np.asarray(to_host(model.score_samples(X)))
-    w = np.asarray(to_host(sample_weight), dtype=np.float64)
-    return -2 * float(w @ logp) + model._n_parameters() * math.log(w.sum())
 
 
 def _reg_covar_only(cov, covariance_type, reg_covar, xp):

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from ._array import (
+from .._array import (
     compute,
     is_lazy,
     is_numpy,
