@@ -205,29 +205,10 @@ default='k-means++'
         init = self._check_init(X, xp, device)
         sw = check_sample_weight(sample_weight, n, xp, device, X.dtype)
         sw = ones_like_rows(X, xp, device) if sw is None else rows_like(sw, X)
-        n_init = self.n_init
-        if n_init == "auto":  # as scikit-learn: 10 runs for 'random' and a callable
-            n_init = 10 if callable(init) or (isinstance(init, str) and init == "random") else 1
-        if not isinstance(init, str) and not callable(init) and n_init != 1:
-            warnings.warn(f"Explicit initial centers given: one run instead of n_init={n_init}.",
-                          RuntimeWarning, stacklevel=2)
-            n_init = 1
-
-        if is_sparse(X):  # not centred (it would fill in the zeros): the mean offset is 0
-            _, _, m2 = sparse_column_moments(X)
-            mean, var, Xc = np.zeros(X.shape[1], X.dtype), m2 / n, X
-        elif is_numpy(xp):  # the variances from the centred rows: one pass, no n x d temporary
-            mean = np.ones(n, X.dtype) @ X / n  # BLAS (np.mean over a short axis 0 is slow);
-            # the mean is only the offset the centers are computed from, added back at the end
-            Xc = X - mean
-            var = np.einsum("ij,ij->j", Xc, Xc) / n
-        else:
-            mean, var = compute(xp.mean(X, axis=0), xp.var(X, axis=0))
-            Xc = None
-        check_finite_stats(mean, var)
+        n_init = self._n_runs(init)
+        mean, var, Xc = _centred(X, xp)
         sxp, sdev = namespace_and_device(mean)
         tol = float(sxp.mean(var)) * self.tol
-        Xc = X - mean if Xc is None else Xc
         if sample_weight is None:
             Xw = Xc
         else:
@@ -257,6 +238,17 @@ default='k-means++'
         self.n_iter_ = n_iter
         self._n_features_out = self.n_clusters
         return self
+
+    def _n_runs(self, init):
+        """``n_init``, with 'auto' resolved: one run for given initial centers."""
+        n_init = self.n_init
+        if n_init == "auto":  # as scikit-learn: 10 runs for 'random' and a callable
+            n_init = 10 if callable(init) or (isinstance(init, str) and init == "random") else 1
+        if not isinstance(init, str) and not callable(init) and n_init != 1:
+            warnings.warn(f"Explicit initial centers given: one run instead of n_init={n_init}.",
+                          RuntimeWarning, stacklevel=3)
+            n_init = 1
+        return n_init
 
     def _seed(self, Xc, init, sw, rs, sxp, sdev, mean, x_sq):
         xp, _ = namespace_and_device(Xc)
@@ -312,6 +304,28 @@ default='k-means++'
         sw = check_sample_weight(sample_weight, X.shape[0], xp, device, X.dtype)
         sw = ones_like_rows(X, xp, device) if sw is None else rows_like(sw, X)
         return -float(compute(inertia(X, sw, c, assign(X, c, xp), xp))[0])
+
+
+def _centred(X, xp):
+    """``(mean, var, Xc)``: X's column means and variances, and X centred on the means.
+
+    As scikit-learn, k-means runs on the centred X (for the accuracy of the expanded
+    distance); a scipy.sparse X is not centred (that would fill in its zeros): its offset is 0.
+    """
+    n = X.shape[0]
+    if is_sparse(X):
+        _, _, m2 = sparse_column_moments(X)
+        mean, var, Xc = np.zeros(X.shape[1], X.dtype), m2 / n, X
+    elif is_numpy(xp):  # the variances from the centred rows: one pass, no n x d temporary
+        mean = np.ones(n, X.dtype) @ X / n  # BLAS (np.mean over a short axis 0 is slow);
+        # the mean is only the offset the centers are computed from, added back at the end
+        Xc = X - mean
+        var = np.einsum("ij,ij->j", Xc, Xc) / n
+    else:
+        mean, var = compute(xp.mean(X, axis=0), xp.var(X, axis=0))
+        Xc = None
+    check_finite_stats(mean, var)
+    return mean, var, X - mean if Xc is None else Xc
 
 
 def _same_clustering(labels1, labels2):

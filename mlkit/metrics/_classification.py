@@ -33,7 +33,6 @@ __all__ = [
     "classification_report",
     "confusion_matrix",
     "f1_score",
-    "log_loss",
     "precision_score",
     "recall_score",
 ]
@@ -510,8 +509,34 @@ def classification_report(y_true, y_pred, *, labels=None, target_names=None,
     _multilabel.refuse_sparse("classification_report", sample_weight=sample_weight)
     pair = _multilabel.indicator_pair(y_true, y_pred)
     if pair is not None:  # the labels are the columns; no accuracy line, a samples average
-        present = np.arange(pair[0].shape[1])
         y_true, y_pred = pair
+    labels, target_names, micro_is_accuracy = _report_labels(y_true, y_pred, pair, labels,
+                                                             target_names)
+    common = dict(labels=labels, pos_label=1, sample_weight=sample_weight,
+                  zero_division=zero_division)
+    p, r, f, s = _prf(y_true, y_pred, average=None, **common)
+    support = (lambda v: int(v)) if sample_weight is None else (lambda v: float(v))
+    rows = [(name, p[i], r[i], f[i], support(s[i])) for i, name in enumerate(target_names)]
+    averages = ["accuracy" if micro_is_accuracy else "micro avg", "macro avg", "weighted avg"]
+    if pair is not None:
+        averages.append("samples avg")
+    summary = {}
+    for avg in averages:
+        kind = "micro" if avg in ("accuracy", "micro avg") else avg.split()[0]
+        summary[avg] = _prf(y_true, y_pred, average=kind, **common)[:3] + (support(np.sum(s)),)
+    if output_dict:
+        return _report_dict(rows, summary)
+    return _report_text(rows, summary, target_names, digits)
+
+
+_REPORT_HEADERS = ["precision", "recall", "f1-score", "support"]
+
+
+def _report_labels(y_true, y_pred, pair, labels, target_names):
+    """The report's labels, their names, and whether its micro average is the accuracy (all
+    the present labels listed, and not multilabel)."""
+    if pair is not None:
+        present = np.arange(pair[0].shape[1])
     else:
         present = _present_labels(*_prepare(y_true, y_pred)[2])
     if labels is None:
@@ -526,30 +551,26 @@ def classification_report(y_true, y_pred, *, labels=None, target_names=None,
             f"Number of classes, {len(labels)}, does not match size of target_names, "
             f"{len(target_names)}. Try specifying the labels parameter"
         )
-    common = dict(labels=labels, pos_label=1, sample_weight=sample_weight,
-                  zero_division=zero_division)
-    p, r, f, s = _prf(y_true, y_pred, average=None, **common)
-    headers = ["precision", "recall", "f1-score", "support"]
-    support = (lambda v: int(v)) if sample_weight is None else (lambda v: float(v))
-    rows = [(name, p[i], r[i], f[i], support(s[i])) for i, name in enumerate(target_names)]
-    averages = ["accuracy" if micro_is_accuracy else "micro avg", "macro avg", "weighted avg"]
-    if pair is not None:
-        averages.append("samples avg")
-    summary = {}
-    for avg in averages:
-        kind = "micro" if avg in ("accuracy", "micro avg") else avg.split()[0]
-        summary[avg] = _prf(y_true, y_pred, average=kind, **common)[:3] + (support(np.sum(s)),)
-    if output_dict:
-        out = {row[0]: dict(zip(headers, [float(v) for v in row[1:4]] + [row[4]], strict=True))
-               for row in rows}
-        for avg, vals in summary.items():
-            if avg == "accuracy":
-                out["accuracy"] = float(vals[2])
-            else:
-                out[avg] = dict(zip(headers, [float(v) for v in vals[:3]] + [vals[3]], strict=True))
-        return out
+    return labels, target_names, micro_is_accuracy
+
+
+def _report_dict(rows, summary):
+    """The report as scikit-learn's ``output_dict``: a dict per label and per average."""
+    headers = _REPORT_HEADERS
+    out = {row[0]: dict(zip(headers, [float(v) for v in row[1:4]] + [row[4]], strict=True))
+           for row in rows}
+    for avg, vals in summary.items():
+        if avg == "accuracy":
+            out["accuracy"] = float(vals[2])
+        else:
+            out[avg] = dict(zip(headers, [float(v) for v in vals[:3]] + [vals[3]], strict=True))
+    return out
+
+
+def _report_text(rows, summary, target_names, digits):
+    """The report as scikit-learn's text: a line per label, then the averages."""
     width = max(max(len(n) for n in target_names), len("weighted avg"), digits)
-    text = f"{'':>{width}s} " + "".join(f" {h:>9}" for h in headers) + "\n\n"
+    text = f"{'':>{width}s} " + "".join(f" {h:>9}" for h in _REPORT_HEADERS) + "\n\n"
     for name, *vals, sup in rows:
         text += f"{name:>{width}s} " + "".join(f" {v:>9.{digits}f}" for v in vals)
         text += f" {sup:>9}\n"
@@ -561,100 +582,3 @@ def classification_report(y_true, y_pred, *, labels=None, target_names=None,
             text += f"{avg:>{width}s} " + "".join(
                 f" {v:>9.{digits}f}" for v in (pa, ra, fa)) + f" {sup:>9}\n"
     return text
-
-
-# ---------------------------------------------------------------------------------------------
-# Log loss
-# ---------------------------------------------------------------------------------------------
-
-
-def log_loss(y_true, y_proba=None, *, normalize=True, sample_weight=None, labels=None):
-    """Cross-entropy ``-(1/n) sum_i log p_i(y_i)`` of predicted probabilities.
-
-    Parameters
-    ----------
-    y_true : array-like of shape (n_samples,)
-        True labels.
-    y_proba : array-like of shape (n_samples,) or (n_samples, n_classes)
-        Probabilities of each class (columns in the order of the sorted labels); a 1-D array is
-        the probability of the larger label. Clipped to ``[eps, 1 - eps]``.
-    normalize : bool, default=True
-        Mean (True) or sum (False) of the per-sample losses.
-    sample_weight : array-like of shape (n_samples,), default=None
-    labels : array-like, default=None
-        The labels, when ``y_true`` does not contain all of them.
-
-    Examples
-    --------
-    >>> from mlkit.metrics import log_loss
-    >>> round(log_loss(["spam", "ham", "ham", "spam"],
-    ...                [[.1, .9], [.9, .1], [.8, .2], [.35, .65]]), 4)
-    0.2162
-    """
-    _multilabel.refuse_sparse("log_loss", y_true=y_true, y_proba=y_proba,
-                              sample_weight=sample_weight)
-    xp, device, (y_true, y_proba, sample_weight) = _prepare(y_true, y_proba, sample_weight)
-    if not (xp.isdtype(y_proba.dtype, "real floating") if not is_lazy(y_proba) else
-            y_proba.dtype.kind == "f"):
-        y_proba = y_proba.astype(np.float64) if is_lazy(y_proba) else xp.astype(y_proba,
-                                                                               xp.float64)
-    found = lazy_unique(y_true) if labels is None and is_lazy(y_true) else None
-    hi, lo, found = compute(y_proba.max(), y_proba.min(), found) if is_lazy(y_proba) else (
-        xp.max(y_proba), xp.min(y_proba), found)  # Dask: one pass for both and the labels
-    if float(hi) > 1:
-        raise ValueError(f"y_prob contains values greater than 1: {float(hi)}")
-    if float(lo) < 0:
-        raise ValueError(f"y_prob contains values lower than 0: {float(lo)}")
-    classes = (np.unique(np.asarray(to_host(labels))) if labels is not None else
-               _unique(y_true) if found is None or is_lazy(found) else np.asarray(found))
-    if classes.shape[0] == 1:
-        raise ValueError(
-            f"y_true contains only one label ({classes[0]}). Please provide the true labels "
-            "explicitly through the labels argument."
-        )
-    if y_proba.ndim == 1:
-        y_proba = y_proba[:, None]
-    if y_proba.shape[1] == 1:
-        if is_lazy(y_proba):
-            import dask.array as da
-
-            y_proba = da.concatenate([1 - y_proba, y_proba], axis=1)
-        else:
-            y_proba = xp.concat([1 - y_proba, y_proba], axis=1)
-    if classes.shape[0] != y_proba.shape[1]:
-        if labels is None:
-            raise ValueError(
-                "y_true and y_prob contain different number of classes: "
-                f"{classes.shape[0]} vs {y_proba.shape[1]}. Please provide the true labels "
-                "explicitly through the labels argument. Classes found in y_true: "
-                f"{classes}"
-            )
-        raise ValueError(
-            "The number of classes in labels is different from that in y_prob. Classes found "
-            f"in labels: {classes}"
-        )
-    single = str(y_proba.dtype).endswith("float32")
-    eps = float(np.finfo(np.float32 if single else np.float64).eps)
-    row_sum = y_proba.sum(axis=1) if is_lazy(y_proba) else xp.sum(y_proba, axis=1)
-    off = abs(row_sum - 1) > float(np.sqrt(eps)) + 1e-8
-    any_off = off.any() if is_lazy(off) else xp.any(off)  # computed with the loss below
-    codes = _codes(y_true, classes, xp, device)
-    k = classes.shape[0]
-    if is_lazy(y_proba):
-        import dask.array as da
-
-        clipped = da.clip(y_proba, eps, 1 - eps)
-        onehot = codes[:, None] == np.arange(k)[None, :]
-        loss = -(da.log(clipped) * onehot).sum(axis=1)
-    else:
-        clipped = xp.clip(y_proba, eps, 1 - eps)
-        onehot = codes[:, None] == xp.arange(k, device=aac.device(y_proba))[None, :]
-        loss = -xp.sum(xp.where(onehot, xp.log(clipped), 0.0), axis=1)
-    w = _weights(sample_weight, xp, device)
-    total = _sum(loss * w if w is not None else loss, xp)
-    wsum = _sum(w, xp) if w is not None else loss.shape[0]
-    total, wsum, any_off = compute(total, wsum, any_off)
-    if bool(any_off):
-        warnings.warn("The y_prob values do not sum to one. Make sure to pass probabilities.",
-                      UserWarning)
-    return float(total) / float(wsum) if normalize else float(total)

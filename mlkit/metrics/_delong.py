@@ -194,17 +194,27 @@ def roc_auc_ci(y_true, y_score, *, confidence=0.95, method="delong", n_bootstrap
     aucs, cov, (m, n) = _delong_cov(y_bool, scores, xp)
     auc = float(aucs[0])
     if method == "delong":
-        if m < 2 or n < 2:
-            warnings.warn("DeLong's variance needs at least two cases of each class; the "
-                          "interval is undefined (NaN).")
-            return auc, float("nan"), float("nan")
-        half = stats.norm.ppf(0.5 + confidence / 2) * math.sqrt(max(float(cov[0, 0]), 0.0))
-        return auc, float(max(0.0, auc - half)), float(min(1.0, auc + half))
+        return (auc,) + _delong_interval(auc, cov, m, n, confidence)
+    return (auc,) + _bootstrap_interval(y_bool, scores, confidence, n_bootstraps, random_state)
+
+
+def _delong_interval(auc, cov, m, n, confidence):
+    """``AUC −/+ z sqrt(Var)``, clipped to [0, 1]; NaN with fewer than two cases of a class."""
+    if m < 2 or n < 2:
+        warnings.warn("DeLong's variance needs at least two cases of each class; the "
+                      "interval is undefined (NaN).")
+        return float("nan"), float("nan")
+    half = stats.norm.ppf(0.5 + confidence / 2) * math.sqrt(max(float(cov[0, 0]), 0.0))
+    return float(max(0.0, auc - half)), float(min(1.0, auc + half))
+
+
+def _bootstrap_interval(y_bool, scores, confidence, n_bootstraps, random_state):
+    """Percentiles of the AUCs of resamples stratified by class."""
     s = to_host(scores[0, :])
     yb = to_host(y_bool)
     boot = _bootstrap_aucs(s[yb], s[~yb], int(n_bootstraps), check_random_state(random_state))
     lower, upper = np.percentile(boot, [50 * (1 - confidence), 50 * (1 + confidence)])
-    return auc, float(lower), float(upper)
+    return float(lower), float(upper)
 
 
 def delong_test(y_true, score_a, score_b, *, pos_label=None):

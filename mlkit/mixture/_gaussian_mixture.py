@@ -287,17 +287,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             params = (self._initialize(X, sw, total_w, rs, inits, offset, given) if do_init
                       else self._get_parameters(-offset))
             bound = -np.inf if do_init else self.lower_bound_
-            bounds, converged, n_iter = [], False, 0
-            for n_iter in range(1, self.max_iter + 1):
-                previous = bound
-                bound, params = self._em_iteration(X, sw, total_w, params)
-                bounds.append(bound)
-                if self.verbose and n_iter % self.verbose_interval == 0:
-                    print(f"  Iteration {n_iter}\t lower bound {bound:.6f}\t "
-                          f"change {bound - previous:.3g}")
-                if abs(bound - previous) < self.tol:
-                    converged = True
-                    break
+            bound, params, n_iter, bounds, converged = self._em(X, sw, total_w, params, bound)
             if best is None or (self.max_iter > 0 and bound > best_bound):
                 best_bound = bound if self.max_iter > 0 else -np.inf
                 best = params, n_iter, bounds, converged
@@ -315,6 +305,22 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             for name in ("weights_", "means_", "covariances_", "precisions_cholesky_",
                          "precisions_"):
                 setattr(self, name, sxp.astype(getattr(self, name), sxp.float32))
+
+    def _em(self, X, sw, total_w, params, bound):
+        """EM iterations from ``params`` until the lower bound changes by less than ``tol``:
+        ``(bound, params, n_iter, bounds, converged)``."""
+        bounds, converged, n_iter = [], False, 0
+        for n_iter in range(1, self.max_iter + 1):
+            previous = bound
+            bound, params = self._em_iteration(X, sw, total_w, params)
+            bounds.append(bound)
+            if self.verbose and n_iter % self.verbose_interval == 0:
+                print(f"  Iteration {n_iter}\t lower bound {bound:.6f}\t "
+                      f"change {bound - previous:.3g}")
+            if abs(bound - previous) < self.tol:
+                converged = True
+                break
+        return bound, params, n_iter, bounds, converged
 
     def _em_iteration(self, X, sw, total_w, params):
         """One E-step and one M-step; on Dask, one ``compute`` of the statistics."""
