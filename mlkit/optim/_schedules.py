@@ -437,48 +437,41 @@ def get_schedule(spec, initial, *, total_steps, steps_per_epoch, owner, param="l
 
     ================== ===============================================================
     'constant'         ``Constant(η₀)``
-    'piecewise'        ``PiecewiseConstant(boundaries=(T//2, 3T//4), values=(η₀, η₀/10,
-                       η₀/100))``; the boundaries are raised to at least 1 and made
-                       strictly increasing when ``T`` is small
+    'piecewise'        ``PiecewiseConstant((T//2, 3T//4), (η₀, η₀/10, η₀/100))``; the
+                       boundaries raised to at least 1, strictly increasing, for small ``T``
     'exponential'      ``ExponentialDecay(η₀, decay_rate=0.01, decay_steps=T)``: falls to
                        1% of ``η₀`` at step ``T``
     'inverse_time'     ``InverseTimeDecay(η₀, decay_rate=1.0, decay_steps=steps_per_epoch)``:
                        ``η₀ / (1 + t / steps_per_epoch)``, one over one plus the epochs done
     'polynomial'       ``PolynomialDecay(η₀, T)``: linear from ``η₀`` to 0 at step ``T``
     'cosine'           ``CosineAnnealing(η₀, period=T)``
-    'cosine_restarts'  ``CosineAnnealing(η₀, period=T₀, restarts=True, t_mult=2)`` with
-                       ``T₀ = max(1, T // 7)``: periods of ``T₀``, ``2T₀`` and ``4T₀`` steps
-                       fill the ``T`` steps; the ``T − 7T₀`` (< 7) left over, if any,
-                       begin a fourth period
+    'cosine_restarts'  ``CosineAnnealing(η₀, period=T₀, restarts=True, t_mult=2)``,
+                       ``T₀ = max(1, T // 7)``: periods of ``T₀``, ``2T₀``, ``4T₀`` steps
+                       fill the ``T`` steps; the ``T − 7T₀`` (< 7) left begin a fourth
     ================== ===============================================================
 
     Parameters
     ----------
     spec : str or callable
-        One of the names above, or a schedule: an instance of this module's schedules, or any
-        callable that takes the number of updates made so far (an int) and returns a positive
-        float. Callables are returned as they are and ``initial`` is not used.
+        One of the names above, or a schedule: this module's or any callable that takes the
+        number of updates made so far (an int) and returns a positive float, returned as it
+        is (``initial`` unused).
     initial : float > 0
         ``η₀``, the estimator's initial learning rate.
-    total_steps : int >= 1
-        ``T``.
-    steps_per_epoch : int >= 1
-        Updates per pass over the data.
-    owner : str
-        The estimator's class name, for error messages.
-    param : str, default='learning_rate'
-        The parameter's name, for error messages.
+    total_steps, steps_per_epoch : int >= 1
+        ``T``, and the updates per pass over the data.
+    owner, param : str
+        The estimator's class name and the parameter's name (default 'learning_rate'), for
+        error messages.
 
     Returns
     -------
-    callable
-        ``schedule(step) -> float``.
+    schedule : callable ``schedule(step) -> float``
 
     Raises
     ------
     InvalidParameterError
-        When ``spec`` is neither a name nor a callable (in scikit-learn's words), or when a
-        name is given and ``initial`` is not a positive number.
+        ``spec`` neither a name nor a callable (in scikit-learn's words); ``initial`` not > 0.
 
     Examples
     --------
@@ -492,6 +485,14 @@ def get_schedule(spec, initial, *, total_steps, steps_per_epoch, owner, param="l
     """
     if callable(spec):
         return spec
+    _check_name_and_rate(spec, initial, owner, param)
+    validate_param("get_schedule", "total_steps", total_steps, [_COUNT])
+    validate_param("get_schedule", "steps_per_epoch", steps_per_epoch, [_COUNT])
+    return SCHEDULES[spec](initial, total_steps, steps_per_epoch)
+
+
+def _check_name_and_rate(spec, initial, owner, param):
+    """``spec`` one of ``SCHEDULES`` and ``initial`` positive, or scikit-learn's error."""
     names = StrOptions(SCHEDULES)
     if not names.accepts(spec):
         raise InvalidParameterError(constraint_message(param, owner, [names, callable], spec))
@@ -500,6 +501,3 @@ def get_schedule(spec, initial, *, total_steps, steps_per_epoch, owner, param="l
             f"The initial learning rate of {owner} (for {param}={spec!r}) must be {_POSITIVE}."
             f" Got {initial!r} instead."
         )
-    validate_param("get_schedule", "total_steps", total_steps, [_COUNT])
-    validate_param("get_schedule", "steps_per_epoch", steps_per_epoch, [_COUNT])
-    return SCHEDULES[spec](initial, total_steps, steps_per_epoch)

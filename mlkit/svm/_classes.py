@@ -49,11 +49,10 @@ from ._smo import KernelColumns, smo
 
 __all__ = ["SVC"]
 
-# SMO forms the whole kernel matrix up to this many megabytes, and computes rows on demand
-# (with shrinking, only over the active samples) above. Measured here, rows on demand were
-# faster at every n from 500 on (the whole matrix costs n² exponentials, SMO touches about
-# n_iter rows), so only callable and precomputed kernels are taken whole.
-FULL_KERNEL_MB = 0
+# SMO computes the kernel's rows on demand (with shrinking, only over the active samples):
+# measured here, that was faster than the whole matrix at every n from 500 on (the whole
+# matrix costs n² exponentials, SMO touches about n_iter rows), so only callable and
+# precomputed kernels are taken whole.
 # a cvxpy solution whose relative duality gap exceeds this is reported (ConvergenceWarning)
 GAP_WARN = 1e-2
 # qp_solver='auto' uses SCS on dense kernel matrices up to this n, Clarabel above
@@ -460,11 +459,9 @@ class SVC(ClassifierMixin, BaseEstimator):
 
     def _training_kernel(self, X, Xh, xp, solver, params):
         """The host kernel matrix when it is needed whole (else None), or X for linear cvxpy."""
-        n = X.shape[0]
         if solver == "cvxpy" and self.kernel == "linear":
             return None, Xh
-        fits = 8 * n * n / 2**20 <= FULL_KERNEL_MB
-        if solver == "cvxpy" or fits or callable(self.kernel) or self.kernel == "precomputed":
+        if solver == "cvxpy" or callable(self.kernel) or self.kernel == "precomputed":
             if self.kernel == "rbf" and is_numpy(xp):  # in place: no n×n temporaries
                 sq = squared_norms(Xh, np)
                 return rbf_block_host(params["gamma"])(Xh, sq, Xh, sq), None
