@@ -1,4 +1,4 @@
-"""Scores of hard predictions (from the confusion matrix) and the log loss of probabilities.
+"""Scores of hard predictions, from the confusion matrix (the log loss is in ``_log_loss``).
 
 Every count here is one ``bincount``: the labels are found once (on the host: there are few),
 each sample gets the index of its true and predicted label, and ``bincount(k * t + p)`` is the
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from collections.abc import Sequence
+from typing import Any
 
 import array_api_compat as aac
 import numpy as np
@@ -24,6 +26,7 @@ from .._array import (
     namespace_and_device,
     to_host,
 )
+from .._typing import Array, ArrayLike
 from .._validation import StrOptions, validate_param
 from . import _multilabel
 from ._checks import check_weights_not_all_zero
@@ -193,7 +196,9 @@ def _check_labels_param(labels):
 # ---------------------------------------------------------------------------------------------
 
 
-def confusion_matrix(y_true, y_pred, *, labels=None, sample_weight=None, normalize=None):
+def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, *, labels: ArrayLike | None = None,
+                     sample_weight: ArrayLike | None = None,
+                     normalize: str | None = None) -> Array:
     """Confusion matrix ``C[i, j]``: samples of true label ``i`` predicted as label ``j``.
 
     Parameters
@@ -247,7 +252,8 @@ def confusion_matrix(y_true, y_pred, *, labels=None, sample_weight=None, normali
     return cm
 
 
-def accuracy_score(y_true, y_pred, *, normalize=True, sample_weight=None):
+def accuracy_score(y_true: ArrayLike, y_pred: ArrayLike, *, normalize: bool = True,
+                   sample_weight: ArrayLike | None = None) -> float:
     """Fraction (or, with ``normalize=False``, weighted number) of correct predictions.
 
     Multilabel indicator matrices (dense or scipy.sparse) give the subset accuracy: a sample
@@ -436,8 +442,10 @@ _PRF_DOC = """
 """
 
 
-def precision_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary",
-                    sample_weight=None, zero_division="warn"):
+def precision_score(y_true: ArrayLike, y_pred: ArrayLike, *, labels: ArrayLike | None = None,
+                    pos_label: int | float | str = 1, average: str | None = "binary",
+                    sample_weight: ArrayLike | None = None,
+                    zero_division: str | float = "warn") -> float | Array:
     """Precision ``tp / (tp + fp)``.
     {doc}
     Examples
@@ -451,8 +459,10 @@ def precision_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary
                 warn_for=("precision",))[0]
 
 
-def recall_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary",
-                 sample_weight=None, zero_division="warn"):
+def recall_score(y_true: ArrayLike, y_pred: ArrayLike, *, labels: ArrayLike | None = None,
+                 pos_label: int | float | str = 1, average: str | None = "binary",
+                 sample_weight: ArrayLike | None = None,
+                 zero_division: str | float = "warn") -> float | Array:
     """Recall (sensitivity) ``tp / (tp + fn)``.
     {doc}
     Examples
@@ -466,8 +476,10 @@ def recall_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary",
                 warn_for=("recall",))[1]
 
 
-def f1_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary",
-             sample_weight=None, zero_division="warn"):
+def f1_score(y_true: ArrayLike, y_pred: ArrayLike, *, labels: ArrayLike | None = None,
+             pos_label: int | float | str = 1, average: str | None = "binary",
+             sample_weight: ArrayLike | None = None,
+             zero_division: str | float = "warn") -> float | Array:
     """F1, the harmonic mean of precision and recall: ``2 tp / (2 tp + fp + fn)``.
     {doc}
     Examples
@@ -485,9 +497,12 @@ for _f in (precision_score, recall_score, f1_score):
     _f.__doc__ = (_f.__doc__ or "").replace("{doc}", _PRF_DOC)
 
 
-def classification_report(y_true, y_pred, *, labels=None, target_names=None,
-                          sample_weight=None, digits=2, output_dict=False,
-                          zero_division="warn"):
+def classification_report(y_true: ArrayLike, y_pred: ArrayLike, *,
+                          labels: ArrayLike | None = None,
+                          target_names: Sequence[str] | None = None,
+                          sample_weight: ArrayLike | None = None, digits: int = 2,
+                          output_dict: bool = False,
+                          zero_division: str | float = "warn") -> str | dict[str, Any]:
     """Precision, recall, F1 and support per label, with the accuracy and the averages.
 
     Returns the same text (or, with ``output_dict=True``, the same dict) as scikit-learn's.

@@ -8,13 +8,15 @@ import array_api_compat as aac
 import numpy as np
 
 from .._array import compute, is_lazy, lazy_unique, to_host
+from .._typing import ArrayLike
 from . import _multilabel
 from ._classification import _codes, _prepare, _sum, _unique, _weights
 
 __all__ = ["log_loss"]
 
 
-def log_loss(y_true, y_proba=None, *, normalize=True, sample_weight=None, labels=None):
+def log_loss(y_true: ArrayLike, y_proba: ArrayLike | None = None, *, normalize: bool = True,
+             sample_weight: ArrayLike | None = None, labels: ArrayLike | None = None) -> float:
     """Cross-entropy ``-(1/n) sum_i log p_i(y_i)`` of predicted probabilities.
 
     Parameters

@@ -27,6 +27,7 @@ import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 
 from .._array import is_numpy, to_host
+from .._typing import Array, ArrayLike
 from ._checks import (
     _binary_input,
     _check_lengths,
@@ -152,7 +153,9 @@ def _keep_corners(fps, tps, xp):
     return xp.concat([t, turns, t])
 
 
-def roc_curve(y_true, y_score, *, pos_label=None, sample_weight=None, drop_intermediate=True):
+def roc_curve(y_true: ArrayLike, y_score: ArrayLike, *, pos_label: int | float | str | None = None,
+              sample_weight: ArrayLike | None = None,
+              drop_intermediate: bool = True) -> tuple[Array, Array, Array]:
     """Receiver operating characteristic: false and true positive rates at every threshold.
 
     Parameters
@@ -218,7 +221,7 @@ def _rate(counts, kind, xp):
     return counts / total
 
 
-def auc(x, y):
+def auc(x: ArrayLike, y: ArrayLike) -> float:
     """Area under the polyline through the points ``(x[i], y[i])`` (trapezoidal rule).
 
     ``x`` must be monotonic (increasing or decreasing).

@@ -16,6 +16,7 @@ import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 
 from .._array import to_host
+from .._typing import Array, ArrayLike
 from .._validation import Interval, StrOptions, not_offered_message, validate_param
 from ._checks import _classes, _score_inputs, _to_xp
 from ._multilabel import refuse_sparse
@@ -24,8 +25,9 @@ from ._ranking import _average_binary_score, _binary_roc_auc, _placements_auc
 __all__ = ["roc_auc_score"]
 
 
-def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_fpr=None,
-                  multi_class="raise", labels=None):
+def roc_auc_score(y_true: ArrayLike, y_score: ArrayLike, *, average: str | None = "macro",
+                  sample_weight: ArrayLike | None = None, max_fpr: float | None = None,
+                  multi_class: str = "raise", labels: ArrayLike | None = None) -> float | Array:
     """Area under the ROC curve, for binary, multi-class and multi-label targets.
 
     Parameters
@@ -79,15 +81,16 @@ def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_f
     xp, device, y_true, y_score, weight = _score_inputs(y_true, y_score, sample_weight)
     if y_true.ndim == 2 and y_true.shape[1] > 1:  # multi-label indicator
         return _multilabel_roc_auc(y_true, y_score, average, weight, max_fpr, xp, device)
+    return _labels_roc_auc(y_true, y_score, labels, multi_class, average, weight, max_fpr, xp,
+                           device)
+
+
+def _labels_roc_auc(y_true, y_score, labels, multi_class, average, weight, max_fpr, xp, device):
+    """The AUC of label arrays: multi-class, or two labels (the larger one positive)."""
     classes = _classes(y_true)
     if int(classes.shape[0]) > 2 or (y_score.ndim == 2 and y_score.shape[1] > 2):
         return _multiclass_roc_auc(y_true, y_score, labels, multi_class, average, weight,
                                    max_fpr, xp, device)
-    return _binary_labels_roc_auc(y_true, y_score, classes, weight, max_fpr, xp, device)
-
-
-def _binary_labels_roc_auc(y_true, y_score, classes, weight, max_fpr, xp, device):
-    """The AUC of two labels, the larger one (``classes[-1]``) positive."""
     if y_score.ndim != 1:
         raise ValueError(f"y_score must be 1-D for binary y_true, got {tuple(y_score.shape)}.")
     y_bool = _to_xp(y_true == classes[-1], xp, device)

@@ -8,9 +8,11 @@ are host-side arithmetic on step counts; the optimizers receive their value as a
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from .._validation import (
     Interval,
@@ -36,6 +38,9 @@ _POSITIVE = Interval(numbers.Real, 0, None, closed="neither")
 _NON_NEGATIVE = Interval(numbers.Real, 0, None, closed="left")
 _COUNT = Interval(numbers.Integral, 1, None, closed="left")
 
+#: A learning-rate schedule: the rate of the next update from the number of updates made.
+Schedule = Callable[[int], float]
+
 
 def _steps(step):
     """``step`` as an int64 array, and whether it was a scalar."""
@@ -54,7 +59,10 @@ class _Schedule:
     def _check(self, name, *allowed):
         validate_param(type(self).__name__, name, getattr(self, name), allowed)
 
-    def __call__(self, step):
+    def _rate(self, t):
+        raise NotImplementedError(f"{type(self).__name__} defines no rate.")
+
+    def __call__(self, step: int | npt.ArrayLike) -> float | np.ndarray:
         t, scalar = _steps(step)
         rate = np.asarray(self._rate(t), dtype=np.float64)
         return float(rate) if scalar else np.broadcast_to(rate, t.shape).copy()
@@ -380,7 +388,7 @@ class LinearWarmup(_Schedule):
     [0.0, 0.25, 0.5, 0.75, 1.0, 1.0]
     """
 
-    schedule: object
+    schedule: Schedule
     warmup_steps: int
     start: float = 0.0
 
@@ -389,7 +397,7 @@ class LinearWarmup(_Schedule):
         self._check("warmup_steps", Interval(numbers.Integral, 0, None, closed="left"))
         self._check("start", _NON_NEGATIVE)
 
-    def __call__(self, step):
+    def __call__(self, step: int | npt.ArrayLike) -> float | np.ndarray:
         t, scalar = _steps(step)
         W, start = self.warmup_steps, float(self.start)
         peak = float(self.schedule(0))
@@ -429,7 +437,8 @@ SCHEDULES = {
 ``(initial, total_steps, steps_per_epoch) -> schedule`` (see ``get_schedule``)."""
 
 
-def get_schedule(spec, initial, *, total_steps, steps_per_epoch, owner, param="learning_rate"):
+def get_schedule(spec: str | Schedule, initial: float, *, total_steps: int,
+                 steps_per_epoch: int, owner: str, param: str = "learning_rate") -> Schedule:
     """The schedule an estimator's ``learning_rate`` parameter names.
 
     With ``η₀ = initial`` and ``T = total_steps`` (the number of updates the fit will make),
@@ -485,14 +494,13 @@ def get_schedule(spec, initial, *, total_steps, steps_per_epoch, owner, param="l
     """
     if callable(spec):
         return spec
-    _check_name_and_rate(spec, initial, owner, param)
-    validate_param("get_schedule", "total_steps", total_steps, [_COUNT])
-    validate_param("get_schedule", "steps_per_epoch", steps_per_epoch, [_COUNT])
+    _check_arguments(spec, initial, total_steps, steps_per_epoch, owner, param)
     return SCHEDULES[spec](initial, total_steps, steps_per_epoch)
 
 
-def _check_name_and_rate(spec, initial, owner, param):
-    """``spec`` one of ``SCHEDULES`` and ``initial`` positive, or scikit-learn's error."""
+def _check_arguments(spec, initial, total_steps, steps_per_epoch, owner, param):
+    """``spec`` one of ``SCHEDULES``, ``initial`` positive and the step counts at least 1, or
+    scikit-learn's error."""
     names = StrOptions(SCHEDULES)
     if not names.accepts(spec):
         raise InvalidParameterError(constraint_message(param, owner, [names, callable], spec))
@@ -501,3 +509,5 @@ def _check_name_and_rate(spec, initial, owner, param):
             f"The initial learning rate of {owner} (for {param}={spec!r}) must be {_POSITIVE}."
             f" Got {initial!r} instead."
         )
+    validate_param("get_schedule", "total_steps", total_steps, [_COUNT])
+    validate_param("get_schedule", "steps_per_epoch", steps_per_epoch, [_COUNT])
