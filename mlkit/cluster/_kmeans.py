@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 from sklearn.base import (
@@ -29,6 +31,7 @@ from .._array import (
 )
 from .._discovery import Capabilities
 from .._lazy_rows import ones_like_rows, rows_like
+from .._typing import Array, ArrayLike, RandomState
 from .._validation import (
     Interval,
     InvalidParameterError,
@@ -44,6 +47,8 @@ from ._lloyd import _device, _rows, assign, inertia, lloyd, squared_distances
 from ._seeding import _SPARSE, _kmeans_plusplus
 
 __all__ = ["KMeans"]
+
+_KMeans = TypeVar("_KMeans", bound="KMeans")
 
 
 class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, BaseEstimator):
@@ -154,8 +159,11 @@ default='k-means++'
         },
     )
 
-    def __init__(self, n_clusters=8, *, init="k-means++", n_init="auto", max_iter=300,
-                 tol=1e-4, verbose=0, random_state=None, copy_x=True, algorithm="lloyd"):
+    def __init__(self, n_clusters: int = 8, *,
+                 init: str | Callable[..., ArrayLike] | ArrayLike = "k-means++",
+                 n_init: str | int = "auto", max_iter: int = 300, tol: float = 1e-4,
+                 verbose: int | bool = 0, random_state: RandomState = None, copy_x: bool = True,
+                 algorithm: str = "lloyd") -> None:
         self.n_clusters = n_clusters
         self.init = init
         self.n_init = n_init
@@ -194,7 +202,8 @@ default='k-means++'
             raise ValueError("The initial centers 'init' contain NaN or infinity.")
         return init
 
-    def fit(self, X, y=None, sample_weight=None):
+    def fit(self: _KMeans, X: ArrayLike, y: object = None,
+            sample_weight: ArrayLike | None = None) -> _KMeans:
         """Cluster X: ``n_init`` seedings, each followed by Lloyd's iterations."""
         validate_params(self)
         X = validate_data(self, X, accept_sparse=_SPARSE)
@@ -215,7 +224,7 @@ default='k-means++'
             Xw = scale_rows(Xc, sw) if is_sparse(Xc) else Xc * sw[:, None]
         x_sq = squared_norms(Xc, xp)  # for k-means++ and the bounds of every run
         rs = check_random_state(self.random_state)
-        best = None
+        best: tuple | None = None
         for _ in range(n_init):
             centers = self._seed(Xc, init, sw, rs, sxp, sdev, mean, x_sq)
             labels, total, centers, n_iter, sizes = lloyd(
@@ -223,6 +232,7 @@ default='k-means++'
                 x_sq=x_sq, counts=True)
             if best is None or (total < best[1] and not _same_clustering(labels, best[0])):
                 best = labels, total, centers, n_iter, sizes
+        assert best is not None  # n_init >= 1
         labels, total, centers, n_iter, sizes = best
         n_found = int(np.count_nonzero(sizes))
         if n_found < self.n_clusters:
@@ -268,11 +278,13 @@ default='k-means++'
             return as_namespace(init, sxp, sdev) - mean
         return compute(_rows(Xc, idx, xp))[0]
 
-    def fit_predict(self, X, y=None, sample_weight=None):
+    def fit_predict(self, X: ArrayLike, y: object = None,
+                    sample_weight: ArrayLike | None = None) -> Array:
         """Fit and return ``labels_``."""
         return self.fit(X, sample_weight=sample_weight).labels_
 
-    def fit_transform(self, X, y=None, sample_weight=None):
+    def fit_transform(self, X: ArrayLike, y: object = None,
+                      sample_weight: ArrayLike | None = None) -> Array:
         """Fit and return the distances of X to the centers."""
         return self.fit(X, sample_weight=sample_weight).transform(X)
 
@@ -281,21 +293,22 @@ default='k-means++'
         c = as_namespace(self.cluster_centers_, xp, device)
         return xp, c if is_lazy(X) else xp.astype(c, X.dtype)
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> Array:
         """The nearest center of each sample."""
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, accept_sparse=_SPARSE)
         xp, c = self._centers_for(X)
         return assign(X, c, xp)
 
-    def transform(self, X):
+    def transform(self, X: ArrayLike) -> Array:
         """Euclidean distances of each sample to every center."""
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, accept_sparse=_SPARSE)
         xp, c = self._centers_for(X)
         return xp.sqrt(squared_distances(X, c, xp, squared_norms(X, xp)))
 
-    def score(self, X, y=None, sample_weight=None):
+    def score(self, X: ArrayLike, y: object = None,
+              sample_weight: ArrayLike | None = None) -> float:
         """Minus the (weighted) inertia of X with the fitted centers."""
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, accept_sparse=_SPARSE)

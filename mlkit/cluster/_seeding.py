@@ -14,6 +14,7 @@ from .._array import (
     squared_norms,
     to_host,
 )
+from .._typing import Array, ArrayLike, RandomState
 from .._validation import (
     check_sample_weight,
     validate_data,
@@ -69,8 +70,9 @@ def _kmeans_plusplus(X, n_clusters, sample_weight, random_state, n_local_trials=
     return np.asarray(indices)
 
 
-def kmeans_plusplus(X, n_clusters, *, sample_weight=None, random_state=None,
-                    n_local_trials=None):
+def kmeans_plusplus(X: ArrayLike, n_clusters: int, *, sample_weight: ArrayLike | None = None,
+                    random_state: RandomState = None,
+                    n_local_trials: int | None = None) -> tuple[Array, np.ndarray]:
     """Seeds for k-means by greedy k-means++.
 
     Parameters

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .._array import to_host
+from .._typing import ArrayLike
 from ._gaussian import CollapsedComponentError
 from ._gaussian_mixture import COVARIANCE_TYPES, GaussianMixture
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["select_by_bic"]
 
 
-def select_by_bic(X, n_components=range(1, 7), covariance_types=COVARIANCE_TYPES, *,
-                  sample_weight=None, **params):
+def select_by_bic(X: ArrayLike, n_components: Iterable[int] = range(1, 7),
+                  covariance_types: Iterable[str] = COVARIANCE_TYPES, *,
+                  sample_weight: ArrayLike | None = None,
+                  **params: Any) -> tuple[GaussianMixture, pd.DataFrame]:
     """Fit a grid of mixtures and keep the one with the lowest BIC, as R's mclust does.
 
     Parameters

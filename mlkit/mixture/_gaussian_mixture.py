@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
+from typing import TypeVar
 
 import array_api_compat as aac
 import numpy as np
@@ -25,6 +26,7 @@ from .._array import (
 )
 from .._discovery import Capabilities
 from .._lazy_rows import rows_like
+from .._typing import Array, ArrayLike, RandomState
 from .._validation import (
     Interval,
     NotOffered,
@@ -55,6 +57,8 @@ from ._gaussian import (
 )
 
 __all__ = ["COVARIANCE_TYPES", "GaussianMixture"]
+
+_GaussianMixture = TypeVar("_GaussianMixture", bound="GaussianMixture")
 
 
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
@@ -194,10 +198,13 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         },
     )
 
-    def __init__(self, n_components=1, *, covariance_type="full", tol=1e-3, reg_covar=1e-6,
-                 max_iter=100, n_init=1, init_params="kmeans", weights_init=None,
-                 means_init=None, precisions_init=None, random_state=None, warm_start=False,
-                 verbose=0, verbose_interval=10):
+    def __init__(self, n_components: int = 1, *, covariance_type: str = "full",
+                 tol: float = 1e-3, reg_covar: float = 1e-6, max_iter: int = 100,
+                 n_init: int = 1, init_params: str = "kmeans",
+                 weights_init: ArrayLike | None = None, means_init: ArrayLike | None = None,
+                 precisions_init: ArrayLike | None = None, random_state: RandomState = None,
+                 warm_start: bool = False, verbose: int | bool = 0,
+                 verbose_interval: int = 10) -> None:
         self.n_components = n_components
         self.covariance_type = covariance_type
         self.tol = tol
@@ -215,7 +222,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
     # --- fitting -----------------------------------------------------------------------------
 
-    def fit(self, X, y=None, sample_weight=None):
+    def fit(self: _GaussianMixture, X: ArrayLike, y: object = None,
+            sample_weight: ArrayLike | None = None) -> _GaussianMixture:
         """Estimate the mixture by EM (``n_init`` runs, the best lower bound kept).
 
         ``sample_weight`` (non-negative, optional) weighs each sample's contribution to the
@@ -224,7 +232,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         self._fit(X, sample_weight)
         return self
 
-    def fit_predict(self, X, y=None, sample_weight=None):
+    def fit_predict(self, X: ArrayLike, y: object = None,
+                    sample_weight: ArrayLike | None = None) -> Array:
         """Fit, then return the most probable component of each training sample."""
         X = self._fit(X, sample_weight)
         return self.predict(X)
@@ -456,22 +465,22 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         log_w = namespace_and_device(w)[0].log(w)
         return xp, estimate_log_gaussian_prob(X, m, U, self.covariance_type, xp) + log_w
 
-    def score_samples(self, X):
+    def score_samples(self, X: ArrayLike) -> Array:
         """Log-density ``log p(x)`` of each sample under the mixture."""
         xp, weighted = self._weighted_log_prob(X)
         return logsumexp_rows(weighted, xp)
 
-    def score(self, X, y=None):
+    def score(self, X: ArrayLike, y: object = None) -> float:
         """Mean log-likelihood per sample of X."""
         xp, _ = namespace_and_device(X)
         return float(compute(xp.mean(self.score_samples(X)))[0])
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> Array:
         """The most probable component of each sample."""
         xp, weighted = self._weighted_log_prob(X)
         return argmax_rows(weighted, xp)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: ArrayLike) -> Array:
         """Posterior probability of each component for each sample (the responsibilities)."""
         xp, weighted = self._weighted_log_prob(X)
         return xp.exp(weighted - logsumexp_rows(weighted, xp)[:, None])
@@ -479,17 +488,17 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     def _n_parameters(self):
         return n_parameters(self.n_components, self.means_.shape[1], self.covariance_type)
 
-    def bic(self, X):
+    def bic(self, X: ArrayLike) -> float:
         """Bayesian information criterion ``−2 log L + p log n`` (lower is better)."""
-        n = X.shape[0] if hasattr(X, "shape") else len(X)
+        n = np.shape(X)[0]  # X.shape where X has one, else the shape of np.asarray(X)
         return -2 * self.score(X) * n + self._n_parameters() * math.log(n)
 
-    def aic(self, X):
+    def aic(self, X: ArrayLike) -> float:
         """Akaike information criterion ``−2 log L + 2 p`` (lower is better)."""
-        n = X.shape[0] if hasattr(X, "shape") else len(X)
+        n = np.shape(X)[0]  # X.shape where X has one, else the shape of np.asarray(X)
         return -2 * self.score(X) * n + 2 * self._n_parameters()
 
-    def sample(self, n_samples=1):
+    def sample(self, n_samples: int = 1) -> tuple[Array, Array]:
         """Draw ``n_samples`` points from the mixture; returns ``(X, component labels)``.
 
         The draws come from ``random_state`` in scikit-learn's order (counts per component,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TypeVar
+
 import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
@@ -9,6 +12,7 @@ from sklearn.utils.metaestimators import available_if
 
 from .._array import logsumexp, namespace_and_device, one_hot, to_host
 from .._discovery import Capabilities
+from .._typing import Array, ArrayLike, RandomState
 from .._validation import (
     class_indices,
     decode_labels,
@@ -17,9 +21,13 @@ from .._validation import (
     validate_data,
 )
 from ..linear_model._loss import log_sigmoid, sigmoid, softmax
+from ..optim import Optimizer
+from ..optim._schedules import Schedule
 from ._base import STOCHASTIC, BaseMultilayerPerceptron
 
 __all__ = ["MLPClassifier"]
+
+_MLPClassifier = TypeVar("_MLPClassifier", bound="MLPClassifier")
 
 _FIT_NATIVE = ("numpy", "array_api_strict", "cupy", "torch")
 _PREDICT_NATIVE = _FIT_NATIVE + ("dask",)
@@ -223,14 +231,19 @@ default='relu'
     _capabilities = Capabilities(fit=_FIT_NATIVE, predict=_PREDICT_NATIVE, host=_HOST,
                                  test_params=_TEST_PARAMS, sparse=True)
 
-    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam",
-                 alpha=0.0001, batch_size="auto", learning_rate="constant",
-                 learning_rate_init=0.001, power_t=0.5, max_iter=200, shuffle=True,
-                 random_state=None, tol=1e-4, verbose=False, warm_start=False, momentum=0.9,
-                 nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1,
-                 beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, max_fun=15000,
-                 batch_norm=False, batch_norm_momentum=0.1, batch_norm_epsilon=1e-5,
-                 dropout=0.0, init="glorot_uniform", optimizer=None, n_frozen_layers=0):
+    def __init__(self, hidden_layer_sizes: ArrayLike = (100,), activation: str = "relu", *,
+                 solver: str = "adam", alpha: float = 0.0001, batch_size: int | str = "auto",
+                 learning_rate: str | Schedule = "constant", learning_rate_init: float = 0.001,
+                 power_t: float = 0.5, max_iter: int = 200, shuffle: bool = True,
+                 random_state: RandomState = None, tol: float = 1e-4, verbose: bool | int = False,
+                 warm_start: bool = False, momentum: float = 0.9,
+                 nesterovs_momentum: bool = True, early_stopping: bool = False,
+                 validation_fraction: float = 0.1, beta_1: float = 0.9, beta_2: float = 0.999,
+                 epsilon: float = 1e-8, n_iter_no_change: int = 10, max_fun: int = 15000,
+                 batch_norm: bool | Sequence[bool] = False, batch_norm_momentum: float = 0.1,
+                 batch_norm_epsilon: float = 1e-5, dropout: float | Sequence[float] = 0.0,
+                 init: str = "glorot_uniform", optimizer: str | Optimizer | None = None,
+                 n_frozen_layers: int = 0) -> None:
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -264,12 +277,15 @@ default='relu'
 
     # ---- fitting -----------------------------------------------------------------------------
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self: _MLPClassifier, X: ArrayLike, y: ArrayLike,
+            sample_weight: ArrayLike | None = None) -> _MLPClassifier:
         """Train the network on ``(X, y)`` (see the class docstring); returns ``self``."""
         return self._fit(X, y, sample_weight)
 
     @available_if(_stochastic)
-    def partial_fit(self, X, y, sample_weight=None, classes=None):
+    def partial_fit(self: _MLPClassifier, X: ArrayLike, y: ArrayLike,
+                    sample_weight: ArrayLike | None = None,
+                    classes: ArrayLike | None = None) -> _MLPClassifier:
         """One epoch of the stochastic solver on ``(X, y)``.
 
         ``classes`` (every label of the stream) is required on the first call. Given later
@@ -344,21 +360,21 @@ default='relu'
             return xp.astype(sigmoid(scores[:, 0], xp) > 0.5, xp.int64)
         return xp.argmax(softmax(scores, xp), axis=1)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: ArrayLike) -> Array:
         """Class probabilities, shape (n_samples, n_classes), in the order of ``classes_``."""
         scores, xp, _ = self._scores(X)
         if scores.shape[1] == 1:
             return xp.concat([sigmoid(-scores, xp), sigmoid(scores, xp)], axis=1)
         return softmax(scores, xp)
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: ArrayLike) -> Array:
         """Logarithms of ``predict_proba``, computed from the scores (no underflow to -inf)."""
         scores, xp, _ = self._scores(X)
         if scores.shape[1] == 1:
             return xp.concat([log_sigmoid(-scores, xp), log_sigmoid(scores, xp)], axis=1)
         return scores - logsumexp(scores, axis=1, keepdims=True, xp=xp)
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> Array:
         """The most probable class of each row."""
         scores, xp, device = self._scores(X)
         return decode_labels(self.classes_, self._class_index(scores, xp), xp, device)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
+from typing import TypeVar
 
 import numpy as np
 from sklearn.base import RegressorMixin
@@ -12,12 +14,17 @@ from sklearn.utils.metaestimators import available_if
 
 from .._array import as_namespace, namespace_and_device, to_host
 from .._discovery import Capabilities
+from .._typing import Array, ArrayLike, RandomState
 from .._validation import StrOptions, validate_data
+from ..optim import Optimizer
+from ..optim._schedules import Schedule
 from ._base import BaseMultilayerPerceptron
 from ._classes import _FIT_NATIVE, _HOST, _PREDICT_NATIVE, _TEST_PARAMS, _stochastic
 from ._layers import output_activation
 
 __all__ = ["MLPRegressor"]
+
+_MLPRegressor = TypeVar("_MLPRegressor", bound="MLPRegressor")
 
 
 class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
@@ -158,14 +165,20 @@ default='relu'
     _capabilities = Capabilities(fit=_FIT_NATIVE, predict=_PREDICT_NATIVE, host=_HOST,
                                  test_params=_TEST_PARAMS, sparse=True)
 
-    def __init__(self, loss="squared_error", hidden_layer_sizes=(100,), activation="relu", *,
-                 solver="adam", alpha=0.0001, batch_size="auto", learning_rate="constant",
-                 learning_rate_init=0.001, power_t=0.5, max_iter=200, shuffle=True,
-                 random_state=None, tol=1e-4, verbose=False, warm_start=False, momentum=0.9,
-                 nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1,
-                 beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, max_fun=15000,
-                 batch_norm=False, batch_norm_momentum=0.1, batch_norm_epsilon=1e-5,
-                 dropout=0.0, init="glorot_uniform", optimizer=None, n_frozen_layers=0):
+    def __init__(self, loss: str = "squared_error", hidden_layer_sizes: ArrayLike = (100,),
+                 activation: str = "relu", *,
+                 solver: str = "adam", alpha: float = 0.0001, batch_size: int | str = "auto",
+                 learning_rate: str | Schedule = "constant", learning_rate_init: float = 0.001,
+                 power_t: float = 0.5, max_iter: int = 200, shuffle: bool = True,
+                 random_state: RandomState = None, tol: float = 1e-4, verbose: bool | int = False,
+                 warm_start: bool = False, momentum: float = 0.9,
+                 nesterovs_momentum: bool = True, early_stopping: bool = False,
+                 validation_fraction: float = 0.1, beta_1: float = 0.9, beta_2: float = 0.999,
+                 epsilon: float = 1e-8, n_iter_no_change: int = 10, max_fun: int = 15000,
+                 batch_norm: bool | Sequence[bool] = False, batch_norm_momentum: float = 0.1,
+                 batch_norm_epsilon: float = 1e-5, dropout: float | Sequence[float] = 0.0,
+                 init: str = "glorot_uniform", optimizer: str | Optimizer | None = None,
+                 n_frozen_layers: int = 0) -> None:
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -200,12 +213,14 @@ default='relu'
 
     # ---- fitting -----------------------------------------------------------------------------
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self: _MLPRegressor, X: ArrayLike, y: ArrayLike,
+            sample_weight: ArrayLike | None = None) -> _MLPRegressor:
         """Train the network on ``(X, y)`` (see the class docstring); returns ``self``."""
         return self._fit(X, y, sample_weight)
 
     @available_if(_stochastic)
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(self: _MLPRegressor, X: ArrayLike, y: ArrayLike,
+                    sample_weight: ArrayLike | None = None) -> _MLPRegressor:
         """One epoch of the stochastic solver on ``(X, y)``. With another number of targets
         than the fitted model, a new output layer is drawn (fine-tuning)."""
         return self._fit(X, y, sample_weight, incremental=True)
@@ -244,7 +259,7 @@ default='relu'
 
     # ---- prediction --------------------------------------------------------------------------
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> Array:
         """The predicted targets: shape (n_samples,) for one target, else (n_samples,
         n_outputs)."""
         scores, xp, _ = self._scores(X)

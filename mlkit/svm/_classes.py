@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from collections.abc import Callable
 from itertools import combinations
+from typing import TypeVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -30,6 +32,7 @@ from .._array import (
     to_host,
 )
 from .._discovery import Capabilities
+from .._typing import Array, ArrayLike, RandomState
 from .._validation import (
     Interval,
     NotOffered,
@@ -48,6 +51,8 @@ from ._qp import certificate, clean_alpha, intercept_rho, solve_dual_cvxpy
 from ._smo import KernelColumns, smo
 
 __all__ = ["SVC"]
+
+_SVC = TypeVar("_SVC", bound="SVC")
 
 # SMO computes the kernel's rows on demand (with shrinking, only over the active samples):
 # measured here, that was faster than the whole matrix at every n from 500 on (the whole
@@ -324,11 +329,14 @@ class SVC(ClassifierMixin, BaseEstimator):
         sparse="a kernel other than 'precomputed'",
     )
 
-    def __init__(self, *, C=1.0, kernel="rbf", degree=3, gamma="scale", coef0=0.0,
-                 shrinking=True, probability=False, tol=1e-3, cache_size=200,
-                 class_weight=None, verbose=False, max_iter=-1, decision_function_shape="ovr",
-                 break_ties=False, random_state=None, solver="auto", qp_solver="auto",
-                 qp_form="quad_form", multi_class="ovo"):
+    def __init__(self, *, C: float = 1.0, kernel: str | Callable[..., ArrayLike] = "rbf",
+                 degree: int = 3, gamma: str | float = "scale", coef0: float = 0.0,
+                 shrinking: bool = True, probability: bool | str = False, tol: float = 1e-3,
+                 cache_size: float = 200, class_weight: dict | str | None = None,
+                 verbose: bool = False, max_iter: int = -1, decision_function_shape: str = "ovr",
+                 break_ties: bool = False, random_state: RandomState = None,
+                 solver: str = "auto", qp_solver: str = "auto", qp_form: str = "quad_form",
+                 multi_class: str = "ovo") -> None:
         self.C = C
         self.kernel = kernel
         self.degree = degree
@@ -390,14 +398,15 @@ class SVC(ClassifierMixin, BaseEstimator):
                 "degree": self.degree, "coef0": float(self.coef0)}
 
     @property
-    def coef_(self):
+    def coef_(self) -> Array:
         """Primal weights of the linear kernel (AttributeError for other kernels)."""
         check_is_fitted(self, "dual_coef_")
         if self._coef is None:
             raise AttributeError("coef_ is only available when using a linear kernel")
         return self._coef
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self: _SVC, X: ArrayLike, y: ArrayLike,
+            sample_weight: ArrayLike | None = None) -> _SVC:
         """Fit the machine(s) on ``X`` (or a precomputed Gram matrix) and labels ``y``."""
         validate_params(self)
         if is_lazy(X):
@@ -547,7 +556,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         b = as_namespace(to_host(self.intercept_), xp, device)
         return Kx @ W + b, xp, device
 
-    def decision_function(self, X):
+    def decision_function(self, X: ArrayLike) -> Array:
         """Signed distances: (n,) for two classes; (n, k) or (n, k(k-1)/2) otherwise."""
         dec, xp, _ = self._machine_values(X)
         if self._n_classes == 2:
@@ -572,7 +581,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         conf = dec @ (P - Q)
         return votes + conf / (3.0 * (xp.abs(conf) + 1.0))
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> Array:
         """The class of each row: the sign for two classes, else the vote (or argmax)."""
         if self.break_ties and self.decision_function_shape == "ovo":
             raise ValueError("break_ties must be False when decision_function_shape is 'ovo'")
