@@ -16,12 +16,12 @@ class DemoInputError(ValueError):
 @dataclass
 class Data:
     name: str
-    X_train: np.ndarray  # the numeric columns, standardized (None when there are none)
-    X_test: np.ndarray
+    X_train: np.ndarray | None  # the numeric columns, standardized (None when there are none)
+    X_test: np.ndarray | None
     y_train: np.ndarray
     y_test: np.ndarray
     feature_names: list  # of the numeric columns
-    raw_train: np.ndarray  # the numeric columns before standardization, for the scalers
+    raw_train: np.ndarray | None  # the numeric columns before standardization (the scalers)
     frame_train: pd.DataFrame  # every feature column, categorical ones as 'category'
     frame_test: pd.DataFrame
 
@@ -34,7 +34,7 @@ class Data:
         return any(not pd.api.types.is_numeric_dtype(t) for t in self.frame_train.dtypes)
 
 
-def load_data(dataset="iris", target=None, seed=0):
+def load_data(dataset: str = "iris", target: str | None = None, seed: int = 0) -> Data:
     """The named bundled data set or a CSV file, split and standardized."""
     from sklearn.model_selection import train_test_split
 

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._cases import Result, cases
 from ._data import DemoInputError, load_data
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def _run_case(case, data):
@@ -84,7 +88,8 @@ def _timed_fit(factory, X, y):
     return est, time.perf_counter() - t0
 
 
-def run(dataset="iris", target=None, out=None, console=None):
+def run(dataset: str = "iris", target: str | None = None, out: str | Path | None = None,
+        console: Console | None = None) -> int:
     """Fit every case; print the table; write the report to ``out``. Returns the exit status."""
     from rich.console import Console
     from rich.markup import escape
