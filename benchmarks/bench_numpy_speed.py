@@ -104,7 +104,7 @@ def gmm_rows(n, d, k, rounds):
 
 
 def iris_rows(rounds):
-    from mlkit._demo import _run_case, cases, load_data
+    from mlkit.demo._run import _run_case, cases, load_data
 
     data = load_data("iris")
     rows = []

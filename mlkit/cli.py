@@ -14,7 +14,7 @@ from . import _DISTRIBUTION, __version__
 
 
 def _demo(args):
-    from ._demo import DemoInputError, run
+    from .demo import DemoInputError, run
 
     try:
         return run(args.dataset, args.target, args.out)

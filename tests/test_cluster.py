@@ -10,10 +10,9 @@ from sklearn.cluster import KMeans as SkKMeans
 from sklearn.cluster import kmeans_plusplus as sk_kmeans_plusplus
 from sklearn.exceptions import ConvergenceWarning
 
-from mlkit import _lloyd_numpy
 from mlkit._array import to_host
 from mlkit._testing import assert_allclose_xp
-from mlkit.cluster import KMeans, assign, kmeans_plusplus
+from mlkit.cluster import KMeans, _lloyd_numpy, assign, kmeans_plusplus
 
 
 def blobs(n=600, d=3, seed=0):

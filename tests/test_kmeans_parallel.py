@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from mlkit._kmeans_parallel import candidates, kmeans_parallel
 from mlkit.cluster import KMeans
+from mlkit.cluster._kmeans_parallel import candidates, kmeans_parallel
 
 
 def blobs(n=600, k=5, seed=0):

@@ -15,7 +15,6 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture as SkGaussianMixture
 
 from mlkit._array import to_host
-from mlkit._gaussian import squares_of
 from mlkit._testing import assert_allclose_xp
 from mlkit.mixture import (
     CollapsedComponentError,
@@ -24,6 +23,7 @@ from mlkit.mixture import (
     estimate_log_gaussian_prob,
     select_by_bic,
 )
+from mlkit.mixture._gaussian import squares_of
 
 TYPES = ("full", "tied", "diag", "spherical")
 ATTRS = ("weights_", "means_", "covariances_", "precisions_", "precisions_cholesky_")
@@ -362,7 +362,7 @@ def test_float32_input_keeps_float32_attributes_and_float64_accuracy():
 
 @pytest.mark.parametrize("n", [50, 5000])  # one row block; several, with a short last one
 def test_statistics_from_the_kept_squares_equal_the_direct_sums(n):
-    from mlkit._gaussian import squares_of, sufficient_statistics
+    from mlkit.mixture._gaussian import squares_of, sufficient_statistics
 
     rng = np.random.default_rng(0)
     X, R, w = rng.normal(size=(n, 40)), rng.dirichlet(np.ones(7), size=n), rng.random(n)

@@ -16,13 +16,14 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 
-from mlkit import _demo, _report
+from mlkit.demo import _cases, _data, _report, _run
+from mlkit.demo import _figures as figs
 
 
 def _figure_rows(case):
     """The rows the figures read: the scalers, the ROC rows, the metrics rows (and, on
     categories only, the rows on every column)."""
-    return (case.raw or case.frame or case.name in _report.ROC_ROWS
+    return (case.raw or case.frame or case.name in figs.ROC_ROWS
             or case.name.startswith("roc_auc"))
 
 
@@ -39,8 +40,8 @@ def fitted(dataset, wanted=_figure_rows):
     inputs without the slow rows (the cvxpy SVCs)."""
     key = (str(dataset), wanted)
     if key not in _CACHE:
-        data = _demo.load_data(dataset)
-        results = [_demo._run_case(c, data)[0] for c in _demo.cases(data) if wanted(c)]
+        data = _data.load_data(dataset)
+        results = [_run._run_case(c, data)[0] for c in _cases.cases(data) if wanted(c)]
         _CACHE[key] = data, results
     return _CACHE[key]
 
@@ -131,7 +132,7 @@ def assert_no_overlap(fig, name):
 def _figures(data, results):
     drawn = []
     try:
-        for spec, fig, caption in _report.figures(data, results):
+        for spec, fig, caption in figs.figures(data, results):
             drawn.append((spec, fig, caption))
         yield from drawn
     finally:
@@ -165,7 +166,7 @@ def _check_class_colours(spec, fig, data, expected):
             if coll.get_label() in expected:
                 assert {to_hex(c) for c in coll.get_facecolors()} == {expected[coll.get_label()]}
     if spec.filename == "c45_tree.png":  # a pure leaf's box is its class's colour
-        assert list(_report._c45_model(data).classes_) == list(expected)
+        assert list(figs._c45_model(data).classes_) == list(expected)
         pure = 0
         for t in fig.axes[0].texts:
             m = re.search(r"class = (\S+)", t.get_text())
@@ -183,12 +184,12 @@ def test_the_figures_as_a_reader_wants_them(dataset, tmp_path):
     # breast_cancer has 30 features (the normalization figure's tick labels overlapped);
     # 'wide' is a user CSV with 40 features and 6 classes; play_tennis has only categories
     data, results = fitted(wide_csv(tmp_path) if dataset == "wide" else dataset)
-    classes, style = _report.class_style(data)
+    classes, style = figs.class_style(data)
     expected = {str(c): style[c][0] for c in classes}
     assert len(set(expected.values())) == len(classes)
     drawn, with_legend = 0, 0
     for spec, fig, caption in _figures(data, results):
-        assert fig.dpi == _report._DPI  # measured at the resolution the page's PNG has
+        assert fig.dpi == figs._DPI  # measured at the resolution the page's PNG has
         found = assert_no_overlap(fig, f"{dataset} {spec.filename}")
         drawn += 1
         assert fig._suptitle is not None or any(ax.get_title() for ax in fig.axes)
@@ -200,11 +201,11 @@ def test_the_figures_as_a_reader_wants_them(dataset, tmp_path):
         with_legend += _check_class_colours(spec, fig, data, expected)
         if spec.filename == "normalization.png":  # every feature drawn is named, legibly
             labels = fig.axes[0].get_yticklabels()
-            assert len(labels) == min(len(data.feature_names), _report.MAX_FEATURES)
+            assert len(labels) == min(len(data.feature_names), figs.MAX_FEATURES)
             assert min(t.get_fontsize() for t in labels) >= 6
-            many = len(data.feature_names) > _report.MAX_FEATURES
+            many = len(data.feature_names) > figs.MAX_FEATURES
             assert ("evenly spaced ranks of their raw standard deviation" in caption) == many
-    numeric = len(_report._FIGURES)
+    numeric = len(figs._FIGURES)
     assert drawn == (1 if dataset == "play_tennis" else numeric)
     assert with_legend == (1 if dataset == "play_tennis" else numeric - 2)
 
@@ -224,7 +225,7 @@ def test_the_roc_figure_repeats_the_tables_auc(dataset):
     name, score, agreement, _ = _table_row(_report.table_lines(results), "roc_auc_ci")
     auc = re.fullmatch(r"(\S+) AUC", score)[1]
     ci = re.search(r"CI \[(\S+), (\S+)\]", agreement).groups()
-    fig, caption = _report._roc(data, results)
+    fig, caption = figs._roc(data, results)
     try:
         ax = fig.axes[0]
         texts = [t.get_text() for t in ax.get_legend().get_texts()]
@@ -233,10 +234,10 @@ def test_the_roc_figure_repeats_the_tables_auc(dataset):
         classes = np.unique(data.y_train)
         assert f"'{classes[-1]}' against the rest" in ax.get_title()
         assert "test split" in ax.get_title() and "score: P(" in ax.get_title()
-        curves, positive = _report.roc_curves(data, results)
+        curves, positive = figs.roc_curves(data, results)
         assert positive == classes[-1]
         y = (data.y_test == positive).astype(int)
-        assert [c[0] for c in curves][1:] == list(_report.ROC_ROWS)
+        assert [c[0] for c in curves][1:] == list(figs.ROC_ROWS)
         for label, _, scores, a, lo, hi in curves:  # scikit-learn's AUC of the same scores
             assert abs(a - roc_auc_score(y, scores)) <= 1e-12
             assert any(t.startswith(label) and t.endswith(f"AUC {a:.3f} [{lo:.3f}, {hi:.3f}]")
@@ -248,11 +249,11 @@ def test_the_roc_figure_repeats_the_tables_auc(dataset):
 def test_the_page_links_every_figure_and_the_rules(tmp_path):
     data, results = fitted("iris")
     page = _report.write_report(tmp_path, data, results).read_text()
-    for spec in _report._FIGURES:
+    for spec in figs._FIGURES:
         assert f"![{spec.title}]({spec.filename})" in page
         assert f"([{spec.filename}]({spec.filename}))" in page  # the caption's link
         assert (tmp_path / spec.filename).read_bytes()[:4] == b"\x89PNG"
-    assert page.count("**Figure ") == len(_report._FIGURES)
+    assert page.count("**Figure ") == len(figs._FIGURES)
     assert "[c45_rules.txt](c45_rules.txt)" in page
     assert (tmp_path / "c45_rules.txt").read_text().startswith("IF ")
 

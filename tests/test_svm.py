@@ -6,12 +6,14 @@ import re
 
 import numpy as np
 import pytest
+from scipy.spatial.distance import cdist
 from sklearn.datasets import load_breast_cancer, load_iris, load_wine, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC as SkSVC
 
 from mlkit.svm import SVC
+from mlkit.svm._classes import _kernel_source
 from mlkit.svm._kernels import kernel_matrix
 
 TIGHT = 1e-8  # both sides solve to this KKT tolerance
@@ -204,29 +206,53 @@ def test_gamma_options_equal_to_libsvm():
                                    atol=1e-5)
 
 
-def test_smo_on_demand_kernel_rows_equal_whole_matrix(monkeypatch):
-    import mlkit.svm._classes as classes
+def _textbook_kernel(X, Z, kernel, gamma, degree=3, coef0=0.0):
+    """The kernels as the textbook writes them, from the pairwise distances or products."""
+    if kernel == "rbf":
+        return np.exp(-gamma * cdist(X, Z, "sqeuclidean"))
+    if kernel == "poly":
+        return (gamma * X @ Z.T + coef0) ** degree
+    if kernel == "sigmoid":
+        return np.tanh(gamma * X @ Z.T + coef0)
+    return X @ Z.T
 
+
+@pytest.mark.parametrize("kernel", ["linear", "poly", "rbf", "sigmoid"])
+def test_smo_on_demand_kernel_columns_equal_the_textbook_kernel(kernel):
+    X, _ = _random_data()
+    params = {"gamma": 0.3, "degree": 3, "coef0": 0.5}
+    columns = _kernel_source(X, None, kernel, params, 0.001)  # a cache of two rows
+    K = _textbook_kernel(X, X, kernel, **params)
+    rng = np.random.default_rng(0)
+    for g in rng.integers(0, X.shape[0], size=8).tolist() * 2:  # computed, then cached
+        np.testing.assert_allclose(columns.column(g), K[:, g], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(columns.diag, np.diagonal(K), rtol=1e-12, atol=1e-12)
+    cols, coef = rng.choice(X.shape[0], size=20, replace=False), rng.standard_normal(20)
+    np.testing.assert_allclose(columns.product(cols, coef), K[:, cols] @ coef, rtol=1e-10,
+                               atol=1e-10)
+
+
+def test_smo_on_demand_kernel_rows_equal_the_textbook_matrix():
     X, y = _random_data()
+    gamma = 1.0 / (X.shape[1] * X.var())  # gamma='scale'
     rows = SVC(tol=TIGHT, cache_size=0.001).fit(X, y)  # a cache of two rows
-    monkeypatch.setattr(classes, "FULL_KERNEL_MB", 1000)  # force the whole matrix
-    whole = SVC(tol=TIGHT).fit(X, y)
-    np.testing.assert_allclose(rows.decision_function(X), whole.decision_function(X),
+    K = _textbook_kernel(X, X, "rbf", gamma)
+    whole = SVC(tol=TIGHT, kernel="precomputed").fit(K, y)  # the whole matrix
+    np.testing.assert_allclose(rows.decision_function(X), whole.decision_function(K),
                                atol=1e-10)
 
 
 @pytest.mark.parametrize("rows_on_demand", [False, True])
-def test_shrinking_reaches_the_libsvm_solution(monkeypatch, rows_on_demand):
-    import mlkit.svm._classes as classes
-
+def test_shrinking_reaches_the_libsvm_solution(rows_on_demand):
     # enough samples and iterations for several shrinking rounds and a gradient rebuild
     X, y = make_classification(n_samples=2500, n_features=10, flip_y=0.1, random_state=1)
-    if not rows_on_demand:
-        monkeypatch.setattr(classes, "FULL_KERNEL_MB", 1000)
-    shrunk = SVC(tol=1e-6, shrinking=True).fit(X, y)
+    kernel = "rbf"
+    if not rows_on_demand:  # the whole matrix: the textbook rbf kernel, precomputed
+        X, kernel = _textbook_kernel(X, X, "rbf", 1.0 / (X.shape[1] * X.var())), "precomputed"
+    shrunk = SVC(tol=1e-6, shrinking=True, kernel=kernel).fit(X, y)
     assert shrunk.n_iter_[0] > 2500
-    plain = SVC(tol=1e-6, shrinking=False).fit(X, y)
-    sk = SkSVC(tol=1e-6).fit(X, y)
+    plain = SVC(tol=1e-6, shrinking=False, kernel=kernel).fit(X, y)
+    sk = SkSVC(tol=1e-6, kernel=kernel).fit(X, y)
     _assert_same_as_libsvm(shrunk, sk, X, 1.0)
     np.testing.assert_allclose(shrunk.decision_function(X), plain.decision_function(X),
                                atol=1e-5)

@@ -12,17 +12,18 @@ from typing import Any
 
 from ._classification import (
     accuracy_score,
-    classification_report,
     confusion_matrix,
     f1_score,
-    log_loss,
     precision_score,
     recall_score,
 )
 from ._delong import delong_test, delong_test_unpaired, roc_auc_ci
+from ._log_loss import log_loss
 from ._plot import plot_confusion_matrix, plot_precision_recall_curve, plot_roc_curve
 from ._precision_recall import average_precision_score, precision_recall_curve
-from ._ranking import auc, roc_auc_score, roc_curve
+from ._ranking import auc, roc_curve
+from ._report import classification_report
+from ._roc_auc import roc_auc_score
 
 __all__ = [
     "CAPABILITIES",

@@ -1,4 +1,4 @@
-"""Scores of hard predictions (from the confusion matrix) and the log loss of probabilities.
+"""Scores of hard predictions, from the confusion matrix (the log loss is in ``_log_loss``).
 
 Every count here is one ``bincount``: the labels are found once (on the host: there are few),
 each sample gets the index of its true and predicted label, and ``bincount(k * t + p)`` is the
@@ -24,16 +24,15 @@ from .._array import (
     namespace_and_device,
     to_host,
 )
+from .._typing import Array, ArrayLike
 from .._validation import StrOptions, validate_param
 from . import _multilabel
 from ._checks import check_weights_not_all_zero
 
 __all__ = [
     "accuracy_score",
-    "classification_report",
     "confusion_matrix",
     "f1_score",
-    "log_loss",
     "precision_score",
     "recall_score",
 ]
@@ -194,7 +193,9 @@ def _check_labels_param(labels):
 # ---------------------------------------------------------------------------------------------
 
 
-def confusion_matrix(y_true, y_pred, *, labels=None, sample_weight=None, normalize=None):
+def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, *, labels: ArrayLike | None = None,
+                     sample_weight: ArrayLike | None = None,
+                     normalize: str | None = None) -> Array:
     """Confusion matrix ``C[i, j]``: samples of true label ``i`` predicted as label ``j``.
 
     Parameters
@@ -248,7 +249,8 @@ def confusion_matrix(y_true, y_pred, *, labels=None, sample_weight=None, normali
     return cm
 
 
-def accuracy_score(y_true, y_pred, *, normalize=True, sample_weight=None):
+def accuracy_score(y_true: ArrayLike, y_pred: ArrayLike, *, normalize: bool = True,
+                   sample_weight: ArrayLike | None = None) -> float:
     """Fraction (or, with ``normalize=False``, weighted number) of correct predictions.
 
     Multilabel indicator matrices (dense or scipy.sparse) give the subset accuracy: a sample
@@ -437,8 +439,10 @@ _PRF_DOC = """
 """
 
 
-def precision_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary",
-                    sample_weight=None, zero_division="warn"):
+def precision_score(y_true: ArrayLike, y_pred: ArrayLike, *, labels: ArrayLike | None = None,
+                    pos_label: int | float | str = 1, average: str | None = "binary",
+                    sample_weight: ArrayLike | None = None,
+                    zero_division: str | float = "warn") -> float | Array:
     """Precision ``tp / (tp + fp)``.
     {doc}
     Examples
@@ -452,8 +456,10 @@ def precision_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary
                 warn_for=("precision",))[0]
 
 
-def recall_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary",
-                 sample_weight=None, zero_division="warn"):
+def recall_score(y_true: ArrayLike, y_pred: ArrayLike, *, labels: ArrayLike | None = None,
+                 pos_label: int | float | str = 1, average: str | None = "binary",
+                 sample_weight: ArrayLike | None = None,
+                 zero_division: str | float = "warn") -> float | Array:
     """Recall (sensitivity) ``tp / (tp + fn)``.
     {doc}
     Examples
@@ -467,8 +473,10 @@ def recall_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary",
                 warn_for=("recall",))[1]
 
 
-def f1_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary",
-             sample_weight=None, zero_division="warn"):
+def f1_score(y_true: ArrayLike, y_pred: ArrayLike, *, labels: ArrayLike | None = None,
+             pos_label: int | float | str = 1, average: str | None = "binary",
+             sample_weight: ArrayLike | None = None,
+             zero_division: str | float = "warn") -> float | Array:
     """F1, the harmonic mean of precision and recall: ``2 tp / (2 tp + fp + fn)``.
     {doc}
     Examples
@@ -484,177 +492,3 @@ def f1_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary",
 
 for _f in (precision_score, recall_score, f1_score):
     _f.__doc__ = (_f.__doc__ or "").replace("{doc}", _PRF_DOC)
-
-
-def classification_report(y_true, y_pred, *, labels=None, target_names=None,
-                          sample_weight=None, digits=2, output_dict=False,
-                          zero_division="warn"):
-    """Precision, recall, F1 and support per label, with the accuracy and the averages.
-
-    Returns the same text (or, with ``output_dict=True``, the same dict) as scikit-learn's.
-
-    Examples
-    --------
-    >>> from mlkit.metrics import classification_report
-    >>> print(classification_report([0, 1, 1, 0], [1, 1, 0, 0]))
-                  precision    recall  f1-score   support
-    <BLANKLINE>
-               0       0.50      0.50      0.50         2
-               1       0.50      0.50      0.50         2
-    <BLANKLINE>
-        accuracy                           0.50         4
-       macro avg       0.50      0.50      0.50         4
-    weighted avg       0.50      0.50      0.50         4
-    <BLANKLINE>
-    """
-    _multilabel.refuse_sparse("classification_report", sample_weight=sample_weight)
-    pair = _multilabel.indicator_pair(y_true, y_pred)
-    if pair is not None:  # the labels are the columns; no accuracy line, a samples average
-        present = np.arange(pair[0].shape[1])
-        y_true, y_pred = pair
-    else:
-        present = _present_labels(*_prepare(y_true, y_pred)[2])
-    if labels is None:
-        labels, micro_is_accuracy = present, pair is None
-    else:
-        labels = np.asarray(to_host(labels))
-        micro_is_accuracy = pair is None and set(labels.tolist()) >= set(present.tolist())
-    if target_names is None:
-        target_names = [str(lab) for lab in labels.tolist()]
-    elif len(target_names) != len(labels):
-        raise ValueError(
-            f"Number of classes, {len(labels)}, does not match size of target_names, "
-            f"{len(target_names)}. Try specifying the labels parameter"
-        )
-    common = dict(labels=labels, pos_label=1, sample_weight=sample_weight,
-                  zero_division=zero_division)
-    p, r, f, s = _prf(y_true, y_pred, average=None, **common)
-    headers = ["precision", "recall", "f1-score", "support"]
-    support = (lambda v: int(v)) if sample_weight is None else (lambda v: float(v))
-    rows = [(name, p[i], r[i], f[i], support(s[i])) for i, name in enumerate(target_names)]
-    averages = ["accuracy" if micro_is_accuracy else "micro avg", "macro avg", "weighted avg"]
-    if pair is not None:
-        averages.append("samples avg")
-    summary = {}
-    for avg in averages:
-        kind = "micro" if avg in ("accuracy", "micro avg") else avg.split()[0]
-        summary[avg] = _prf(y_true, y_pred, average=kind, **common)[:3] + (support(np.sum(s)),)
-    if output_dict:
-        out = {row[0]: dict(zip(headers, [float(v) for v in row[1:4]] + [row[4]], strict=True))
-               for row in rows}
-        for avg, vals in summary.items():
-            if avg == "accuracy":
-                out["accuracy"] = float(vals[2])
-            else:
-                out[avg] = dict(zip(headers, [float(v) for v in vals[:3]] + [vals[3]], strict=True))
-        return out
-    width = max(max(len(n) for n in target_names), len("weighted avg"), digits)
-    text = f"{'':>{width}s} " + "".join(f" {h:>9}" for h in headers) + "\n\n"
-    for name, *vals, sup in rows:
-        text += f"{name:>{width}s} " + "".join(f" {v:>9.{digits}f}" for v in vals)
-        text += f" {sup:>9}\n"
-    text += "\n"
-    for avg, (pa, ra, fa, sup) in summary.items():
-        if avg == "accuracy":
-            text += f"{avg:>{width}s} " + f" {'':>9}" * 2 + f" {fa:>9.{digits}f} {sup:>9}\n"
-        else:
-            text += f"{avg:>{width}s} " + "".join(
-                f" {v:>9.{digits}f}" for v in (pa, ra, fa)) + f" {sup:>9}\n"
-    return text
-
-
-# ---------------------------------------------------------------------------------------------
-# Log loss
-# ---------------------------------------------------------------------------------------------
-
-
-def log_loss(y_true, y_proba=None, *, normalize=True, sample_weight=None, labels=None):
-    """Cross-entropy ``-(1/n) sum_i log p_i(y_i)`` of predicted probabilities.
-
-    Parameters
-    ----------
-    y_true : array-like of shape (n_samples,)
-        True labels.
-    y_proba : array-like of shape (n_samples,) or (n_samples, n_classes)
-        Probabilities of each class (columns in the order of the sorted labels); a 1-D array is
-        the probability of the larger label. Clipped to ``[eps, 1 - eps]``.
-    normalize : bool, default=True
-        Mean (True) or sum (False) of the per-sample losses.
-    sample_weight : array-like of shape (n_samples,), default=None
-    labels : array-like, default=None
-        The labels, when ``y_true`` does not contain all of them.
-
-    Examples
-    --------
-    >>> from mlkit.metrics import log_loss
-    >>> round(log_loss(["spam", "ham", "ham", "spam"],
-    ...                [[.1, .9], [.9, .1], [.8, .2], [.35, .65]]), 4)
-    0.2162
-    """
-    _multilabel.refuse_sparse("log_loss", y_true=y_true, y_proba=y_proba,
-                              sample_weight=sample_weight)
-    xp, device, (y_true, y_proba, sample_weight) = _prepare(y_true, y_proba, sample_weight)
-    if not (xp.isdtype(y_proba.dtype, "real floating") if not is_lazy(y_proba) else
-            y_proba.dtype.kind == "f"):
-        y_proba = y_proba.astype(np.float64) if is_lazy(y_proba) else xp.astype(y_proba,
-                                                                               xp.float64)
-    found = lazy_unique(y_true) if labels is None and is_lazy(y_true) else None
-    hi, lo, found = compute(y_proba.max(), y_proba.min(), found) if is_lazy(y_proba) else (
-        xp.max(y_proba), xp.min(y_proba), found)  # Dask: one pass for both and the labels
-    if float(hi) > 1:
-        raise ValueError(f"y_prob contains values greater than 1: {float(hi)}")
-    if float(lo) < 0:
-        raise ValueError(f"y_prob contains values lower than 0: {float(lo)}")
-    classes = (np.unique(np.asarray(to_host(labels))) if labels is not None else
-               _unique(y_true) if found is None or is_lazy(found) else np.asarray(found))
-    if classes.shape[0] == 1:
-        raise ValueError(
-            f"y_true contains only one label ({classes[0]}). Please provide the true labels "
-            "explicitly through the labels argument."
-        )
-    if y_proba.ndim == 1:
-        y_proba = y_proba[:, None]
-    if y_proba.shape[1] == 1:
-        if is_lazy(y_proba):
-            import dask.array as da
-
-            y_proba = da.concatenate([1 - y_proba, y_proba], axis=1)
-        else:
-            y_proba = xp.concat([1 - y_proba, y_proba], axis=1)
-    if classes.shape[0] != y_proba.shape[1]:
-        if labels is None:
-            raise ValueError(
-                "y_true and y_prob contain different number of classes: "
-                f"{classes.shape[0]} vs {y_proba.shape[1]}. Please provide the true labels "
-                "explicitly through the labels argument. Classes found in y_true: "
-                f"{classes}"
-            )
-        raise ValueError(
-            "The number of classes in labels is different from that in y_prob. Classes found "
-            f"in labels: {classes}"
-        )
-    single = str(y_proba.dtype).endswith("float32")
-    eps = float(np.finfo(np.float32 if single else np.float64).eps)
-    row_sum = y_proba.sum(axis=1) if is_lazy(y_proba) else xp.sum(y_proba, axis=1)
-    off = abs(row_sum - 1) > float(np.sqrt(eps)) + 1e-8
-    any_off = off.any() if is_lazy(off) else xp.any(off)  # computed with the loss below
-    codes = _codes(y_true, classes, xp, device)
-    k = classes.shape[0]
-    if is_lazy(y_proba):
-        import dask.array as da
-
-        clipped = da.clip(y_proba, eps, 1 - eps)
-        onehot = codes[:, None] == np.arange(k)[None, :]
-        loss = -(da.log(clipped) * onehot).sum(axis=1)
-    else:
-        clipped = xp.clip(y_proba, eps, 1 - eps)
-        onehot = codes[:, None] == xp.arange(k, device=aac.device(y_proba))[None, :]
-        loss = -xp.sum(xp.where(onehot, xp.log(clipped), 0.0), axis=1)
-    w = _weights(sample_weight, xp, device)
-    total = _sum(loss * w if w is not None else loss, xp)
-    wsum = _sum(w, xp) if w is not None else loss.shape[0]
-    total, wsum, any_off = compute(total, wsum, any_off)
-    if bool(any_off):
-        warnings.warn("The y_prob values do not sum to one. Make sure to pass probabilities.",
-                      UserWarning)
-    return float(total) / float(wsum) if normalize else float(total)

@@ -28,6 +28,7 @@ from scipy import stats
 from sklearn.utils import check_random_state
 
 from .._array import is_numpy, to_host
+from .._typing import ArrayLike, RandomState
 from .._validation import Interval, StrOptions, validate_param
 from ._checks import _check_lengths, _check_scores, _classes, _inputs, _to_xp
 from ._multilabel import refuse_sparse
@@ -140,8 +141,10 @@ def _bootstrap_aucs(pos, neg, n_bootstraps, rng):
     return out
 
 
-def roc_auc_ci(y_true, y_score, *, confidence=0.95, method="delong", n_bootstraps=2000,
-               random_state=None, pos_label=None):
+def roc_auc_ci(y_true: ArrayLike, y_score: ArrayLike, *, confidence: float = 0.95,
+               method: str = "delong", n_bootstraps: int = 2000,
+               random_state: RandomState = None,
+               pos_label: int | float | str | None = None) -> tuple[float, float, float]:
     """The ROC AUC with a confidence interval.
 
     Parameters
@@ -194,20 +197,31 @@ def roc_auc_ci(y_true, y_score, *, confidence=0.95, method="delong", n_bootstrap
     aucs, cov, (m, n) = _delong_cov(y_bool, scores, xp)
     auc = float(aucs[0])
     if method == "delong":
-        if m < 2 or n < 2:
-            warnings.warn("DeLong's variance needs at least two cases of each class; the "
-                          "interval is undefined (NaN).")
-            return auc, float("nan"), float("nan")
-        half = stats.norm.ppf(0.5 + confidence / 2) * math.sqrt(max(float(cov[0, 0]), 0.0))
-        return auc, float(max(0.0, auc - half)), float(min(1.0, auc + half))
+        return (auc,) + _delong_interval(auc, cov, m, n, confidence)
+    return (auc,) + _bootstrap_interval(y_bool, scores, confidence, n_bootstraps, random_state)
+
+
+def _delong_interval(auc, cov, m, n, confidence):
+    """``AUC −/+ z sqrt(Var)``, clipped to [0, 1]; NaN with fewer than two cases of a class."""
+    if m < 2 or n < 2:
+        warnings.warn("DeLong's variance needs at least two cases of each class; the "
+                      "interval is undefined (NaN).")
+        return float("nan"), float("nan")
+    half = stats.norm.ppf(0.5 + confidence / 2) * math.sqrt(max(float(cov[0, 0]), 0.0))
+    return float(max(0.0, auc - half)), float(min(1.0, auc + half))
+
+
+def _bootstrap_interval(y_bool, scores, confidence, n_bootstraps, random_state):
+    """Percentiles of the AUCs of resamples stratified by class."""
     s = to_host(scores[0, :])
     yb = to_host(y_bool)
     boot = _bootstrap_aucs(s[yb], s[~yb], int(n_bootstraps), check_random_state(random_state))
     lower, upper = np.percentile(boot, [50 * (1 - confidence), 50 * (1 + confidence)])
-    return auc, float(lower), float(upper)
+    return float(lower), float(upper)
 
 
-def delong_test(y_true, score_a, score_b, *, pos_label=None):
+def delong_test(y_true: ArrayLike, score_a: ArrayLike, score_b: ArrayLike, *,
+                pos_label: int | float | str | None = None) -> tuple[float, float]:
     """DeLong's test that two ROC curves of the same cases have the same AUC (two-sided).
 
     ``z = (A_a - A_b) / sqrt(V_a + V_b - 2 C_ab)`` with DeLong's variances and covariance of the
@@ -256,7 +270,9 @@ def delong_test(y_true, score_a, score_b, *, pos_label=None):
     return z, float(2 * stats.norm.sf(abs(z)))
 
 
-def delong_test_unpaired(y_true_a, score_a, y_true_b, score_b, *, pos_label=None):
+def delong_test_unpaired(y_true_a: ArrayLike, score_a: ArrayLike, y_true_b: ArrayLike,
+                         score_b: ArrayLike, *,
+                         pos_label: int | float | str | None = None) -> tuple[float, float]:
     """Test that two ROC curves of *independent* samples have the same AUC (two-sided).
 
     Each AUC's variance is DeLong's, ``S_a`` and ``S_b``; with no covariance between them the

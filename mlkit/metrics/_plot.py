@@ -3,14 +3,20 @@ matrix. matplotlib is imported only when a plot is drawn (the ``plot`` extra).""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 from sklearn.utils import check_random_state
 
 from .._array import to_host
+from .._typing import ArrayLike, RandomState
 from ._classification import confusion_matrix
 from ._delong import roc_auc_ci
 from ._precision_recall import average_precision_score, precision_recall_curve
 from ._ranking import roc_curve
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["plot_confusion_matrix", "plot_precision_recall_curve", "plot_roc_curve"]
 
@@ -23,8 +29,9 @@ def _axes(ax):
     return ax
 
 
-def roc_band(y_true, y_score, *, confidence=0.95, n_bootstraps=200, grid=None,
-             random_state=0):
+def roc_band(y_true: ArrayLike, y_score: ArrayLike, *, confidence: float = 0.95,
+             n_bootstraps: int = 200, grid: ArrayLike | None = None,
+             random_state: RandomState = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pointwise bootstrap band of the true positive rate at fixed false positive rates.
 
     Each resample is stratified by class; its ROC curve (the polyline through its points, as
@@ -45,8 +52,10 @@ def roc_band(y_true, y_score, *, confidence=0.95, n_bootstraps=200, grid=None,
     return grid, lower, upper
 
 
-def plot_roc_curve(y_true, y_score, *, ax=None, name=None, confidence=0.95, band=True,
-                   n_bootstraps=200, random_state=0, **line_kw):
+def plot_roc_curve(y_true: ArrayLike, y_score: ArrayLike, *, ax: Axes | None = None,
+                   name: str | None = None, confidence: float = 0.95, band: bool = True,
+                   n_bootstraps: int = 200, random_state: RandomState = 0,
+                   **line_kw: Any) -> Axes:
     """Draw the ROC curve, its AUC with DeLong's confidence interval, and a bootstrap band.
 
     Parameters
@@ -92,8 +101,10 @@ def plot_roc_curve(y_true, y_score, *, ax=None, name=None, confidence=0.95, band
     return ax
 
 
-def plot_precision_recall_curve(y_true, y_score, *, ax=None, name=None, pos_label=None,
-                                **line_kw):
+def plot_precision_recall_curve(y_true: ArrayLike, y_score: ArrayLike, *,
+                                ax: Axes | None = None, name: str | None = None,
+                                pos_label: int | float | str | None = None,
+                                **line_kw: Any) -> Axes:
     """Draw the precision-recall curve with its average precision; returns the Axes."""
     ax = _axes(ax)
     y = np.asarray(to_host(y_true))
@@ -108,8 +119,9 @@ def plot_precision_recall_curve(y_true, y_score, *, ax=None, name=None, pos_labe
     return ax
 
 
-def plot_confusion_matrix(y_true, y_pred, *, labels=None, normalize=None, ax=None,
-                          cmap="Blues"):
+def plot_confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, *,
+                          labels: ArrayLike | None = None, normalize: str | None = None,
+                          ax: Axes | None = None, cmap: str = "Blues") -> Axes:
     """Draw the confusion matrix as an annotated heatmap; returns the Axes."""
     ax = _axes(ax)
     if labels is None:

@@ -8,6 +8,7 @@ import array_api_compat as aac
 import numpy as np
 
 from .._array import to_host
+from .._typing import Array, ArrayLike
 from ._checks import (
     _binary_input,
     _classes,
@@ -21,8 +22,10 @@ from ._ranking import _average_binary_score, _clf_curve, _rowwise_average_precis
 __all__ = ["average_precision_score", "precision_recall_curve"]
 
 
-def precision_recall_curve(y_true, y_score, *, pos_label=None, sample_weight=None,
-                           drop_intermediate=False):
+def precision_recall_curve(y_true: ArrayLike, y_score: ArrayLike, *,
+                           pos_label: int | float | str | None = None,
+                           sample_weight: ArrayLike | None = None,
+                           drop_intermediate: bool = False) -> tuple[Array, Array, Array]:
     """Precision and recall at every threshold.
 
     Parameters are those of :func:`roc_curve`; ``drop_intermediate`` drops thresholds that do
@@ -80,8 +83,9 @@ def _binary_average_precision(y_bool, y_score, weight, xp):
     return max(0.0, float(xp.sum(d_recall * precision)))
 
 
-def average_precision_score(y_true, y_score, *, average="macro", pos_label=1,
-                            sample_weight=None):
+def average_precision_score(y_true: ArrayLike, y_score: ArrayLike, *,
+                            average: str | None = "macro", pos_label: int | float | str = 1,
+                            sample_weight: ArrayLike | None = None) -> float | Array:
     """Average precision: the area under the precision-recall step curve.
 
     ``AP = sum_n (R_n - R_{n-1}) P_n`` over the thresholds in decreasing order. Binary,

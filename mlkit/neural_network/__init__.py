@@ -7,6 +7,7 @@ frozen layers). The layers' forward and backward steps are in ``_layers``, the i
 in ``_init``, the whole network's passes in ``_network``, the training loops in ``_base``.
 """
 
-from ._classes import MLPClassifier, MLPRegressor
+from ._classes import MLPClassifier
+from ._regressor import MLPRegressor
 
 __all__ = ["MLPClassifier", "MLPRegressor"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, NamedTuple
 
 from .._array import namespace_and_device
+from .._typing import Array
 from .._validation import validate_param
 
 __all__ = ["Optimizer", "SGDState"]
@@ -17,6 +18,10 @@ __all__ = ["Optimizer", "SGDState"]
 
 class SGDState(NamedTuple):
     t: int  # updates made so far
+
+
+#: What an optimizer updates: one array, or a list or tuple of arrays (any namespace).
+Params = Array | list[Array] | tuple[Array, ...]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -78,7 +83,7 @@ class Optimizer:
     def _update(self, xp, w, g, *slots, lr, t):
         raise NotImplementedError(f"{type(self).__name__} defines no update rule.")
 
-    def init(self, params):
+    def init(self, params: Params) -> tuple[Any, ...]:
         """The state before the first step.
 
         Parameters
@@ -98,7 +103,8 @@ class Optimizer:
         n_fields = len(self._State._fields) - 1
         return self._State(0, *(_pack([s[i] for s in slots], kind) for i in range(n_fields)))
 
-    def step(self, params, grads, state, lr):
+    def step(self, params: Params, grads: Params, state: tuple[Any, ...],
+             lr: float) -> tuple[Params, tuple[Any, ...]]:
         """One update, without modifying ``params``, ``grads`` or ``state``.
 
         Parameters

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -444,7 +445,7 @@ class Adam(Optimizer):
 # By name
 # ---------------------------------------------------------------------------------------------
 
-OPTIMIZERS = {
+OPTIMIZERS: dict[str, Callable[[], Optimizer]] = {
     "sgd": SGD,
     "momentum": Momentum,
     "nesterov": Nesterov,
@@ -456,7 +457,7 @@ OPTIMIZERS = {
 """Optimizer names an estimator accepts, each with a factory of its default instance."""
 
 
-def get_optimizer(spec, *, owner, param="optimizer"):
+def get_optimizer(spec: str | Optimizer, *, owner: str, param: str = "optimizer") -> Optimizer:
     """The optimizer an estimator's ``optimizer`` parameter names.
 
     Parameters

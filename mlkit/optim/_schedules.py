@@ -8,9 +8,11 @@ are host-side arithmetic on step counts; the optimizers receive their value as a
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from .._validation import (
     Interval,
@@ -36,6 +38,9 @@ _POSITIVE = Interval(numbers.Real, 0, None, closed="neither")
 _NON_NEGATIVE = Interval(numbers.Real, 0, None, closed="left")
 _COUNT = Interval(numbers.Integral, 1, None, closed="left")
 
+#: A learning-rate schedule: the rate of the next update from the number of updates made.
+Schedule = Callable[[int], float]
+
 
 def _steps(step):
     """``step`` as an int64 array, and whether it was a scalar."""
@@ -54,7 +59,10 @@ class _Schedule:
     def _check(self, name, *allowed):
         validate_param(type(self).__name__, name, getattr(self, name), allowed)
 
-    def __call__(self, step):
+    def _rate(self, t):
+        raise NotImplementedError(f"{type(self).__name__} defines no rate.")
+
+    def __call__(self, step: int | npt.ArrayLike) -> float | np.ndarray:
         t, scalar = _steps(step)
         rate = np.asarray(self._rate(t), dtype=np.float64)
         return float(rate) if scalar else np.broadcast_to(rate, t.shape).copy()
@@ -380,7 +388,7 @@ class LinearWarmup(_Schedule):
     [0.0, 0.25, 0.5, 0.75, 1.0, 1.0]
     """
 
-    schedule: object
+    schedule: Schedule
     warmup_steps: int
     start: float = 0.0
 
@@ -389,7 +397,7 @@ class LinearWarmup(_Schedule):
         self._check("warmup_steps", Interval(numbers.Integral, 0, None, closed="left"))
         self._check("start", _NON_NEGATIVE)
 
-    def __call__(self, step):
+    def __call__(self, step: int | npt.ArrayLike) -> float | np.ndarray:
         t, scalar = _steps(step)
         W, start = self.warmup_steps, float(self.start)
         peak = float(self.schedule(0))
@@ -429,7 +437,8 @@ SCHEDULES = {
 ``(initial, total_steps, steps_per_epoch) -> schedule`` (see ``get_schedule``)."""
 
 
-def get_schedule(spec, initial, *, total_steps, steps_per_epoch, owner, param="learning_rate"):
+def get_schedule(spec: str | Schedule, initial: float, *, total_steps: int,
+                 steps_per_epoch: int, owner: str, param: str = "learning_rate") -> Schedule:
     """The schedule an estimator's ``learning_rate`` parameter names.
 
     With ``η₀ = initial`` and ``T = total_steps`` (the number of updates the fit will make),
@@ -437,48 +446,41 @@ def get_schedule(spec, initial, *, total_steps, steps_per_epoch, owner, param="l
 
     ================== ===============================================================
     'constant'         ``Constant(η₀)``
-    'piecewise'        ``PiecewiseConstant(boundaries=(T//2, 3T//4), values=(η₀, η₀/10,
-                       η₀/100))``; the boundaries are raised to at least 1 and made
-                       strictly increasing when ``T`` is small
+    'piecewise'        ``PiecewiseConstant((T//2, 3T//4), (η₀, η₀/10, η₀/100))``; the
+                       boundaries raised to at least 1, strictly increasing, for small ``T``
     'exponential'      ``ExponentialDecay(η₀, decay_rate=0.01, decay_steps=T)``: falls to
                        1% of ``η₀`` at step ``T``
     'inverse_time'     ``InverseTimeDecay(η₀, decay_rate=1.0, decay_steps=steps_per_epoch)``:
                        ``η₀ / (1 + t / steps_per_epoch)``, one over one plus the epochs done
     'polynomial'       ``PolynomialDecay(η₀, T)``: linear from ``η₀`` to 0 at step ``T``
     'cosine'           ``CosineAnnealing(η₀, period=T)``
-    'cosine_restarts'  ``CosineAnnealing(η₀, period=T₀, restarts=True, t_mult=2)`` with
-                       ``T₀ = max(1, T // 7)``: periods of ``T₀``, ``2T₀`` and ``4T₀`` steps
-                       fill the ``T`` steps; the ``T − 7T₀`` (< 7) left over, if any,
-                       begin a fourth period
+    'cosine_restarts'  ``CosineAnnealing(η₀, period=T₀, restarts=True, t_mult=2)``,
+                       ``T₀ = max(1, T // 7)``: periods of ``T₀``, ``2T₀``, ``4T₀`` steps
+                       fill the ``T`` steps; the ``T − 7T₀`` (< 7) left begin a fourth
     ================== ===============================================================
 
     Parameters
     ----------
     spec : str or callable
-        One of the names above, or a schedule: an instance of this module's schedules, or any
-        callable that takes the number of updates made so far (an int) and returns a positive
-        float. Callables are returned as they are and ``initial`` is not used.
+        One of the names above, or a schedule: this module's or any callable that takes the
+        number of updates made so far (an int) and returns a positive float, returned as it
+        is (``initial`` unused).
     initial : float > 0
         ``η₀``, the estimator's initial learning rate.
-    total_steps : int >= 1
-        ``T``.
-    steps_per_epoch : int >= 1
-        Updates per pass over the data.
-    owner : str
-        The estimator's class name, for error messages.
-    param : str, default='learning_rate'
-        The parameter's name, for error messages.
+    total_steps, steps_per_epoch : int >= 1
+        ``T``, and the updates per pass over the data.
+    owner, param : str
+        The estimator's class name and the parameter's name (default 'learning_rate'), for
+        error messages.
 
     Returns
     -------
-    callable
-        ``schedule(step) -> float``.
+    schedule : callable ``schedule(step) -> float``
 
     Raises
     ------
     InvalidParameterError
-        When ``spec`` is neither a name nor a callable (in scikit-learn's words), or when a
-        name is given and ``initial`` is not a positive number.
+        ``spec`` neither a name nor a callable (in scikit-learn's words); ``initial`` not > 0.
 
     Examples
     --------
@@ -492,6 +494,13 @@ def get_schedule(spec, initial, *, total_steps, steps_per_epoch, owner, param="l
     """
     if callable(spec):
         return spec
+    _check_arguments(spec, initial, total_steps, steps_per_epoch, owner, param)
+    return SCHEDULES[spec](initial, total_steps, steps_per_epoch)
+
+
+def _check_arguments(spec, initial, total_steps, steps_per_epoch, owner, param):
+    """``spec`` one of ``SCHEDULES``, ``initial`` positive and the step counts at least 1, or
+    scikit-learn's error."""
     names = StrOptions(SCHEDULES)
     if not names.accepts(spec):
         raise InvalidParameterError(constraint_message(param, owner, [names, callable], spec))
@@ -502,4 +511,3 @@ def get_schedule(spec, initial, *, total_steps, steps_per_epoch, owner, param="l
         )
     validate_param("get_schedule", "total_steps", total_steps, [_COUNT])
     validate_param("get_schedule", "steps_per_epoch", steps_per_epoch, [_COUNT])
-    return SCHEDULES[spec](initial, total_steps, steps_per_epoch)

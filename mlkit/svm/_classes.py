@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from collections.abc import Callable
 from itertools import combinations
+from typing import TypeVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -30,6 +32,7 @@ from .._array import (
     to_host,
 )
 from .._discovery import Capabilities
+from .._typing import Array, ArrayLike, RandomState
 from .._validation import (
     Interval,
     NotOffered,
@@ -49,11 +52,12 @@ from ._smo import KernelColumns, smo
 
 __all__ = ["SVC"]
 
-# SMO forms the whole kernel matrix up to this many megabytes, and computes rows on demand
-# (with shrinking, only over the active samples) above. Measured here, rows on demand were
-# faster at every n from 500 on (the whole matrix costs n² exponentials, SMO touches about
-# n_iter rows), so only callable and precomputed kernels are taken whole.
-FULL_KERNEL_MB = 0
+_SVC = TypeVar("_SVC", bound="SVC")
+
+# SMO computes the kernel's rows on demand (with shrinking, only over the active samples):
+# measured here, that was faster than the whole matrix at every n from 500 on (the whole
+# matrix costs n² exponentials, SMO touches about n_iter rows), so only callable and
+# precomputed kernels are taken whole.
 # a cvxpy solution whose relative duality gap exceeds this is reported (ConvergenceWarning)
 GAP_WARN = 1e-2
 # qp_solver='auto' uses SCS on dense kernel matrices up to this n, Clarabel above
@@ -325,11 +329,14 @@ class SVC(ClassifierMixin, BaseEstimator):
         sparse="a kernel other than 'precomputed'",
     )
 
-    def __init__(self, *, C=1.0, kernel="rbf", degree=3, gamma="scale", coef0=0.0,
-                 shrinking=True, probability=False, tol=1e-3, cache_size=200,
-                 class_weight=None, verbose=False, max_iter=-1, decision_function_shape="ovr",
-                 break_ties=False, random_state=None, solver="auto", qp_solver="auto",
-                 qp_form="quad_form", multi_class="ovo"):
+    def __init__(self, *, C: float = 1.0, kernel: str | Callable[..., ArrayLike] = "rbf",
+                 degree: int = 3, gamma: str | float = "scale", coef0: float = 0.0,
+                 shrinking: bool = True, probability: bool | str = False, tol: float = 1e-3,
+                 cache_size: float = 200, class_weight: dict | str | None = None,
+                 verbose: bool = False, max_iter: int = -1, decision_function_shape: str = "ovr",
+                 break_ties: bool = False, random_state: RandomState = None,
+                 solver: str = "auto", qp_solver: str = "auto", qp_form: str = "quad_form",
+                 multi_class: str = "ovo") -> None:
         self.C = C
         self.kernel = kernel
         self.degree = degree
@@ -391,14 +398,15 @@ class SVC(ClassifierMixin, BaseEstimator):
                 "degree": self.degree, "coef0": float(self.coef0)}
 
     @property
-    def coef_(self):
+    def coef_(self) -> Array:
         """Primal weights of the linear kernel (AttributeError for other kernels)."""
         check_is_fitted(self, "dual_coef_")
         if self._coef is None:
             raise AttributeError("coef_ is only available when using a linear kernel")
         return self._coef
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self: _SVC, X: ArrayLike, y: ArrayLike,
+            sample_weight: ArrayLike | None = None) -> _SVC:
         """Fit the machine(s) on ``X`` (or a precomputed Gram matrix) and labels ``y``."""
         validate_params(self)
         if is_lazy(X):
@@ -460,11 +468,9 @@ class SVC(ClassifierMixin, BaseEstimator):
 
     def _training_kernel(self, X, Xh, xp, solver, params):
         """The host kernel matrix when it is needed whole (else None), or X for linear cvxpy."""
-        n = X.shape[0]
         if solver == "cvxpy" and self.kernel == "linear":
             return None, Xh
-        fits = 8 * n * n / 2**20 <= FULL_KERNEL_MB
-        if solver == "cvxpy" or fits or callable(self.kernel) or self.kernel == "precomputed":
+        if solver == "cvxpy" or callable(self.kernel) or self.kernel == "precomputed":
             if self.kernel == "rbf" and is_numpy(xp):  # in place: no n×n temporaries
                 sq = squared_norms(Xh, np)
                 return rbf_block_host(params["gamma"])(Xh, sq, Xh, sq), None
@@ -550,7 +556,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         b = as_namespace(to_host(self.intercept_), xp, device)
         return Kx @ W + b, xp, device
 
-    def decision_function(self, X):
+    def decision_function(self, X: ArrayLike) -> Array:
         """Signed distances: (n,) for two classes; (n, k) or (n, k(k-1)/2) otherwise."""
         dec, xp, _ = self._machine_values(X)
         if self._n_classes == 2:
@@ -575,7 +581,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         conf = dec @ (P - Q)
         return votes + conf / (3.0 * (xp.abs(conf) + 1.0))
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> Array:
         """The class of each row: the sign for two classes, else the vote (or argmax)."""
         if self.break_ties and self.decision_function_shape == "ovo":
             raise ValueError("break_ties must be False when decision_function_shape is 'ovo'")

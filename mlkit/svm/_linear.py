@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from typing import TypeVar
 
 import array_api_compat as aac
 import numpy as np
@@ -20,6 +21,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from .._array import as_namespace, float_dtype, is_sparse, namespace_and_device, to_host
 from .._discovery import Capabilities
+from .._typing import Array, ArrayLike, RandomState
 from .._validation import (
     Interval,
     NotOffered,
@@ -34,6 +36,8 @@ from .._validation import (
 )
 
 __all__ = ["LinearSVC"]
+
+_LinearSVC = TypeVar("_LinearSVC", bound="LinearSVC")
 
 
 def _host(a):
@@ -175,10 +179,12 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         sparse=True,
     )
 
-    def __init__(self, *, penalty="l2", loss="squared_hinge", dual="auto", tol=1e-4, C=1.0,
-                 multi_class="ovr", fit_intercept=True, intercept_scaling=1.0,
-                 class_weight=None, verbose=0, random_state=None, max_iter=1000,
-                 qp_solver="CLARABEL"):
+    def __init__(self, *, penalty: str = "l2", loss: str = "squared_hinge",
+                 dual: str | bool = "auto", tol: float = 1e-4, C: float = 1.0,
+                 multi_class: str = "ovr", fit_intercept: bool = True,
+                 intercept_scaling: float = 1.0, class_weight: dict | str | None = None,
+                 verbose: int = 0, random_state: RandomState = None, max_iter: int = 1000,
+                 qp_solver: str = "CLARABEL") -> None:
         self.penalty = penalty
         self.loss = loss
         self.dual = dual
@@ -198,7 +204,8 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         tags.input_tags.sparse = True
         return tags
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self: _LinearSVC, X: ArrayLike, y: ArrayLike,
+            sample_weight: ArrayLike | None = None) -> _LinearSVC:
         """Solve the primal problem of every one-vs-rest machine (one cvxpy solve)."""
         import cvxpy as cp
 
@@ -240,7 +247,7 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         self.n_iter_ = int(getattr(problem.solver_stats, "num_iters", 0) or 0)
         return self
 
-    def decision_function(self, X):
+    def decision_function(self, X: ArrayLike) -> Array:
         """``X wᵀ + b``: (n,) for two classes, (n, k) otherwise."""
         check_is_fitted(self, "coef_")
         X = validate_data(self, X, reset=False, accept_sparse=_SPARSE)
@@ -253,7 +260,7 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
                                                                           device)
         return dec[:, 0] if self.coef_.shape[0] == 1 else dec
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> Array:
         """The class of largest decision value (the sign for two classes)."""
         dec = self.decision_function(X)
         xp, device = namespace_and_device(dec)

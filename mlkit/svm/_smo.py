@@ -173,14 +173,12 @@ def smo(columns, y, C, *, tol=1e-3, max_iter=-1, shrinking=True):
     violation : float, the final largest KKT violation
     """
     n = y.shape[0]
-    y = y.astype(np.float64)
-    C = C.astype(np.float64)
+    y, C = y.astype(np.float64), C.astype(np.float64)
     alpha = np.zeros(n)
     m = y.copy()  # m = −y ∘ ∇f, and ∇f = −1 at α = 0
     left = np.inf if max_iter is None or max_iter < 0 else int(max_iter)
     every = min(n, 1000) if shrinking else 10**12
-    active = np.arange(n)
-    src = columns
+    active, src = np.arange(n), columns
     n_iter = 0
     while True:
         a_act, m_act, y_act, C_act = alpha[active], m[active], y[active], C[active]
@@ -188,35 +186,43 @@ def smo(columns, y, C, *, tol=1e-3, max_iter=-1, shrinking=True):
         steps, violation = _iterate(src, y_act, C_act, a_act, m_act, up, low, tol=tol,
                                     budget=int(min(every, left)))
         alpha[active], m[active] = a_act, m_act
-        n_iter += steps
-        left -= steps
+        n_iter, left = n_iter + steps, left - steps
         if violation <= tol:
             if active.shape[0] == n:
                 break
             # converged on the active set: rebuild m for everyone and check the whole problem
-            sv = np.flatnonzero(alpha > 0)
-            m = y - columns.product(sv, alpha[sv] * y[sv])
+            m = _rebuilt_m(columns, alpha, y)
             active, src = np.arange(n), columns
-            up, low = _masks(alpha, y, C)
-            violation = _violation(m, up, low)
+            violation = _violation(m, *_masks(alpha, y, C))
             if violation <= tol:
                 break
             continue
         if left <= 0:
             if active.shape[0] < n:  # the gradient of the inactive ones is stale: rebuild it
-                sv = np.flatnonzero(alpha > 0)
-                m = y - columns.product(sv, alpha[sv] * y[sv])
+                m = _rebuilt_m(columns, alpha, y)
                 violation = _violation(m, *_masks(alpha, y, C))
             break
         if shrinking:
-            m_max = np.max(np.where(up, m_act, -np.inf))
-            m_min = np.min(np.where(low, m_act, np.inf))
-            stuck = (up & ~low & (m_act < m_min)) | (low & ~up & (m_act > m_max))
+            stuck = _stuck(m_act, up, low)
             if stuck.any():
                 active = active[~stuck]
                 src = columns.restrict(active)
     grad = -y * m
     return alpha, grad, n_iter, violation
+
+
+def _rebuilt_m(columns, alpha, y):
+    """``m = −y ∘ ∇f = y − y ∘ Qα`` of every multiplier, from the support vectors' columns."""
+    sv = np.flatnonzero(alpha > 0)
+    return y - columns.product(sv, alpha[sv] * y[sv])
+
+
+def _stuck(m_act, up, low):
+    """The multipliers to set aside: at a bound, and beyond the extreme ``m`` on the side they
+    could move to (they would not move in the next steps)."""
+    m_max = np.max(np.where(up, m_act, -np.inf))
+    m_min = np.min(np.where(low, m_act, np.inf))
+    return (up & ~low & (m_act < m_min)) | (low & ~up & (m_act > m_max))
 
 
 def _violation(m, up, low):

@@ -8,10 +8,11 @@ NumPy when the data are Dask -- for the small solves).
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
-from ._array import (
+from .._array import (
     compute,
     is_lazy,
     is_numpy,
@@ -22,13 +23,15 @@ from ._array import (
     sum_rows,
     to_host,
 )
+from .._typing import Array
 
 # ---------------------------------------------------------------------------------------------
 # E-step (pure functions of arrays, in any namespace)
 # ---------------------------------------------------------------------------------------------
 
 
-def log_det_cholesky(prec_chol, covariance_type, n_features, xp):
+def log_det_cholesky(prec_chol: Array, covariance_type: str, n_features: int,
+                     xp: Any) -> Array:
     """``log|U_k|`` for each component: half the log-determinant of its precision."""
     if covariance_type == "full":
         return xp.sum(xp.log(xp.linalg.diagonal(prec_chol)), axis=1)
@@ -39,7 +42,8 @@ def log_det_cholesky(prec_chol, covariance_type, n_features, xp):
     return n_features * xp.log(prec_chol)
 
 
-def estimate_log_gaussian_prob(X, means, prec_chol, covariance_type, xp, squares=None):
+def estimate_log_gaussian_prob(X: Array, means: Array, prec_chol: Array, covariance_type: str,
+                               xp: Any, squares: Array | None = None) -> Array:
     """``log N(x_i | μ_k, Σ_k)`` for every sample and component, shape (n_samples, k).
 
     ``squares`` is ``squares_of(X, covariance_type)`` when the caller keeps it for a fit.
@@ -112,7 +116,8 @@ def squares_of(X, covariance_type, xp):
     return None
 
 
-def e_step(X, weights, means, prec_chol, covariance_type, xp, squares=None):
+def e_step(X: Array, weights: Array, means: Array, prec_chol: Array, covariance_type: str,
+           xp: Any, squares: Array | None = None) -> tuple[Array, Array]:
     """The E-step: ``(log p(x_i), r_ik)``, each sample's log-likelihood and responsibilities.
 
     In log space: ``a_ik = log w_k + log N(x_i | k)``, ``log p(x_i) = m_i + log Σ_k e^(a_ik −
@@ -171,7 +176,9 @@ def _scatter_numpy(X, R):
     return (s2 + s2.transpose(0, 2, 1)) / 2  # exactly symmetric, as the covariances must be
 
 
-def sufficient_statistics(X, resp, sample_weight, covariance_type, xp, squares=None):
+def sufficient_statistics(X: Array, resp: Array, sample_weight: Array | None,
+                          covariance_type: str, xp: Any,
+                          squares: Array | None = None) -> tuple[Array, Array, Array]:
     """``(N_k, Σ r x, S2)`` with weights ``r_ik w_i``; S2 is ``Σ r x xᵀ`` per component ('full'),
     ``Σ w x xᵀ`` ('tied'), ``Σ r x²`` ('diag') or ``Σ r ‖x‖²`` ('spherical'). ``squares`` is
     what the fit keeps of X: ``squares_of(X)`` ('diag', 'spherical').
@@ -199,7 +206,8 @@ def sufficient_statistics(X, resp, sample_weight, covariance_type, xp, squares=N
     return nk, sx, s2
 
 
-def m_step(nk, sx, s2, covariance_type, reg_covar, xp):
+def m_step(nk: Array, sx: Array, s2: Array, covariance_type: str, reg_covar: float,
+           xp: Any) -> tuple[Array, Array, Array]:
     """Weights (unnormalized), means and covariances from the sufficient statistics."""
     nk = nk + 10 * xp.finfo(nk.dtype).eps
     means = sx / nk[:, None]

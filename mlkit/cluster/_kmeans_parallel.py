@@ -22,8 +22,11 @@ candidates (up to the rounding of φ and of the distances).
 from __future__ import annotations
 
 import numpy as np
+from sklearn.utils import check_random_state
 
-from ._array import compute, is_lazy, is_sparse, to_host
+from .._array import compute, is_lazy, is_sparse, to_host
+from ._lloyd import lloyd
+from ._seeding import _kmeans_plusplus
 
 STEP = 8192  # rows per distance block (bounds the rows × candidates temporary)
 
@@ -143,10 +146,6 @@ def kmeans_parallel(X, n_clusters, *, sample_weight=None, oversampling_factor=2.
                     random_state=None, max_iter=300):
     """Centers for k-means by k-means|| (Bahmani et al. 2012): ``n_rounds`` sampling passes,
     one weighting pass, then weighted k-means++ and Lloyd on the candidates (NumPy)."""
-    from sklearn.utils import check_random_state
-
-    from .cluster import _kmeans_plusplus, lloyd
-
     rs = check_random_state(random_state)
     _, C, wc = candidates(X, n_clusters, sample_weight, rs,
                           oversampling_factor=oversampling_factor, n_rounds=n_rounds)

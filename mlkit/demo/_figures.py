@@ -1,20 +1,14 @@
-"""The demo's report: a Markdown page with PNG figures (matplotlib, the `plot` extra).
+"""The report's figures: each drawing function returns a figure and its caption.
 
-Every figure is drawn from mlkit's own models, fitted on the demo's training split (but for
-the ROC figure's first curve, which scores the probabilities of the table's ``roc_auc_ci``
-row, scikit-learn's Gaussian NB, as that row does), and says what it shows: a title, labelled
-axes, and a caption in the page. The classes have one colour (and marker) each, the same in
-every figure of a report: the colours of ``plot_tree``'s filled boxes, so the tree's boxes
-read with the same legend. Each drawing function returns the figure and its caption;
-:func:`write_report` saves them and writes the page.
+Every figure is drawn from mlkit's own models fitted on the demo's training split (see
+``_report``); the classes keep one colour and marker each across the figures (``class_style``),
+and :data:`_FIGURES` lists the figures in the order of the page.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,121 +19,6 @@ _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">", "h", "p")
 _DPI = 110
 
 
-def write_report(out: Path, data, results):
-    """Write ``out/report.md``, its figures and the C4.5 rules; return the page's path."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    out.mkdir(parents=True, exist_ok=True)
-    lines = [f"# mlkit demo on {data.name}", "",
-             f"{len(data.y_train)} training rows, {len(data.y_test)} test rows "
-             "(stratified split, seed 0), "
-             + ("numeric features standardized." if data.has_numeric
-                else "categorical features."), "",
-             *table_lines(results), ""]
-    skipped = [s.title for s in _FIGURES if s.numeric and not data.has_numeric]
-    if skipped:
-        lines += [f"Not drawn, for want of numeric columns: {'; '.join(skipped)}.", ""]
-    number = 0
-    for spec in _FIGURES:
-        if spec.numeric and not data.has_numeric:
-            continue
-        lines += [f"## {spec.title}", ""]
-        try:
-            fig, caption = spec.draw(data, results)
-        except Exception as exc:  # a figure these data cannot give: say so, go on
-            plt.close("all")
-            lines += [f"(not drawn: {_reason(exc)})", ""]
-        else:
-            fig.savefig(out / spec.filename, dpi="figure")  # the dpi the layout was measured at
-            plt.close(fig)
-            number += 1
-            lines += [f"![{spec.title}]({spec.filename})", "",
-                      f"**Figure {number}** ([{spec.filename}]({spec.filename})). {caption}",
-                      ""]
-        if spec.filename == "c45_tree.png":
-            try:
-                lines += _write_rules(out, data)
-            except Exception as exc:
-                lines += [f"(rules not written: {_reason(exc)})", ""]
-    page = out / "report.md"
-    page.write_text("\n".join(lines))
-    return page
-
-
-def table_lines(results):
-    """The page's table of the rows, and the line under it that reads its last column."""
-    lines = ["| model | score | agreement with scikit-learn | within tolerance |",
-             "|---|---|---|---|"]
-    for r in results:
-        lines.append(f"| {_cell(r.case.name)} | {_cell(r.score)} | {_cell(r.agreement)} | "
-                     f"{tolerance_cell(r)} |")
-    return lines + ["", "*within tolerance*: whether the agreement meets the row's tolerance. "
-                    "A row whose scikit-learn model is a different algorithm (a *nearest "
-                    "twin*) or that has no scikit-learn counterpart is not held to one; its "
-                    "cell says which."]
-
-
-def _write_rules(out, data):
-    """Write ``c45_rules.txt`` (the tree of the C4.5 figure as rules); the page's lines."""
-    from . import tree
-
-    model = _c45_model(data)
-    (out / "c45_rules.txt").write_text(tree.export_rules(model) + "\n")
-    return [f"The same tree as rules, one per leaf ({model.get_n_leaves()} rules: IF tests "
-            "THEN class, with the leaf's support among the training rows and the share of "
-            "them of the predicted class): [c45_rules.txt](c45_rules.txt).", ""]
-
-
-def _reason(exc):
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
-
-
-def _cell(text):
-    return str(text).replace("|", "\\|")
-
-
-# --- how a row relates to scikit-learn --------------------------------------------------------
-
-
-def kinship(result):
-    """How the row's model relates to scikit-learn's: 'same' (the same algorithm, held to a
-    tolerance), 'nearest' (a different algorithm compared for information:
-    ``compare_classifier(None)``), 'none' (no scikit-learn model: ``compare_alone``)."""
-    compare = result.case.compare
-    qualname = getattr(compare, "__qualname__", "")
-    agreement = str(result.agreement)
-    if qualname.startswith("compare_alone.") or agreement.startswith("no scikit-learn twin"):
-        return "none"
-    nearest = False
-    if qualname.startswith("compare_classifier."):
-        try:
-            nearest = inspect.getclosurevars(compare).nonlocals.get("tol", 0) is None
-        except TypeError:  # not a plain function
-            nearest = False
-    if nearest or "(nearest twin)" in agreement:
-        return "nearest"
-    return "same"
-
-
-def tolerance_cell(result):
-    """The table's last cell: yes / NO against the tolerance, or why there is none."""
-    if not result.ok:  # e.g. mlkit raises where scikit-learn fits, whatever the kinship
-        return "NO"
-    kind = kinship(result)
-    if kind == "none":
-        return "n/a: no scikit-learn twin"
-    if kind == "nearest":
-        return "n/a: nearest twin (a different algorithm), no tolerance"
-    if result.case.theirs is not None and result.ours is not None and result.theirs is None:
-        return "n/a: scikit-learn raises"
-    if str(result.agreement).startswith("not compared"):
-        return "n/a: not compared"
-    return "yes" if result.ok else "NO"
-
-
 # --- the classes' colours ---------------------------------------------------------------------
 
 
@@ -147,7 +26,7 @@ def class_style(data):
     """``(classes, {class: (colour, marker)})``: one colour and marker per class label, the
     same in every figure. The colours are ``plot_tree``'s filled-box colours, in the order of
     the sorted labels (a tree's ``classes_``)."""
-    from .tree._export import _palette
+    from ..tree._export import _palette
 
     classes = np.unique(np.concatenate([data.y_train, data.y_test]))
     colours = ["#" + "".join(f"{c:02x}" for c in rgb) for rgb in _palette(len(classes))]
@@ -221,7 +100,7 @@ def _first_two_components(data):
     """The training rows on their first two principal components and the shares of variance
     they explain (computed once per report)."""
     if getattr(data, "_pca2", None) is None:
-        from .decomposition import PCA
+        from ..decomposition import PCA
 
         pca = PCA(min(2, data.X_train.shape[1])).fit(data.X_train)
         data._pca2 = (_two_columns(pca.transform(data.X_train)),
@@ -288,7 +167,7 @@ def _horizontal():
 
 
 def _projections(data, results):
-    from .discriminant_analysis import LinearDiscriminantAnalysis
+    from ..discriminant_analysis import LinearDiscriminantAnalysis
 
     classes, style = class_style(data)
     k = min(2, len(classes) - 1, data.X_train.shape[1])  # two classes: one discriminant
@@ -330,10 +209,10 @@ def _projections(data, results):
 
 def _classifiers():
     """mlkit's classifiers for the decision regions, by display name."""
-    from . import tree
-    from .discriminant_analysis import LinearDiscriminantAnalysis
-    from .naive_bayes import GaussianNB
-    from .svm import SVC
+    from .. import tree
+    from ..discriminant_analysis import LinearDiscriminantAnalysis
+    from ..naive_bayes import GaussianNB
+    from ..svm import SVC
 
     return [("LDA", LinearDiscriminantAnalysis), ("Gaussian NB", GaussianNB),
             ("SVC (rbf)", lambda: SVC(kernel="rbf")),
@@ -380,7 +259,7 @@ def _gmm_ellipses(data, results):
     from matplotlib.lines import Line2D
     from matplotlib.patches import Ellipse
 
-    from .mixture import GaussianMixture
+    from ..mixture import GaussianMixture
 
     Z, _ = _first_two_components(data)
     classes, style = class_style(data)
@@ -441,7 +320,7 @@ def roc_curves(data, results):
     class against the rest on the test split, and that class. The first curve scores the
     probabilities of the table's ``roc_auc_ci`` row (so its AUC and interval are the row's);
     the others, the fitted models of the rows in ``ROC_ROWS``."""
-    from .metrics import roc_auc_ci
+    from ..metrics import roc_auc_ci
 
     classes = np.unique(np.concatenate([data.y_train, data.y_test]))
     positive = classes[-1]
@@ -476,7 +355,7 @@ def _positive_score(model, X, positive):
 
 
 def _roc(data, results):
-    from .metrics import roc_curve
+    from ..metrics import roc_curve
 
     curves, positive = roc_curves(data, results)
     if not curves:
@@ -517,7 +396,7 @@ def _roc(data, results):
 def _c45_model(data):
     """C4.5 on every training column as given (cached per report)."""
     if getattr(data, "_c45", None) is None:
-        from . import tree
+        from .. import tree
 
         data._c45 = tree.C45Classifier().fit(data.frame_train, data.y_train)
     return data._c45
@@ -554,7 +433,7 @@ def _c45_tree(data, results):
 def _draw_tree(data, model, figsize):
     import matplotlib.pyplot as plt
 
-    from . import tree
+    from .. import tree
 
     classes, style = class_style(data)
     same_classes = list(np.asarray(model.classes_)) == list(classes)

@@ -1,19 +1,11 @@
-"""Gaussian mixtures fitted by EM, and model selection by BIC.
-
-The E-step works in log space through the Cholesky factors ``U_k`` of the precisions
-(``Λ_k = U_k U_kᵀ``): ``log N(x | μ_k, Σ_k) = −½ (d log 2π + ‖(x − μ_k) U_k‖²) + log|U_k|``,
-batched over the components -- for 'full' covariances every ``x U_k`` comes out of one matrix
-product with the ``d × kd`` matrix ``[U_1 … U_k]``. The M-step needs only the weighted
-sufficient statistics ``N_k = Σ r``, ``Σ r x`` and ``Σ r x xᵀ`` (or ``Σ r x²``), which reduce
-over row blocks: on a Dask array each EM iteration is one ``dask.compute`` of those small
-statistics, and the model parameters stay concrete.
-"""
+"""The Gaussian mixture estimator: EM from k-means (or another) initialization."""
 
 from __future__ import annotations
 
 import math
 import numbers
 import warnings
+from typing import TypeVar
 
 import array_api_compat as aac
 import numpy as np
@@ -21,7 +13,7 @@ from sklearn.base import BaseEstimator, DensityMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
-from ._array import (
+from .._array import (
     argmax_rows,
     as_namespace,
     compute,
@@ -32,15 +24,26 @@ from ._array import (
     one_hot,
     to_host,
 )
-from ._discovery import Capabilities
+from .._discovery import Capabilities
+from .._lazy_rows import rows_like
+from .._typing import Array, ArrayLike, RandomState
+from .._validation import (
+    Interval,
+    NotOffered,
+    StrOptions,
+    check_finite_stats,
+    check_is_fitted,
+    check_sample_weight,
+    validate_data,
+    validate_params,
+)
+from ..cluster import KMeans, kmeans_plusplus
 from ._gaussian import (
     ONE_POINT_INITS,
-    CollapsedComponentError,
     check_precisions,
     covariances_from_precisions,
     e_step,
     estimate_log_gaussian_prob,
-    log_det_cholesky,
     logsumexp_rows,
     m_step,
     n_parameters,
@@ -52,35 +55,13 @@ from ._gaussian import (
     sufficient_statistics,
     tied_stats_about_origin,
 )
-from ._validation import (
-    Interval,
-    NotOffered,
-    StrOptions,
-    check_finite_stats,
-    check_is_fitted,
-    check_sample_weight,
-    validate_data,
-    validate_params,
-)
-from .cluster import KMeans, _kmeans_plusplus, _ones_like_rows, _rows_like
 
-__all__ = [
-    "CollapsedComponentError",
-    "GaussianMixture",
-    "e_step",
-    "estimate_log_gaussian_prob",
-    "log_det_cholesky",
-    "m_step",
-    "select_by_bic",
-    "sufficient_statistics",
-]
+__all__ = ["COVARIANCE_TYPES", "GaussianMixture"]
+
+_GaussianMixture = TypeVar("_GaussianMixture", bound="GaussianMixture")
+
 
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
-
-
-# ---------------------------------------------------------------------------------------------
-# The estimator
-# ---------------------------------------------------------------------------------------------
 
 
 class GaussianMixture(DensityMixin, BaseEstimator):
@@ -217,10 +198,13 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         },
     )
 
-    def __init__(self, n_components=1, *, covariance_type="full", tol=1e-3, reg_covar=1e-6,
-                 max_iter=100, n_init=1, init_params="kmeans", weights_init=None,
-                 means_init=None, precisions_init=None, random_state=None, warm_start=False,
-                 verbose=0, verbose_interval=10):
+    def __init__(self, n_components: int = 1, *, covariance_type: str = "full",
+                 tol: float = 1e-3, reg_covar: float = 1e-6, max_iter: int = 100,
+                 n_init: int = 1, init_params: str = "kmeans",
+                 weights_init: ArrayLike | None = None, means_init: ArrayLike | None = None,
+                 precisions_init: ArrayLike | None = None, random_state: RandomState = None,
+                 warm_start: bool = False, verbose: int | bool = 0,
+                 verbose_interval: int = 10) -> None:
         self.n_components = n_components
         self.covariance_type = covariance_type
         self.tol = tol
@@ -238,7 +222,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
     # --- fitting -----------------------------------------------------------------------------
 
-    def fit(self, X, y=None, sample_weight=None):
+    def fit(self: _GaussianMixture, X: ArrayLike, y: object = None,
+            sample_weight: ArrayLike | None = None) -> _GaussianMixture:
         """Estimate the mixture by EM (``n_init`` runs, the best lower bound kept).
 
         ``sample_weight`` (non-negative, optional) weighs each sample's contribution to the
@@ -247,7 +232,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         self._fit(X, sample_weight)
         return self
 
-    def fit_predict(self, X, y=None, sample_weight=None):
+    def fit_predict(self, X: ArrayLike, y: object = None,
+                    sample_weight: ArrayLike | None = None) -> Array:
         """Fit, then return the most probable component of each training sample."""
         X = self._fit(X, sample_weight)
         return self.predict(X)
@@ -265,7 +251,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 f"n_samples = {n}"
             )
         sw = check_sample_weight(sample_weight, n, xp, device, X.dtype)
-        sw = None if sw is None else _rows_like(sw, X)
+        sw = None if sw is None else rows_like(sw, X)
         self._state_xp, self._state_device = _state_namespace(X)
         try:
             self._run_em(X, sw)
@@ -310,17 +296,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             params = (self._initialize(X, sw, total_w, rs, inits, offset, given) if do_init
                       else self._get_parameters(-offset))
             bound = -np.inf if do_init else self.lower_bound_
-            bounds, converged, n_iter = [], False, 0
-            for n_iter in range(1, self.max_iter + 1):
-                previous = bound
-                bound, params = self._em_iteration(X, sw, total_w, params)
-                bounds.append(bound)
-                if self.verbose and n_iter % self.verbose_interval == 0:
-                    print(f"  Iteration {n_iter}\t lower bound {bound:.6f}\t "
-                          f"change {bound - previous:.3g}")
-                if abs(bound - previous) < self.tol:
-                    converged = True
-                    break
+            bound, params, n_iter, bounds, converged = self._em(X, sw, total_w, params, bound)
             if best is None or (self.max_iter > 0 and bound > best_bound):
                 best_bound = bound if self.max_iter > 0 else -np.inf
                 best = params, n_iter, bounds, converged
@@ -338,6 +314,22 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             for name in ("weights_", "means_", "covariances_", "precisions_cholesky_",
                          "precisions_"):
                 setattr(self, name, sxp.astype(getattr(self, name), sxp.float32))
+
+    def _em(self, X, sw, total_w, params, bound):
+        """EM iterations from ``params`` until the lower bound changes by less than ``tol``:
+        ``(bound, params, n_iter, bounds, converged)``."""
+        bounds, converged, n_iter = [], False, 0
+        for n_iter in range(1, self.max_iter + 1):
+            previous = bound
+            bound, params = self._em_iteration(X, sw, total_w, params)
+            bounds.append(bound)
+            if self.verbose and n_iter % self.verbose_interval == 0:
+                print(f"  Iteration {n_iter}\t lower bound {bound:.6f}\t "
+                      f"change {bound - previous:.3g}")
+            if abs(bound - previous) < self.tol:
+                converged = True
+                break
+        return bound, params, n_iter, bounds, converged
 
     def _em_iteration(self, X, sw, total_w, params):
         """One E-step and one M-step; on Dask, one ``compute`` of the statistics."""
@@ -405,19 +397,18 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         if self.init_params == "kmeans":
             labels = KMeans(n_clusters=k, n_init=1, random_state=rs).fit(
                 given, sample_weight=sw).labels_
-            return _rows_like(one_hot(labels, k, dtype=X.dtype), X)
+            return rows_like(one_hot(labels, k, dtype=X.dtype), X)
         if self.init_params == "random":
             resp = rs.uniform(size=(n, k))
             resp /= resp.sum(axis=1)[:, None]
         else:
             if self.init_params == "k-means++":
-                w = _ones_like_rows(X, xp, device) if sw is None else sw
-                idx = _kmeans_plusplus(X, k, w, rs)
+                idx = kmeans_plusplus(X, k, sample_weight=sw, random_state=rs)[1]
             else:  # random_from_data
                 idx = rs.choice(n, size=k, replace=False)
             resp = np.zeros((n, k))
             resp[idx, np.arange(k)] = 1.0
-        resp = _rows_like(resp.astype(host_float_dtype(X.dtype)), X)
+        resp = rows_like(resp.astype(host_float_dtype(X.dtype)), X)
         return resp if is_lazy(X) else as_namespace(resp, xp, device)
 
     def _checked_inits(self, X):
@@ -474,22 +465,22 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         log_w = namespace_and_device(w)[0].log(w)
         return xp, estimate_log_gaussian_prob(X, m, U, self.covariance_type, xp) + log_w
 
-    def score_samples(self, X):
+    def score_samples(self, X: ArrayLike) -> Array:
         """Log-density ``log p(x)`` of each sample under the mixture."""
         xp, weighted = self._weighted_log_prob(X)
         return logsumexp_rows(weighted, xp)
 
-    def score(self, X, y=None):
+    def score(self, X: ArrayLike, y: object = None) -> float:
         """Mean log-likelihood per sample of X."""
         xp, _ = namespace_and_device(X)
         return float(compute(xp.mean(self.score_samples(X)))[0])
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> Array:
         """The most probable component of each sample."""
         xp, weighted = self._weighted_log_prob(X)
         return argmax_rows(weighted, xp)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: ArrayLike) -> Array:
         """Posterior probability of each component for each sample (the responsibilities)."""
         xp, weighted = self._weighted_log_prob(X)
         return xp.exp(weighted - logsumexp_rows(weighted, xp)[:, None])
@@ -497,17 +488,17 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     def _n_parameters(self):
         return n_parameters(self.n_components, self.means_.shape[1], self.covariance_type)
 
-    def bic(self, X):
+    def bic(self, X: ArrayLike) -> float:
         """Bayesian information criterion ``−2 log L + p log n`` (lower is better)."""
-        n = X.shape[0] if hasattr(X, "shape") else len(X)
+        n = np.shape(X)[0]  # X.shape where X has one, else the shape of np.asarray(X)
         return -2 * self.score(X) * n + self._n_parameters() * math.log(n)
 
-    def aic(self, X):
+    def aic(self, X: ArrayLike) -> float:
         """Akaike information criterion ``−2 log L + 2 p`` (lower is better)."""
-        n = X.shape[0] if hasattr(X, "shape") else len(X)
+        n = np.shape(X)[0]  # X.shape where X has one, else the shape of np.asarray(X)
         return -2 * self.score(X) * n + 2 * self._n_parameters()
 
-    def sample(self, n_samples=1):
+    def sample(self, n_samples: int = 1) -> tuple[Array, Array]:
         """Draw ``n_samples`` points from the mixture; returns ``(X, component labels)``.
 
         The draws come from ``random_state`` in scikit-learn's order (counts per component,
@@ -546,72 +537,6 @@ def _state_namespace(X):
     if is_lazy(X):
         return namespace_and_device(np.zeros(1))
     return namespace_and_device(X)
-
-
-# ---------------------------------------------------------------------------------------------
-# Model selection by BIC (as R's mclust)
-# ---------------------------------------------------------------------------------------------
-
-
-def select_by_bic(X, n_components=range(1, 7), covariance_types=COVARIANCE_TYPES, *,
-                  sample_weight=None, **params):
-    """Fit a grid of mixtures and keep the one with the lowest BIC, as R's mclust does.
-
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, n_features)
-    n_components : iterable of int, default=range(1, 7)
-    covariance_types : iterable of str, default=('full', 'tied', 'diag', 'spherical')
-    sample_weight : array-like of shape (n_samples,), default=None
-        Weights: the BIC is then ``−2 Σ w log p(x) + p log Σ w``.
-    **params
-        Passed to every ``GaussianMixture`` (``random_state``, ``n_init``, ...).
-
-    Returns
-    -------
-    best : GaussianMixture
-        The fitted model with the lowest BIC.
-    table : pandas.DataFrame
-        BIC of every fit, one row per ``n_components`` and one column per covariance type
-        (scikit-learn's sign: lower is better; mclust reports ``−BIC``). A fit whose
-        component collapsed is NaN, with a warning.
-
-    References
-    ----------
-    Schwarz (1978), "Estimating the dimension of a model", Ann. Statist. 6(2). Fraley &
-    Raftery (2002), "Model-based clustering, discriminant analysis, and density estimation",
-    JASA 97(458).
-    """
-    import pandas as pd
-
-    ks, types = list(n_components), list(covariance_types)
-    table = pd.DataFrame(np.nan, index=pd.Index(ks, name="n_components"),
-                         columns=pd.Index(types, name="covariance_type"))
-    best, best_bic = None, np.inf
-    for ctype in types:
-        for k in ks:
-            model = GaussianMixture(n_components=k, covariance_type=ctype, **params)
-            try:
-                model.fit(X, sample_weight=sample_weight)
-            except CollapsedComponentError as exc:
-                warnings.warn(f"n_components={k}, covariance_type={ctype!r} skipped: {exc}",
-                              stacklevel=2)
-                continue
-            bic = _weighted_bic(model, X, sample_weight)
-            table.loc[k, ctype] = bic
-            if bic < best_bic:
-                best, best_bic = model, bic
-    if best is None:
-        raise ValueError("Every fit of the grid failed; see the warnings.")
-    return best, table
-
-
-def _weighted_bic(model, X, sample_weight):
-    if sample_weight is None:
-        return model.bic(X)
-    logp = np.asarray(to_host(model.score_samples(X)))
-    w = np.asarray(to_host(sample_weight), dtype=np.float64)
-    return -2 * float(w @ logp) + model._n_parameters() * math.log(w.sum())
 
 
 def _reg_covar_only(cov, covariance_type, reg_covar, xp):

@@ -1,44 +1,10 @@
-"""`mlkit demo`: every mlkit model next to its scikit-learn twin, on the same data.
-
-The data set is split (stratified, seeded) and standardized; each case fits mlkit's model and
-scikit-learn's on the training part and compares them on the test part. A case names how to
-measure agreement (largest difference of transforms, share of identical predictions, ...) and
-the tolerance it must meet; the demo exits with status 1 when one does not.
-"""
+"""The demo's rows: each names an mlkit model, its scikit-learn twin and how to compare them."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
-import pandas as pd
-
-
-class DemoInputError(ValueError):
-    """A problem with the user's data set: reported in one line, exit status 2."""
-
-
-@dataclass
-class Data:
-    name: str
-    X_train: np.ndarray  # the numeric columns, standardized (None when there are none)
-    X_test: np.ndarray
-    y_train: np.ndarray
-    y_test: np.ndarray
-    feature_names: list  # of the numeric columns
-    raw_train: np.ndarray  # the numeric columns before standardization, for the scalers
-    frame_train: pd.DataFrame  # every feature column, categorical ones as 'category'
-    frame_test: pd.DataFrame
-
-    @property
-    def has_numeric(self):
-        return self.X_train is not None
-
-    @property
-    def has_categorical(self):
-        return any(not pd.api.types.is_numeric_dtype(t) for t in self.frame_train.dtypes)
 
 
 @dataclass
@@ -65,88 +31,6 @@ class Result:
     score: str
     agreement: str
     ok: bool
-
-
-# --- data ---------------------------------------------------------------------------------------
-
-
-def load_data(dataset="iris", target=None, seed=0):
-    """The named bundled data set or a CSV file, split and standardized."""
-    from sklearn.model_selection import train_test_split
-
-    from .datasets import NAMES, load
-    from .preprocessing import StandardScaler
-
-    if dataset in NAMES:
-        df = load(dataset, as_frame=True)
-        target = target or df.columns[-1]
-        name = dataset
-    else:
-        df, name = _read_csv(dataset), Path(dataset).name
-        target = target or df.columns[-1]
-    if target not in df.columns:
-        raise DemoInputError(f"no column {target!r} in {name}; columns: {', '.join(df.columns)}")
-    _check_complete(df, name)
-    y = df[target].astype(str).to_numpy()
-    if np.unique(y).shape[0] < 2:
-        raise DemoInputError(f"the target column {target!r} has a single class: nothing to learn")
-    frame = df.drop(columns=target)
-    for col in frame.columns:
-        if not pd.api.types.is_numeric_dtype(frame[col]) or frame[col].dtype == bool:
-            frame[col] = frame[col].astype(str).astype("category")
-    if frame.shape[1] == 0:
-        raise DemoInputError(f"{name} has no feature column besides {target!r}")
-    counts = pd.Series(y).value_counts()
-    if counts.min() < 2:
-        raise DemoInputError(
-            f"the target column {target!r} has {counts.size} classes, some with a single row "
-            f"(e.g. {counts.index[-1]!r}): the demo compares classifiers on a train/test split "
-            "and needs two rows per class; is it a class column? (--target COLUMN)")
-    if int(np.ceil(0.3 * len(y))) < counts.size:
-        raise DemoInputError(f"{name}: {len(y)} rows are too few for {counts.size} classes "
-                             "(the test set must hold one row of each)")
-    stratify = y
-    f_tr, f_te, y_tr, y_te = train_test_split(frame, y, test_size=0.3, random_state=seed,
-                                              stratify=stratify)
-    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
-    if not numeric:
-        return Data(name, None, None, y_tr, y_te, [], None, f_tr, f_te)
-    X_tr, X_te = f_tr[numeric].to_numpy(np.float64), f_te[numeric].to_numpy(np.float64)
-    scaler = StandardScaler().fit(X_tr)
-    return Data(name, scaler.transform(X_tr), scaler.transform(X_te), y_tr, y_te,
-                [str(c) for c in numeric], X_tr, f_tr, f_te)
-
-
-def _check_complete(df, name):
-    """Missing or infinite values: one line naming the columns (the demo does not impute)."""
-    missing = [str(c) for c in df.columns if df[c].isna().any()]
-    if missing:
-        raise DemoInputError(f"{name} has missing values in columns {', '.join(missing)}: drop "
-                             "or fill them first (the demo does not impute)")
-    numeric = df.select_dtypes("number")
-    infinite = [str(c) for c in numeric.columns
-                if np.isinf(numeric[c].to_numpy(np.float64)).any()]
-    if infinite:
-        raise DemoInputError(f"{name} has infinite values in columns {', '.join(infinite)}")
-    huge = [str(c) for c in numeric.columns
-            if np.abs(numeric[c].to_numpy(np.float64)).max(initial=0.0) > 1e150]
-    if huge:  # their squares overflow float64: no variance, no distance
-        raise DemoInputError(f"{name} has values beyond 1e150 in columns {', '.join(huge)}: "
-                             "rescale them first")
-
-
-def _read_csv(path):
-    p = Path(path)
-    if not p.is_file():
-        raise DemoInputError(f"no such data set or file: {path}")
-    try:
-        df = pd.read_csv(p)
-    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise DemoInputError(f"cannot read {path} as CSV: {str(exc).splitlines()[0]}") from None
-    if df.shape[0] < 10 or df.shape[1] < 2:
-        raise DemoInputError(f"{path} is empty or too small ({df.shape[0]} rows, "
-                             f"{df.shape[1]} columns)")
-    return df
 
 
 # --- comparisons --------------------------------------------------------------------------------
@@ -223,7 +107,7 @@ def cases(data):
     """The demo's rows, in the order of the toolkit's topics, for the columns ``data`` has."""
     from sklearn import preprocessing as skp
 
-    from . import preprocessing as mkp
+    from .. import preprocessing as mkp
 
     if not data.has_numeric:
         return _categorical_cases()
@@ -251,7 +135,7 @@ def cases(data):
 def _decomposition_cases(k):
     from sklearn import decomposition as skd
 
-    from . import decomposition as mkd
+    from .. import decomposition as mkd
 
     return [Case(f"PCA ({k} component{'s' if k > 1 else ''})", lambda: mkd.PCA(k),
                  lambda: skd.PCA(k), compare_components(1e-6))]
@@ -260,7 +144,7 @@ def _decomposition_cases(k):
 def _lda_cases():
     from sklearn import discriminant_analysis as skl
 
-    from . import discriminant_analysis as mkl
+    from .. import discriminant_analysis as mkl
 
     return [Case(f"LDA ({solver})", lambda s=solver: mkl.LinearDiscriminantAnalysis(solver=s),
                  lambda s=solver: skl.LinearDiscriminantAnalysis(solver=s),
@@ -273,7 +157,7 @@ def _linear_model_cases():
     import sklearn
     from sklearn import linear_model as skl
 
-    from . import linear_model as mkl
+    from .. import linear_model as mkl
 
     # scikit-learn 1.8 reads the penalty from l1_ratio; older releases need penalty='l1'
     new = tuple(int(p) for p in sklearn.__version__.split(".")[:2]) >= (1, 8)
@@ -295,7 +179,7 @@ def _linear_model_cases():
 def _naive_bayes_cases():
     from sklearn import naive_bayes as skn
 
-    from . import naive_bayes as mkn
+    from .. import naive_bayes as mkn
 
     return [Case("GaussianNB", mkn.GaussianNB, skn.GaussianNB, compare_classifier(1e-9)),
             Case("BernoulliNB (binarize=0)", mkn.BernoulliNB, skn.BernoulliNB,
@@ -306,8 +190,8 @@ def _mixture_cases():
     from sklearn import cluster as skc
     from sklearn import mixture as skm
 
-    from . import cluster as mkc
-    from . import mixture as mkm
+    from .. import cluster as mkc
+    from .. import mixture as mkm
 
     def gmm(lib, kind):
         return lambda: lib.GaussianMixture(3, covariance_type=kind, random_state=0,
@@ -325,7 +209,7 @@ def _mixture_cases():
 def _tree_cases():
     from sklearn import tree as skt
 
-    from . import tree as mkt
+    from .. import tree as mkt
 
     def cart(lib, criterion):
         return lambda: lib.DecisionTreeClassifier(criterion=criterion, random_state=0)
@@ -349,8 +233,8 @@ def compare_alone(why):
 
 def _categorical_cases():
     """Models that take categorical columns as they are (multiway splits, category counts)."""
-    from . import naive_bayes as mkn
-    from . import tree as mkt
+    from .. import naive_bayes as mkn
+    from .. import tree as mkt
 
     return [
         Case("C45Classifier (every column)", mkt.C45Classifier, None,
@@ -365,7 +249,7 @@ def _categorical_cases():
 def _svm_cases():
     from sklearn import svm as sks
 
-    from . import svm as mks
+    from .. import svm as mks
 
     # the interior-point QP grows as n³: its rows fit on at most 2000 training rows
     rows = [Case(f"SVC ({k}, {s})", lambda k=k, s=s: mks.SVC(kernel=k, solver=s, tol=1e-6),
@@ -393,7 +277,7 @@ def _neural_network_cases():
     from sklearn import neural_network as skn
     from sklearn.exceptions import ConvergenceWarning
 
-    from . import neural_network as mkn
+    from .. import neural_network as mkn
 
     class Quiet:
         """An estimator whose fit does not print the ConvergenceWarning (answers as it)."""
@@ -438,7 +322,7 @@ def compare_auc(data_kind):
     def compare(ours, theirs, data):
         from sklearn import metrics as skm
 
-        from . import metrics as mkm
+        from .. import metrics as mkm
 
         proba = ours.model_.predict_proba(data.X_test)
         classes = ours.model_.classes_
@@ -483,119 +367,3 @@ class _DecimalByHand:
 
     def transform(self, X):
         return X / self.scale_
-
-
-# --- running ------------------------------------------------------------------------------------
-
-
-def _run_case(case, data):
-    """``(Result, mlkit seconds, scikit-learn seconds)`` of one row. A model that raises on
-    these data does not stop the demo: the row says so, and it is a disagreement only when
-    scikit-learn fits where mlkit raises."""
-    X = data.frame_train if case.frame else data.raw_train if case.raw else data.X_train
-    y = data.y_train
-    if case.max_train and len(y) > case.max_train:
-        X = X.iloc[:case.max_train] if hasattr(X, "iloc") else X[:case.max_train]
-        y = y[:case.max_train]
-    try:
-        ours, t_ours = _timed_fit(case.ours, X, y)
-    except Exception as exc:
-        theirs_fits = case.theirs is not None and _fits(case.theirs, X, y)
-        verdict = "scikit-learn fits" if theirs_fits else "scikit-learn raises too"
-        return (Result(case, None, None, "-", f"mlkit raises: {_first_line(exc)} ({verdict})",
-                       not theirs_fits), None, None)
-    try:
-        theirs, t_theirs = (None, None) if case.theirs is None else _timed_fit(
-            case.theirs, X, y)
-    except Exception as exc:
-        return (Result(case, ours, None, "-", f"scikit-learn raises: {_first_line(exc)}",
-                       True), t_ours, None)
-    try:
-        score, agreement, ok = case.compare(ours, theirs, data)
-    except Exception as exc:  # e.g. both models' scores NaN on degenerate data
-        return (Result(case, ours, theirs, "-", f"not compared: {_first_line(exc)}", True),
-                t_ours, t_theirs)
-    return Result(case, ours, theirs, score, agreement, ok), t_ours, t_theirs
-
-
-def _fits(factory, X, y):
-    try:
-        factory().fit(X, y)
-        return True
-    except Exception:
-        return False
-
-
-def _first_line(exc):
-    text = str(exc).strip().splitlines()
-    return (text[0] if text else type(exc).__name__)[:90]
-
-
-def _check_out(out):
-    if out.exists() and not out.is_dir():
-        raise DemoInputError(f"--out {out}: exists and is not a folder")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DemoInputError(f"--out {out}: cannot create the folder ({exc.strerror})") from None
-
-
-def _verdict(case, result):
-    """The ok column: 'NO' beyond tolerance; 'n/a' where nothing of scikit-learn's is the same
-    algorithm (no twin, or a nearest twin); else 'yes'."""
-    if not result.ok:
-        return "NO"
-    if case.theirs is None or "nearest twin" in result.agreement:
-        return "n/a"
-    return "yes"
-
-
-def _timed_fit(factory, X, y):
-    est = factory()
-    t0 = time.perf_counter()
-    est.fit(X, y)
-    return est, time.perf_counter() - t0
-
-
-def run(dataset="iris", target=None, out=None, console=None):
-    """Fit every case; print the table; write the report to ``out``. Returns the exit status."""
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    if console is None:
-        console = Console()
-        if not console.is_terminal:  # piped or captured: a table wide enough to read
-            console = Console(width=150)
-    if out is not None:
-        _check_out(Path(out))  # before the fits: a bad path is a one-line error
-    data = load_data(dataset, target)
-    table = Table(title=f"mlkit vs scikit-learn on {data.name} "
-                        f"({len(data.y_train)} train / {len(data.y_test)} test rows)")
-    for col in ("model", "score", "agreement", "ok", "mlkit fit", "sklearn fit"):
-        table.add_column(col, justify="left" if col in ("model", "agreement") else "right")
-    shown = []
-    for case in cases(data):
-        result, t_ours, t_theirs = _run_case(case, data)
-        table.add_row(escape(case.name), escape(str(result.score)), escape(result.agreement),
-                      _verdict(case, result),
-                      "-" if t_ours is None else f"{t_ours * 1e3:.1f} ms",
-                      "-" if t_theirs is None else f"{t_theirs * 1e3:.1f} ms")
-        shown.append(result)
-    console.print(table)
-    if out is not None:
-        try:
-            import matplotlib  # noqa: F401
-        except ImportError:
-            raise DemoInputError(
-                "--out draws figures with matplotlib: pip install 'mlkit-textbook[plot]'"
-            ) from None
-        from ._report import write_report
-
-        path = write_report(Path(out), data, shown)
-        console.print(f"report written to {path}")
-    failed = [r.case.name for r in shown if not r.ok]
-    if failed:
-        console.print(f"[red]disagreement beyond tolerance: {', '.join(failed)}[/red]")
-        return 1
-    return 0

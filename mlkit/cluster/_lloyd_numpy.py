@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._array import one_hot, row_threads, squared_norms
+from .._array import one_hot, row_threads, squared_norms
 
 BLOCK_ROWS = 8192
 FEW_ROWS = 2048  # up to this many rows, a rescan is one piece (``_scan_few``)
