@@ -1,0 +1,65 @@
+"""The code stays readable next to the textbook: no file over 600 lines, no function over 60.
+
+Lines are counted as a reader meets them: a file by its line count, a function from its
+``def`` line to its last line, docstring included. The exception is a topic's tuned kernel
+module (``_kernels.py``, ``_fast_numpy.py`` or ``_<name>_numpy.py``), which may be longer when
+its docstring says which textbook function it speeds up and where it is tested against it
+("Speeds up ... tested against ...").
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "mlkit"
+MAX_FILE_LINES = 600
+MAX_FUNCTION_LINES = 60
+KERNEL_NAME = re.compile(r"^_(kernels|fast_numpy|\w+_numpy)\.py$")
+
+
+def _sources():
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def _is_declared_kernel(path, tree):
+    doc = (ast.get_docstring(tree) or "").lower()
+    return bool(KERNEL_NAME.match(path.name)) and "speeds up" in doc and "tested against" in doc
+
+
+def _long_functions(tree):
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            length = node.end_lineno - node.lineno + 1
+            if length > MAX_FUNCTION_LINES:
+                yield f"{node.name} ({length} lines, line {node.lineno})"
+
+
+@pytest.mark.parametrize("path", _sources(), ids=lambda p: str(p.relative_to(PACKAGE.parent)))
+def test_files_and_functions_are_short(path):
+    text = path.read_text()
+    tree = ast.parse(text)
+    if _is_declared_kernel(path, tree):
+        return
+    n_lines = len(text.splitlines())
+    assert n_lines <= MAX_FILE_LINES, f"{path.name} has {n_lines} lines"
+    long = list(_long_functions(tree))
+    assert not long, f"{path.name}: functions over {MAX_FUNCTION_LINES} lines: {long}"
+
+
+def test_the_counting_sees_a_long_function():
+    source = "def f():\n" + "    x = 1\n" * MAX_FUNCTION_LINES
+    assert list(_long_functions(ast.parse(source))) == [
+        f"f ({MAX_FUNCTION_LINES + 1} lines, line 1)"]
+    assert list(_long_functions(ast.parse("def g():\n    return 1\n"))) == []
+
+
+def test_a_kernel_module_is_exempt_only_when_it_says_what_it_speeds_up():
+    said = ast.parse('"""Speeds up ``assign``; tested against it in tests/test_x.py."""')
+    silent = ast.parse('"""Fast code."""')
+    assert _is_declared_kernel(Path("_lloyd_numpy.py"), said)
+    assert not _is_declared_kernel(Path("_lloyd_numpy.py"), silent)
+    assert not _is_declared_kernel(Path("cluster.py"), said)
