@@ -490,8 +490,11 @@ def test_sparse_equals_dense_and_libsvm(kernel, solver, fmt):
     Xs = getattr(sp, fmt)(X)
     # SMO's working-set choices follow the kernel values' last bits, which sparse and dense
     # products round differently: the two fits agree to the solver's tolerance, so solve tight
+    # The sigmoid dual is not convex: at γ = 0.01 this data's sigmoid Gram matrix has an
+    # eigenvalue of -0.033, and SMO and libsvm may stop at different stationary points (their
+    # one-vs-one decisions then differ by 7e-3); at γ = 0.005 both reach the same one.
     kw = {"kernel": kernel, "tol": 1e-12, "coef0": 0.5 if kernel == "poly" else 0.0,
-          "gamma": 0.01 if kernel == "sigmoid" else "scale"}
+          "gamma": 0.005 if kernel == "sigmoid" else "scale"}
     ours = SVC(solver=solver, **kw).fit(Xs, y)
     dense = SVC(solver=solver, **kw).fit(X, y)
     sv = ours.support_vectors_
