@@ -62,7 +62,9 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
 default='k-means++'
         'k-means++': greedy k-means++ (``2 + log k`` candidates per seed); 'k-means||':
         k-means|| (Bahmani et al. 2012; ``mlkit.cluster._kmeans_parallel``), 5 oversampling passes
-        instead of k sequential ones, the same draws on NumPy and on Dask; 'random':
+        instead of k sequential ones, the same draws on NumPy and on Dask (on a Dask array,
+        'k-means++' runs as 'k-means||'; pass ``kmeans_plusplus``'s centers as ``init`` for
+        its exact draws); 'random':
         ``n_clusters`` distinct rows drawn with probability proportional to the weight; a
         callable: ``init(X, n_clusters, random_state)`` returns the centers, given X centred on
         its column means (as scikit-learn); an array: the initial centers.
@@ -262,7 +264,10 @@ default='k-means++'
 
     def _seed(self, Xc, init, sw, rs, sxp, sdev, mean, x_sq):
         xp, _ = namespace_and_device(Xc)
-        if isinstance(init, str) and init == "k-means||":  # centers of the centred X
+        if isinstance(init, str) and (init == "k-means||" or (init == "k-means++"
+                                                              and is_lazy(Xc))):
+            # centers of the centred X; on Dask k-means++ is k-means||: k sequential passes
+            # over data beyond memory do not scale, 5 oversampling passes do
             from ._kmeans_parallel import kmeans_parallel
             return as_namespace(kmeans_parallel(Xc, self.n_clusters, sample_weight=sw,
                                                 random_state=rs), sxp, sdev)
