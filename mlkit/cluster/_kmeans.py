@@ -31,6 +31,7 @@ from .._array import (
 )
 from .._discovery import Capabilities
 from .._lazy_rows import ones_like_rows, rows_like
+from .._moments import lazy_moments
 from .._typing import Array, ArrayLike, RandomState
 from .._validation import (
     Interval,
@@ -339,6 +340,10 @@ def _centred(X, xp):
         # the mean is only the offset the centers are computed from, added back at the end
         Xc = X - mean
         var = np.einsum("ij,ij->j", Xc, Xc) / n
+    elif is_lazy(X):  # one pass: each row block's moments, merged
+        _, mean, m2 = lazy_moments(X)
+        mean, m2 = compute(mean[0], m2[0])
+        mean, var, Xc = mean.astype(X.dtype), (m2 / n).astype(X.dtype), None
     else:
         mean, var = compute(xp.mean(X, axis=0), xp.var(X, axis=0))
         Xc = None
