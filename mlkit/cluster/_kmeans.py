@@ -151,6 +151,7 @@ default='k-means++'
     }
     _capabilities = Capabilities(
         test_params={"n_clusters": 3, "random_state": 0},
+        lazy_params={"init": "k-means||"},
         sparse=True,
         xfail_checks={
             "check_sample_weight_equivalence_on_dense_data": (

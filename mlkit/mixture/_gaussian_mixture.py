@@ -194,6 +194,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     }
     _capabilities = Capabilities(
         test_params={"n_components": 3, "random_state": 0},
+        lazy_params={"init_params": "random_from_data"},
         xfail_checks={
             "check_sample_weight_equivalence_on_dense_data": (
                 "the random initialization draws differ when rows are repeated (n changes), so "
