@@ -49,6 +49,10 @@ class Capabilities:
     sparse_params : dict
         Constructor arguments (on top of ``test_params``) that meet a conditional ``sparse``:
         what the sparse tests use.
+    lazy_params : dict
+        Constructor arguments (on top of ``test_params``) under which a fit on a Dask array
+        takes the same steps as on NumPy, where a default differs there to scale (KMeans'
+        'k-means++' runs as k-means||): what the backend tests compare with.
     """
 
     fit: tuple = ALL
@@ -59,6 +63,7 @@ class Capabilities:
     xfail_checks: dict = field(default_factory=dict)
     sparse: bool | str = False
     sparse_params: dict = field(default_factory=dict)
+    lazy_params: dict = field(default_factory=dict)
 
 
 def _public_modules():

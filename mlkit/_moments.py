@@ -215,3 +215,47 @@ def lazy_moments(X, y_idx=None, w=None, k=1):
     stats = row_block_reduce(one_block, merge_block_moments,
                              (3, k if has_y else 1, X.shape[1]), *arrays)
     return stats[0], stats[1], stats[2]
+
+
+def block_comoments(X, y_idx, k):
+    """One NumPy row block's co-moments of ``Z = [X, Y]`` (Y the one-hot classes of ``y_idx``).
+
+    Packed as one (d + k + 3, d + k) array: the row count (every column), the column sums
+    (exact class counts in the Y columns), the column means, and the centred scatter
+    ``(Z - z̄)ᵀ(Z - z̄)`` of the block.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    n = X.shape[0]
+    Z = np.zeros((n, X.shape[1] + k))
+    Z[:, : X.shape[1]] = X
+    Z[np.arange(n), X.shape[1] + np.asarray(y_idx)] = 1.0
+    sums = Z.sum(axis=0)
+    mean = sums / max(n, 1)
+    Z -= mean
+    return np.vstack([np.full_like(sums, n), sums, mean, Z.T @ Z])
+
+
+def merge_block_comoments(parts):
+    """Co-moments of the union of disjoint blocks from theirs, stacked as (B, p + 3, p).
+
+    The matrix form of Chan, Golub & LeVeque's merge: ``M2 = Σ M2_b + Σ n_b δ_b δ_bᵀ`` with
+    ``δ_b = z̄_b - z̄`` the blocks' mean offsets from the pooled mean.
+    """
+    n, sums, mean, M2 = parts[:, 0, 0], parts[:, 1], parts[:, 2], parts[:, 3:]
+    total = n.sum()
+    grand = (n[:, None] * mean).sum(axis=0) / max(total, 1.0)
+    delta = mean - grand
+    scatter = M2.sum(axis=0) + (n[:, None] * delta).T @ delta
+    return np.vstack([np.full_like(grand, total), sums.sum(axis=0), grand, scatter])
+
+
+def lazy_class_scatter(X, y_idx, k):
+    """(class counts, column means x̄, co-moments of ``[X, Y]`` about their means) of a Dask
+    X with class indices ``y_idx``: one pass over X, lazy. The co-moments' X block is the
+    centred scatter ``XcᵀXc``; their Y-by-X block holds the class sums of ``X - x̄``."""
+    p = X.shape[1] + k
+    y_idx = y_idx.rechunk((X.chunks[0],))
+    stats = row_block_reduce(lambda Xb, yb: block_comoments(Xb, yb, k),
+                             merge_block_comoments, (p + 3, p), X, y_idx)
+    d = X.shape[1]
+    return stats[1, d:], stats[2, :d], stats[3:]

@@ -16,6 +16,7 @@ from sklearn.mixture import GaussianMixture as SkGaussianMixture
 
 from mlkit._array import to_host
 from mlkit._testing import assert_allclose_xp
+from mlkit.cluster._kmeans_parallel import kmeans_parallel
 from mlkit.mixture import (
     CollapsedComponentError,
     GaussianMixture,
@@ -308,6 +309,8 @@ def test_every_covariance_type_on_backend(backend, ctype):
     X = blobs(n=120)
     sw = np.random.default_rng(1).uniform(0.5, 2.0, size=X.shape[0])
     params = dict(n_components=3, covariance_type=ctype, random_state=0)
+    if backend.name == "dask":  # 'kmeans' starts from k-means|| there (test below)
+        params["init_params"] = "random_from_data"
     ref = GaussianMixture(**params).fit(X, sample_weight=sw)
     est = GaussianMixture(**params).fit(backend.asarray(X), sample_weight=backend.asarray(sw))
     expected = "numpy" if backend.name == "dask" else backend.name
@@ -318,6 +321,37 @@ def test_every_covariance_type_on_backend(backend, ctype):
     out = est.predict_proba(backend.asarray(X))
     assert_allclose_xp(out, ref.predict_proba(X), namespace=backend.name, rtol=1e-6,
                        atol=1e-10)
+
+
+def test_dask_kmeans_init_takes_a_few_passes_and_finds_the_numpy_optimum():
+    da = pytest.importorskip("dask.array")
+    from dask.callbacks import Callback
+
+    X = blobs(n=600)
+    params = dict(n_components=3, covariance_type="full", random_state=0, tol=1e-10,
+                  max_iter=500)
+    ref = GaussianMixture(**params).fit(X)
+    Xd = da.from_array(X, chunks=(100, 3))
+    seeding, calls = [], []
+    with Callback(start=lambda dsk: seeding.append(1)):
+        kmeans_parallel(Xd, 3, random_state=0)  # a first center, 5 sampling rounds, weights
+    for max_iter in (1, 2):
+        calls.clear()
+        with Callback(start=lambda dsk: calls.append(1)), warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            GaussianMixture(**{**params, "max_iter": max_iter}).fit(Xd)
+        # k-means|| once, then the column means, the labels, one per EM iteration: not one
+        # compute per Lloyd iteration over X
+        assert len(calls) == len(seeding) + 2 + max_iter, (len(calls), len(seeding))
+    assert len(seeding) <= 9
+    est = GaussianMixture(**params).fit(Xd)
+    order_ref, order_est = np.argsort(ref.means_[:, 0]), np.argsort(est.means_[:, 0])
+    # two starts, one optimum: EM stopped at a lower-bound change of 1e-10 leaves the
+    # parameters within about √tol of it
+    np.testing.assert_allclose(est.means_[order_est], ref.means_[order_ref], atol=1e-5)
+    np.testing.assert_allclose(est.covariances_[order_est], ref.covariances_[order_ref],
+                               atol=1e-5)
+    np.testing.assert_allclose(est.lower_bound_, ref.lower_bound_, rtol=1e-9)
 
 
 def test_dask_one_compute_per_em_iteration():

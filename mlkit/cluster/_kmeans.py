@@ -31,6 +31,7 @@ from .._array import (
 )
 from .._discovery import Capabilities
 from .._lazy_rows import ones_like_rows, rows_like
+from .._moments import lazy_moments
 from .._typing import Array, ArrayLike, RandomState
 from .._validation import (
     Interval,
@@ -62,7 +63,9 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
 default='k-means++'
         'k-means++': greedy k-means++ (``2 + log k`` candidates per seed); 'k-means||':
         k-means|| (Bahmani et al. 2012; ``mlkit.cluster._kmeans_parallel``), 5 oversampling passes
-        instead of k sequential ones, the same draws on NumPy and on Dask; 'random':
+        instead of k sequential ones, the same draws on NumPy and on Dask (on a Dask array,
+        'k-means++' runs as 'k-means||'; pass ``kmeans_plusplus``'s centers as ``init`` for
+        its exact draws); 'random':
         ``n_clusters`` distinct rows drawn with probability proportional to the weight; a
         callable: ``init(X, n_clusters, random_state)`` returns the centers, given X centred on
         its column means (as scikit-learn); an array: the initial centers.
@@ -148,6 +151,7 @@ default='k-means++'
     }
     _capabilities = Capabilities(
         test_params={"n_clusters": 3, "random_state": 0},
+        lazy_params={"init": "k-means||"},
         sparse=True,
         xfail_checks={
             "check_sample_weight_equivalence_on_dense_data": (
@@ -262,7 +266,10 @@ default='k-means++'
 
     def _seed(self, Xc, init, sw, rs, sxp, sdev, mean, x_sq):
         xp, _ = namespace_and_device(Xc)
-        if isinstance(init, str) and init == "k-means||":  # centers of the centred X
+        if isinstance(init, str) and (init == "k-means||" or (init == "k-means++"
+                                                              and is_lazy(Xc))):
+            # centers of the centred X; on Dask k-means++ is k-means||: k sequential passes
+            # over data beyond memory do not scale, 5 oversampling passes do
             from ._kmeans_parallel import kmeans_parallel
             return as_namespace(kmeans_parallel(Xc, self.n_clusters, sample_weight=sw,
                                                 random_state=rs), sxp, sdev)
@@ -334,6 +341,10 @@ def _centred(X, xp):
         # the mean is only the offset the centers are computed from, added back at the end
         Xc = X - mean
         var = np.einsum("ij,ij->j", Xc, Xc) / n
+    elif is_lazy(X):  # one pass: each row block's moments, merged
+        _, mean, m2 = lazy_moments(X)
+        mean, m2 = compute(mean[0], m2[0])
+        mean, var, Xc = mean.astype(X.dtype), (m2 / n).astype(X.dtype), None
     else:
         mean, var = compute(xp.mean(X, axis=0), xp.var(X, axis=0))
         Xc = None

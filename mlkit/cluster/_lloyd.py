@@ -14,6 +14,7 @@ from .._array import (
     is_sparse,
     namespace_and_device,
     one_hot,
+    row_block_sums,
     scale_rows,
     sparse_entry_cols,
     sparse_entry_rows,
@@ -158,17 +159,21 @@ def lloyd(X, sample_weight, centers, *, max_iter, tol, verbose=False, Xw=None, x
                                  update=update, verbose=verbose, Xw=Xw, x_sq=x_sq)
         return out + (np.bincount(out[0], minlength=centers.shape[0]),) if counts else out
     k = centers.shape[0]
-    if Xw is None:
+    if Xw is None and not is_lazy(X):
         Xw = scale_rows(X, sample_weight) if is_sparse(X) else X * sample_weight[:, None]
-    labels_old, strict = None, False
+    labels_old, centers_old, strict = None, None, False
     for i in range(max_iter):
         labels = assign(X, centers, xp)
-        weights, sums = cluster_sums(Xw, sample_weight, labels, k, xp)
-        changed = xp.any(labels != labels_old) if labels_old is not None else None
-        weights, sums, changed = compute(weights, sums, changed)
+        if is_lazy(X):  # one pass: both steps fused in each row block's task
+            weights, sums, changed = compute(*lazy_lloyd_step(X, sample_weight, centers,
+                                                              centers_old))
+        else:
+            weights, sums = cluster_sums(Xw, sample_weight, labels, k, xp)
+            changed = xp.any(labels != labels_old) if labels_old is not None else None
+            weights, sums, changed = compute(weights, sums, changed)
         new = update(sums, weights, centers, labels)
         shift = float(namespace_and_device(new)[0].sum((new - centers) ** 2))
-        centers = new
+        centers_old, centers = centers, new
         if verbose:
             print(f"Iteration {i}: center shift {shift:.6g}")
         if changed is not None and not bool(changed):
@@ -179,6 +184,10 @@ def lloyd(X, sample_weight, centers, *, max_iter, tol, verbose=False, Xw=None, x
         labels_old = labels
     if not strict:
         labels = assign(X, centers, xp)
+    if is_lazy(X):  # one pass: each block's inertia and cluster sizes; labels_ stays lazy
+        total, sizes = compute(*lazy_inertia_and_sizes(X, sample_weight, centers))
+        out = labels, float(total), centers, i + 1
+        return out + (np.asarray(sizes),) if counts else out
     total = inertia(X, sample_weight, centers, labels, xp)
     sizes = bincount(labels, minlength=k, xp=xp) if counts else None
     if is_lazy(labels):
@@ -187,3 +196,44 @@ def lloyd(X, sample_weight, centers, *, max_iter, tol, verbose=False, Xw=None, x
         labels, total, sizes = compute(labels, total, sizes)
     out = labels, float(total), centers, i + 1
     return out + (np.asarray(to_host(sizes)),) if counts else out
+
+
+def lazy_lloyd_step(X, sample_weight, centers, centers_old=None):
+    """One Lloyd iteration on a Dask X in one pass: each row block's task assigns its rows
+    (``_lloyd_numpy.scan``) and sums them per cluster. Returns lazy ``(Σ w, Σ w x)`` per
+    cluster and whether any label differs from the assignment to ``centers_old`` (None
+    without them): the two steps' statistics, never the labels themselves."""
+    k, d = centers.shape
+    C = np.asarray(to_host(centers), dtype=np.float64)
+    C_old = None if centers_old is None else np.asarray(to_host(centers_old), np.float64)
+
+    def one_block(Xb, wb):
+        Xb, wb = np.asarray(Xb), np.asarray(wb, dtype=np.float64)
+        labels, _, weights, sums = _lloyd_numpy.scan(Xb, C, Xb * wb[:, None], wb)
+        out = np.zeros((k, d + 2))
+        out[:, 0], out[:, 1:-1] = weights, sums
+        if C_old is not None:
+            out[0, -1] = np.count_nonzero(labels != _lloyd_numpy.scan(Xb, C_old)[0])
+        return out
+
+    stats = row_block_sums(one_block, (k, d + 2), X, sample_weight)
+    changed = None if C_old is None else stats[0, -1] > 0
+    return stats[:, 0], stats[:, 1:-1], changed
+
+
+def lazy_inertia_and_sizes(X, sample_weight, centers):
+    """``Σ w ‖x − c_label‖²`` and the number of rows of each cluster, for a Dask X labelled
+    by its nearest of ``centers``: one pass, each row block's task assigning its own rows."""
+    k = centers.shape[0]
+    C = np.asarray(to_host(centers), dtype=np.float64)
+
+    def one_block(Xb, wb):
+        Xb, wb = np.asarray(Xb), np.asarray(wb, dtype=np.float64)
+        labels = _lloyd_numpy.scan(Xb, C)[0]
+        out = np.zeros(k + 1)
+        out[:k] = np.bincount(labels, minlength=k)
+        out[k] = _lloyd_numpy.inertia(Xb, wb, C, labels)
+        return out
+
+    stats = row_block_sums(one_block, (k + 1,), X, sample_weight)
+    return stats[k], stats[:k]

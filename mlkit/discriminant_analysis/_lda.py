@@ -28,6 +28,7 @@ from .._array import (
     to_host,
 )
 from .._discovery import Capabilities
+from .._moments import lazy_class_scatter
 from .._typing import Array, ArrayLike
 from .._validation import (
     Interval,
@@ -259,20 +260,23 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
         """Counts, means and within-class scatter from one Gram matrix.
 
         With ``Z = [X - x̄, Y]`` (the centred data beside the one-hot class matrix), the one
-        product ``ZᵀZ`` (a BLAS ``syrk`` on NumPy; a row-block reduction on Dask) holds
+        product ``ZᵀZ`` (a BLAS ``syrk`` on NumPy; on Dask each row block's co-moments, merged
+        in one pass, ``_moments.lazy_class_scatter``) holds
         ``XcᵀXc`` and the class sums ``YᵀXc``; the within-class scatter is then
         ``XcᵀXc - Σ_k n_k m_k m_kᵀ`` with ``m_k`` the class means of the centred data.
         Centring first keeps the cancellation to the scale of the class-mean spread.
         """
         d = X.shape[1]
-        Y = one_hot(y_idx, K, dtype=X.dtype, xp=xp)
-        if is_lazy(X):
-            Y = Y.rechunk((X.chunks[0], K))
-        xbar = xp.mean(X, axis=0)
-        counts = xp.sum(Y, axis=0)
-        G = _gram_beside(X, xbar, Y, xp)
         extra = []
+        if is_lazy(X):  # one pass: each row block's co-moments, merged (Chan et al.)
+            counts, xbar, G = lazy_class_scatter(X, y_idx, K)
+        else:
+            Y = one_hot(y_idx, K, dtype=X.dtype, xp=xp)
+            xbar = xp.mean(X, axis=0)
+            counts = xp.sum(Y, axis=0)
+            G = _gram_beside(X, xbar, Y, xp)
         if self.solver == "eigen" and self.shrinkage == "auto":
+            # Ledoit-Wolf's fourth moments about the global mean: a second pass on Dask
             Xg = X - xbar
             extra = [(Xg * Xg).T @ (Xg * Xg)]
         counts, xbar, G, *extra = compute(counts, xbar, G, *extra)

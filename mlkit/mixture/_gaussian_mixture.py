@@ -37,7 +37,8 @@ from .._validation import (
     validate_data,
     validate_params,
 )
-from ..cluster import KMeans, kmeans_plusplus
+from ..cluster import KMeans, assign, kmeans_plusplus
+from ..cluster._kmeans_parallel import kmeans_parallel
 from ._gaussian import (
     ONE_POINT_INITS,
     check_precisions,
@@ -87,7 +88,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         Number of initializations; the one with the highest lower bound is kept.
     init_params : {'kmeans', 'k-means++', 'random', 'random_from_data'}, default='kmeans'
         Initial responsibilities: k-means labels; k-means++ seeds as one-point components;
-        random; random rows as one-point components.
+        random; random rows as one-point components. On a Dask array 'kmeans' labels each row
+        by its nearest k-means|| center (a few passes over X; the centers from Lloyd's
+        iterations on k-means||'s weighted candidates, in memory) instead of running Lloyd's
+        iterations over X, one pass each.
     weights_init : array-like of shape (n_components,), default=None
         Initial weights (summing to 1).
     means_init : array-like of shape (n_components, n_features), default=None
@@ -190,6 +194,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     }
     _capabilities = Capabilities(
         test_params={"n_components": 3, "random_state": 0},
+        lazy_params={"init_params": "random_from_data"},
         xfail_checks={
             "check_sample_weight_equivalence_on_dense_data": (
                 "the random initialization draws differ when rows are repeated (n changes), so "
@@ -394,6 +399,11 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         working X would be one more copy of X held during the fit)."""
         xp, device = namespace_and_device(X)
         n, k = X.shape[0], self.n_components
+        if self.init_params == "kmeans" and is_lazy(X):
+            # a few passes: k-means||'s centers (its Lloyd runs on the weighted candidates, in
+            # memory), then each row's nearest -- not Lloyd over X, a pass per iteration
+            centers = kmeans_parallel(X, k, sample_weight=sw, random_state=rs)
+            return rows_like(one_hot(assign(X, centers, xp), k, dtype=X.dtype), X)
         if self.init_params == "kmeans":
             labels = KMeans(n_clusters=k, n_init=1, random_state=rs).fit(
                 given, sample_weight=sw).labels_
