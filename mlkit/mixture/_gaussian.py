@@ -355,3 +355,31 @@ def check_precisions(prec, covariance_type):
     if not symmetric or np.any(np.linalg.eigvalsh(stack).min(axis=1) <= 0):
         raise ValueError(f"The parameter 'precisions_init' ({covariance_type!r}) should be "
                          "symmetric, positive-definite.")
+
+
+def lazy_em_statistics(X: Array, sample_weight: Array | None, weights: Array, means: Array,
+                       prec_chol: Array, covariance_type: str) -> tuple[Array, ...]:
+    """One E-step and the M-step's statistics on a Dask X, in one pass: each row block's task
+    runs ``e_step`` and ``sufficient_statistics`` on its own rows (NumPy), and the blocks'
+    sums are added in a tree. Returns lazy ``(Σ w log p(x), N_k, Σ r x, S2)``; the
+    responsibilities never leave their task."""
+    k, d = means.shape
+    params = [np.asarray(to_host(p), dtype=np.float64) for p in (weights, means, prec_chol)]
+    s2_shape = {"full": (k, d, d), "tied": (d, d), "diag": (k, d), "spherical": (k,)}
+    shapes = [(), (k,), (k, d), s2_shape[covariance_type]]
+    sizes = [math.prod(s) for s in shapes]
+
+    def one_block(Xb, *wb):
+        Xb = np.asarray(Xb, dtype=np.float64)
+        w = np.asarray(wb[0], dtype=np.float64) if wb else None
+        hxp, _ = namespace_and_device(Xb)
+        log_norm, resp = e_step(Xb, *params, covariance_type, hxp)
+        total = np.sum(log_norm if w is None else log_norm * w)
+        parts = sufficient_statistics(Xb, resp, w, covariance_type, hxp)
+        return np.concatenate([np.ravel(total), *(np.ravel(a) for a in parts)])
+
+    arrays = (X,) if sample_weight is None else (X, sample_weight)
+    flat = row_block_sums(one_block, (sum(sizes),), *arrays)
+    ends = np.cumsum(sizes)
+    return tuple(flat[e - s:e].reshape(shape) for s, e, shape in zip(sizes, ends, shapes,
+                                                                      strict=True))

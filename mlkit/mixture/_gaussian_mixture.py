@@ -45,6 +45,7 @@ from ._gaussian import (
     covariances_from_precisions,
     e_step,
     estimate_log_gaussian_prob,
+    lazy_em_statistics,
     logsumexp_rows,
     m_step,
     n_parameters,
@@ -338,6 +339,11 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
     def _em_iteration(self, X, sw, total_w, params):
         """One E-step and one M-step; on Dask, one ``compute`` of the statistics."""
+        if is_lazy(X):  # one pass: each row block's E-step and statistics, summed
+            total, *stats = compute(*lazy_em_statistics(X, sw, params[0], params[1],
+                                                        params[3], self.covariance_type))
+            check_finite_stats(total)
+            return float(total) / total_w, self._solve(*stats)
         xp, device = namespace_and_device(X)
         weights, means, _, prec_chol = (as_namespace(p, xp, device) for p in params)
         squares = self._squares
