@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -39,7 +40,13 @@ def _frame(name):
     return df
 
 
-def load(name, *, as_frame=False):
+@overload
+def load(name: str, *, as_frame: Literal[False] = ...) -> tuple[np.ndarray, np.ndarray]: ...
+@overload
+def load(name: str, *, as_frame: Literal[True]) -> Any: ...  # a pandas.DataFrame
+@overload
+def load(name: str, *, as_frame: bool) -> Any: ...
+def load(name: str, *, as_frame: bool = False) -> Any:
     """Load a bundled data set by name (one of ``NAMES``).
 
     Returns
@@ -62,21 +69,37 @@ def load(name, *, as_frame=False):
     return X, df[target].to_numpy(dtype=object).astype(str)
 
 
-def load_iris(*, as_frame=False):
+@overload
+def load_iris(*, as_frame: Literal[False] = ...) -> tuple[np.ndarray, np.ndarray]: ...
+@overload
+def load_iris(*, as_frame: Literal[True]) -> Any: ...
+def load_iris(*, as_frame: bool = False) -> Any:
     """Fisher's Iris: 150 flowers, 4 measurements (cm), 3 species."""
     return load("iris", as_frame=as_frame)
 
 
-def load_wine(*, as_frame=False):
+@overload
+def load_wine(*, as_frame: Literal[False] = ...) -> tuple[np.ndarray, np.ndarray]: ...
+@overload
+def load_wine(*, as_frame: Literal[True]) -> Any: ...
+def load_wine(*, as_frame: bool = False) -> Any:
     """UCI Wine: 178 wines, 13 chemical measurements, 3 cultivars."""
     return load("wine", as_frame=as_frame)
 
 
-def load_breast_cancer(*, as_frame=False):
+@overload
+def load_breast_cancer(*, as_frame: Literal[False] = ...) -> tuple[np.ndarray, np.ndarray]: ...
+@overload
+def load_breast_cancer(*, as_frame: Literal[True]) -> Any: ...
+def load_breast_cancer(*, as_frame: bool = False) -> Any:
     """Breast Cancer Wisconsin (diagnostic): 569 tumours, 30 features, malignant or benign."""
     return load("breast_cancer", as_frame=as_frame)
 
 
-def load_play_tennis(*, as_frame=False):
+@overload
+def load_play_tennis(*, as_frame: Literal[False] = ...) -> tuple[np.ndarray, np.ndarray]: ...
+@overload
+def load_play_tennis(*, as_frame: Literal[True]) -> Any: ...
+def load_play_tennis(*, as_frame: bool = False) -> Any:
     """Quinlan's (1986) 14 Saturday mornings: outlook, temperature, humidity, windy -> play."""
     return load("play_tennis", as_frame=as_frame)
