@@ -17,6 +17,7 @@ import numpy as np
 
 from ._array import device as device_of
 from ._array import is_lazy, is_numpy, nanmax, nanmin, row_block_reduce
+from ._threads import one_blas_thread
 from ._typing import Array
 
 # ---------------------------------------------------------------------------------------------
@@ -207,6 +208,7 @@ def lazy_moments(X, y_idx=None, w=None, k=1):
     arrays = [a for a in (X, y_idx, w) if a is not None]
     has_y, has_w = y_idx is not None, w is not None
 
+    @one_blas_thread
     def one_block(Xb, *rest):
         rest = list(rest)
         yb = rest.pop(0) if has_y else None
@@ -255,7 +257,7 @@ def lazy_class_scatter(X, y_idx, k):
     centred scatter ``XcᵀXc``; their Y-by-X block holds the class sums of ``X - x̄``."""
     p = X.shape[1] + k
     y_idx = y_idx.rechunk((X.chunks[0],))
-    stats = row_block_reduce(lambda Xb, yb: block_comoments(Xb, yb, k),
+    stats = row_block_reduce(one_blas_thread(lambda Xb, yb: block_comoments(Xb, yb, k)),
                              merge_block_comoments, (p + 3, p), X, y_idx)
     d = X.shape[1]
     return stats[1, d:], stats[2, :d], stats[3:]

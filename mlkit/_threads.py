@@ -54,3 +54,17 @@ def _blas_controller():
     from threadpoolctl import ThreadpoolController
 
     return ThreadpoolController()
+
+
+def one_blas_thread(fn):
+    """``fn`` run with a single-threaded BLAS: for the per-block tasks of a Dask reduction,
+    which Dask already runs one per core (a threaded BLAS under each would oversubscribe the
+    cores -- Dask's worker processes set one BLAS thread themselves, its threaded scheduler
+    does not)."""
+
+    @functools.wraps(fn)
+    def run(*args):
+        with _blas_controller().limit(limits=1, user_api="blas"):
+            return fn(*args)
+
+    return run

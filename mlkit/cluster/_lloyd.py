@@ -21,6 +21,7 @@ from .._array import (
     sparse_row_sums,
     to_host,
 )
+from .._threads import one_blas_thread
 from . import _lloyd_numpy
 
 
@@ -207,6 +208,7 @@ def lazy_lloyd_step(X, sample_weight, centers, centers_old=None):
     C = np.asarray(to_host(centers), dtype=np.float64)
     C_old = None if centers_old is None else np.asarray(to_host(centers_old), np.float64)
 
+    @one_blas_thread
     def one_block(Xb, wb):
         Xb, wb = np.asarray(Xb), np.asarray(wb, dtype=np.float64)
         labels, _, weights, sums = _lloyd_numpy.scan(Xb, C, Xb * wb[:, None], wb)
@@ -227,6 +229,7 @@ def lazy_inertia_and_sizes(X, sample_weight, centers):
     k = centers.shape[0]
     C = np.asarray(to_host(centers), dtype=np.float64)
 
+    @one_blas_thread
     def one_block(Xb, wb):
         Xb, wb = np.asarray(Xb), np.asarray(wb, dtype=np.float64)
         labels = _lloyd_numpy.scan(Xb, C)[0]

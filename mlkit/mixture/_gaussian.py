@@ -23,6 +23,7 @@ from .._array import (
     sum_rows,
     to_host,
 )
+from .._threads import one_blas_thread
 from .._typing import Array
 
 # ---------------------------------------------------------------------------------------------
@@ -369,6 +370,7 @@ def lazy_em_statistics(X: Array, sample_weight: Array | None, weights: Array, me
     shapes = [(), (k,), (k, d), s2_shape[covariance_type]]
     sizes = [math.prod(s) for s in shapes]
 
+    @one_blas_thread
     def one_block(Xb, *wb):
         Xb = np.asarray(Xb, dtype=np.float64)
         w = np.asarray(wb[0], dtype=np.float64) if wb else None
