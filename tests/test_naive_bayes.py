@@ -692,3 +692,105 @@ def test_sparse_negative_values_refused_as_scikit_learn(cls):
     fitted = cls().fit(np.abs(X), y)
     with pytest.raises(ValueError, match="Negative values"):
         fitted.predict(sp.csr_array(X))
+
+
+# --- the NumPy kernels equal the textbook functions -------------------------------------------
+# mlkit/naive_bayes/_kernels.py speeds up the textbook steps of _gaussian.py and _base.py on
+# NumPy; each kernel is checked against its textbook function on random data, on the cases its
+# row blocks, threads and heuristics exist for: several blocks (n > 4096) and threads (n >
+# 32768), float32 data (cast by blocks), data far from the origin (the shift), classes far apart
+# against their spread (the direct path).
+
+KERNEL_SHAPES = [(1, 1, 1), (7, 3, 2), (500, 12, 4), (9000, 5, 3), (40_000, 4, 3)]
+
+
+def _gaussian_classes(n, d, k, seed, offset=0.0, far=False):
+    """Rows of k Gaussian classes (means a few standard deviations apart, ``offset`` from the
+    origin; with ``far`` the last class 1e7 standard deviations away), their class indices,
+    one-hot weights and the class means and variances."""
+    rng = np.random.default_rng(seed)
+    y = rng.permutation(np.arange(n) % k)
+    centres = rng.normal(0.0, 3.0, size=(k, d)) + offset
+    if far:
+        centres[-1] += 1e7
+    scale = rng.uniform(0.5, 2.0, size=(k, d))
+    X = centres[y] + scale[y] * rng.normal(size=(n, d))
+    W = (y[:, None] == np.arange(k)[None, :]) * rng.uniform(0.5, 2.0, size=(n, 1))
+    theta = centres + 0.1 * rng.normal(size=(k, d))
+    var = (scale * rng.uniform(0.8, 1.2, size=(k, d))) ** 2
+    return X, y.astype(np.intp), W, theta, var
+
+
+def _kernel_cases():
+    for n, d, k in KERNEL_SHAPES:
+        yield pytest.param(n, d, k, 0.0, False, id=f"{n}x{d}x{k}")
+    yield pytest.param(3000, 6, 3, 1e6, False, id="far-from-origin")
+    yield pytest.param(40_000, 3, 4, -1e5, False, id="far-from-origin-threads")
+    yield pytest.param(2000, 4, 3, 0.0, True, id="classes-far-apart")
+    yield pytest.param(9000, 2, 2, 1e3, True, id="classes-far-apart-blocks")
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n, d, k, offset, far", list(_kernel_cases()))
+def test_kernel_class_moments_equal_the_textbook(n, d, k, offset, far, dtype):
+    from mlkit.naive_bayes import _gaussian, _kernels
+
+    X, y, W, _, _ = _gaussian_classes(n, d, k, seed=n + d, offset=offset, far=far)
+    X = X.astype(dtype)
+    X64 = X.astype(np.float64)  # a float32 X is cast block by block: as the whole cast at once
+    got = _kernels.class_moments(X, y, W)
+    want = _gaussian.class_moments(X64, y, W, np)
+    for name, a, b in zip(("count", "mean", "m2"), got, want, strict=True):
+        assert a.dtype == np.float64, name
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12 * np.abs(b).max(), err_msg=name)
+    n_got, *cols_got = _kernels.column_moments(X)
+    n_want, *cols_want = _gaussian.column_moments(X64, np)
+    assert n_got == n_want
+    for name, a, b in zip(("mean", "m2"), cols_got, cols_want, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12 * np.abs(b).max(), err_msg=name)
+
+
+@pytest.mark.parametrize("with_prior", [False, True])
+@pytest.mark.parametrize("n, d, k, offset, far", list(_kernel_cases()))
+def test_kernel_joint_log_likelihood_equals_the_textbook(n, d, k, offset, far, with_prior):
+    from mlkit.naive_bayes import _gaussian, _kernels
+
+    X, _, _, theta, var = _gaussian_classes(n, d, k, seed=n * d, offset=offset, far=far)
+    weights = np.arange(1.0, k + 1)
+    log_prior = np.log(weights / weights.sum()) if with_prior else None
+    want = _gaussian.joint_log_likelihood(X, theta, var, log_prior)
+    got = _kernels.joint_log_likelihood(X, theta, var, log_prior)
+    assert got.shape == want.shape == (n, k)
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    best = _kernels.joint_log_likelihood(X, theta, var, log_prior, argmax=True)
+    np.testing.assert_array_equal(best, np.argmax(want, axis=1))
+
+
+@pytest.mark.parametrize("far", [False, True], ids=["expanded", "direct"])
+@pytest.mark.parametrize("value, message", [(np.nan, "NaN"), (np.inf, "infinity")])
+def test_kernel_joint_log_likelihood_refuses_what_the_textbook_cannot_score(far, value,
+                                                                             message):
+    from mlkit.naive_bayes import _kernels
+
+    X, _, _, theta, var = _gaussian_classes(9000, 3, 3, seed=4, far=far)
+    X[-3, 1] = value  # in the last row block
+    for argmax in (False, True):
+        with pytest.raises(ValueError, match=f"Input X contains {message}"):
+            _kernels.joint_log_likelihood(X, theta, var, None, argmax)
+
+
+@pytest.mark.parametrize("k", [1, 2, 5, 8])
+def test_kernel_log_normalize_equals_the_textbook(k):
+    from mlkit._array import logsumexp
+    from mlkit.naive_bayes import _kernels
+
+    rng = np.random.default_rng(k)
+    S = rng.normal(-300.0, 50.0, size=(2000, k))
+    if k > 1:
+        S[rng.random(S.shape) < 0.1] = -np.inf  # impossible classes (alpha = 0)
+        S[:, 0] = np.where(np.isinf(S).all(axis=1), -1.0, S[:, 0])  # each row some finite
+    want = S - logsumexp(S, axis=1, keepdims=True, xp=np)
+    got = _kernels.log_normalize(S)
+    np.testing.assert_array_equal(np.isinf(got), np.isinf(want))
+    finite = np.isfinite(want)
+    np.testing.assert_allclose(got[finite], want[finite], rtol=1e-12, atol=1e-12)

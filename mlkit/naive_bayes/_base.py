@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-import array_api_compat as aac
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
@@ -32,6 +31,7 @@ from .._array import (
     one_hot,
     to_host,
 )
+from .._array_nb import on_host, rows_like
 from .._rows import argmax_rows
 from .._typing import Array, ArrayLike
 from .._validation import (
@@ -41,6 +41,7 @@ from .._validation import (
     encode_labels,
     validate_data,
 )
+from . import _kernels
 
 
 def check_priors(priors, n_classes):
@@ -56,7 +57,7 @@ def check_priors(priors, n_classes):
 
 
 def _is_host_input(X):
-    return not aac.is_array_api_obj(X) or aac.is_numpy_array(X)
+    return on_host(X)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -65,31 +66,15 @@ def _is_host_input(X):
 
 
 def log_normalize(S, xp):
-    """``S - logsumexp(S, axis=1)``: each row of log-scores made log-probabilities.
-
-    NumPy works on the (k, n) transpose, where the reductions over the k classes run along
-    whole rows of memory instead of over n tiny rows.
-    """
-    if not is_numpy(xp) or S.shape[1] > 8:
-        return S - logsumexp(S, axis=1, keepdims=True, xp=xp)
-    T = np.ascontiguousarray(S.T)
-    top = T.max(axis=0)
-    top = np.where(np.isfinite(top), top, 0.0)
-    T -= top
-    lse = np.log(np.exp(T).sum(axis=0))
-    T -= lse
-    return T.T
+    """``S - logsumexp(S, axis=1)``: each row of log-scores made log-probabilities."""
+    if is_numpy(xp) and S.shape[1] <= 8:  # a few classes: the NumPy kernel, on the transpose
+        return _kernels.log_normalize(S)
+    return S - logsumexp(S, axis=1, keepdims=True, xp=xp)
 
 
 def _rows_like(a, X):
     """``a`` (per-row values) chunked as the rows of a Dask ``X``; unchanged otherwise."""
-    if not is_lazy(X) or a is None:
-        return a
-    import dask.array as da
-
-    if not is_lazy(a):
-        return da.from_array(np.asarray(a), chunks=(X.chunks[0],) + np.shape(a)[1:])
-    return a.rechunk({0: X.chunks[0]})
+    return rows_like(a, X)
 
 
 def _same_classes(a, b):

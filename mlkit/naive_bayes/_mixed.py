@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numbers
 
-import array_api_compat as aac
 import numpy as np
 import pandas as pd
 
 from .._array import to_host
+from .._array_nb import on_host
 from .._discovery import Capabilities
 from .._typing import Array, ArrayLike
 from .._validation import (
@@ -183,9 +183,9 @@ class MixedNB(_BaseNB):
     def _split(self, X, reset, y="no_validation", classification=False):
         """(numeric float block or None, categorical columns or None, y) of ``X``, ``y``."""
         frame = isinstance(X, pd.DataFrame)
-        if not frame and aac.is_array_api_obj(X):
+        if not frame and not on_host(X):
             X = to_host(X)
-        if aac.is_array_api_obj(y):
+        if not on_host(y):
             y = to_host(y)
         if not reset:
             has_cat = self.categorical_features_.size > 0
