@@ -183,11 +183,19 @@ def lloyd(X, sample_weight, centers, *, max_iter, tol, verbose=False, Xw=None, x
         if shift <= tol:
             break
         labels_old = labels
-    if not strict:
+    return _finish(X, sample_weight, centers, None if not strict else labels, i + 1, counts,
+                   xp)
+
+
+def _finish(X, sample_weight, centers, labels, n_iter, counts, xp):
+    """Lloyd's result: the labels (assigned to the final centers unless given: converged with
+    none changed), the inertia, and with ``counts`` the cluster sizes (a host array)."""
+    k = centers.shape[0]
+    if labels is None:
         labels = assign(X, centers, xp)
     if is_lazy(X):  # one pass: each block's inertia and cluster sizes; labels_ stays lazy
         total, sizes = compute(*lazy_inertia_and_sizes(X, sample_weight, centers))
-        out = labels, float(total), centers, i + 1
+        out = labels, float(total), centers, n_iter
         return out + (np.asarray(sizes),) if counts else out
     total = inertia(X, sample_weight, centers, labels, xp)
     sizes = bincount(labels, minlength=k, xp=xp) if counts else None
@@ -195,7 +203,7 @@ def lloyd(X, sample_weight, centers, *, max_iter, tol, verbose=False, Xw=None, x
         total, sizes = compute(total, sizes)
     else:
         labels, total, sizes = compute(labels, total, sizes)
-    out = labels, float(total), centers, i + 1
+    out = labels, float(total), centers, n_iter
     return out + (np.asarray(to_host(sizes)),) if counts else out
 
 
