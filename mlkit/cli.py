@@ -32,7 +32,8 @@ def _info(args):
 
     print(f"{_DISTRIBUTION} {__version__} (import mlkit); NumPy {np.__version__}, "
           f"SciPy {scipy.__version__}, scikit-learn {sklearn.__version__}")
-    for name in ("array_api_strict", "dask", "torch", "cupy", "cvxpy", "matplotlib"):
+    for name in ("array_api_strict", "dask", "torch", "cupy", "cvxpy", "matplotlib",
+                 "rich"):
         try:
             module = importlib.import_module(name)
         except Exception:
@@ -48,10 +49,23 @@ def _info(args):
         if name == "torch":
             extra = (f" (CUDA: {module.cuda.get_device_name(0)})" if module.cuda.is_available()
                      else " (CPU)")
-        print(f"  {name}: {getattr(module, '__version__', '?')}{extra}")
+        print(f"  {name}: {_version(module)}{extra}")
     print()
     print(_tables(), end="")
     return 0
+
+
+def _version(module):
+    """The module's ``__version__``, else its distribution's (rich has no ``__version__``)."""
+    from importlib import metadata
+
+    version = getattr(module, "__version__", None)
+    if version is None:
+        try:
+            version = metadata.version(module.__name__)
+        except metadata.PackageNotFoundError:
+            version = "?"
+    return version
 
 
 def _tables():

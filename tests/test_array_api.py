@@ -1,10 +1,11 @@
 """Every registered estimator on every backend.
 
 The model fitted on a backend's arrays must equal the NumPy model. Where the capability entry
-says the namespace is native, its fitted arrays must live in that namespace (concrete NumPy for
-Dask: the statistics are small) and every output method must return arrays of the input's
-namespace, on its device -- lazy for Dask. Where it is not native, the estimator must still
-accept the input (moving it to the host) and give the NumPy model's answers.
+says the namespace is native, its fitted arrays must live in that namespace, on the input's
+device (concrete NumPy for Dask: the statistics are small), and every output method must return
+arrays of the input's namespace, on its device -- lazy for Dask. Where it is not native, the
+estimator must still accept the input (moving it to the host) and give the NumPy model's
+answers. Each case's id and messages name the backend and its device (torch-cpu, torch-cuda).
 """
 
 from __future__ import annotations
@@ -45,13 +46,17 @@ def test_estimator_on_backend(cls, backend):
     reference = fit(model, X, y)
 
     est = fit(clone(model), backend.asarray(X), y)
+    where = f"on {backend.label} (device {backend.device})"
     for name, value in _float_array_attributes(est):
         if backend.name in caps.fit:
+            # on the input's device too (Dask's concrete statistics: NumPy on the CPU)
             expected = "numpy" if backend.name == "dask" else backend.name
             assert_allclose_xp(value, getattr(reference, name), namespace=expected,
-                               rtol=1e-6, atol=1e-12, err_msg=name)
+                               device=backend.device, rtol=1e-6, atol=1e-12,
+                               err_msg=f"{name} {where}")
         else:
-            np.testing.assert_allclose(to_host(value), getattr(reference, name), rtol=1e-6)
+            np.testing.assert_allclose(to_host(value), getattr(reference, name), rtol=1e-6,
+                                       err_msg=f"{name} {where}")
     Xb = backend.asarray(X)
     for method in output_methods(est):
         out = getattr(est, method)(Xb)
@@ -59,8 +64,29 @@ def test_estimator_on_backend(cls, backend):
             if backend.name == "dask":
                 assert is_lazy(out), f"{method} on dask should stay lazy"
             assert_allclose_xp(out, getattr(reference, method)(X), namespace=backend.name,
-                               device=backend.device, rtol=1e-6, atol=1e-12, err_msg=method)
+                               device=backend.device, rtol=1e-6, atol=1e-12,
+                               err_msg=f"{method} {where}")
         else:
             np.testing.assert_allclose(np.asarray(to_host(out), dtype=float),
                                        np.asarray(getattr(reference, method)(X), dtype=float),
-                                       rtol=1e-6, atol=1e-12, err_msg=method)
+                                       rtol=1e-6, atol=1e-12, err_msg=f"{method} {where}")
+
+
+def test_the_matrix_names_each_device():
+    # one namespace on two devices (torch on the CPU and on CUDA) is two columns of the matrix,
+    # each test id naming its device; the label that messages quote is the test id
+    from .conftest import BACKENDS
+
+    ids = [param.id for param in BACKENDS]
+    assert len(set(ids)) == len(ids)
+    for param in BACKENDS:
+        (backend,) = param.values
+        if backend is None:  # skipped: the library is not installed
+            continue
+        assert backend.label == param.id
+        if backend.name == "torch":
+            assert param.id == f"torch-{backend.device.type}"
+        if backend.name == "array_api_strict":  # not the default device: wrong ones fail
+            import array_api_strict as xps
+
+            assert backend.device != xps.asarray(0.0).device

@@ -132,6 +132,94 @@ def test_demo_on_a_csv_with_numeric_and_categorical_columns(tmp_path, capsys):
     assert "StandardScaler" in out and "MixedNB (every column)" in out
 
 
+# --- without rich (the `pretty` extra): the same table as aligned plain text -------------------
+
+
+def _hide_rich(monkeypatch):
+    """rich not installed, as the import system sees it: ``import rich...`` raises."""
+    for name in ["rich", *(m for m in list(sys.modules) if m.startswith("rich."))]:
+        monkeypatch.setitem(sys.modules, name, None)
+
+
+@pytest.fixture
+def no_rich(monkeypatch):
+    _hide_rich(monkeypatch)
+
+
+def _rich_rows(text):
+    """The cells of a rich table's header and body lines (its box-drawing column rules)."""
+    return [[cell.strip() for cell in line.strip()[1:-1].split(line.strip()[0])]
+            for line in text.splitlines() if line.startswith(("┃", "│"))]
+
+
+def _plain_rows(text):
+    """The title and the cells of the header and rows of a plain table, cut where the rule of
+    dashes under the header says each column is."""
+    lines = text.splitlines()
+    (at,) = [i for i, line in enumerate(lines) if line and set(line) <= {"-", " "}]
+    spans = [m.span() for m in re.finditer("-+", lines[at])]
+    rows = [lines[at - 1], *lines[at + 1:]]
+    return lines[at - 2], [[line[a:b].strip() for a, b in spans] for line in rows], rows, spans
+
+
+def test_demo_without_rich_prints_the_same_rows_as_plain_text(monkeypatch, capsys):
+    from mlkit.demo import _run
+
+    rich_console = pytest.importorskip("rich.console")
+    assert _run.run("iris", console=rich_console.Console(width=400)) == 0  # no wrapped cells
+    rich = _rich_rows(capsys.readouterr().out)
+    _hide_rich(monkeypatch)
+    assert main(["demo"]) == 0
+    title, plain, lines, spans = _plain_rows(capsys.readouterr().out)
+    assert title.startswith("mlkit vs scikit-learn on iris (")
+    assert plain[0] == list(_run.COLUMNS)
+    # aligned: model and agreement flush left, the other columns flush right
+    for line in lines[1:]:
+        for col, (a, b) in zip(_run.COLUMNS, spans, strict=True):
+            assert line[a] != " " if col in ("model", "agreement") else line[b - 1] != " "
+    # the same rows as rich's table, the fit times aside (they are measured again)
+    assert [row[:4] for row in plain] == [row[:4] for row in rich]
+    assert len(plain) > 20 and all(re.fullmatch(r"[\d.]+ ms|-", cell)
+                                   for row in plain[1:] for cell in row[4:])
+
+
+def test_plain_table_aligns_its_columns():
+    from mlkit.demo._run import plain_table
+
+    text = plain_table("Title", ("name", "n"), [("a", "1"), ("longer", "22")], left=("name",))
+    assert text.split("\n") == ["Title",
+                                 "name     n",
+                                 "------  --",
+                                 "a        1",
+                                 "longer  22"]
+
+
+def test_demo_without_rich_says_which_rows_disagree(no_rich, monkeypatch, capsys):
+    from mlkit.demo import _cases, _run
+    from mlkit.preprocessing import StandardScaler
+
+    row = _cases.Case("[bold]odd[/bold] scaler", StandardScaler, None,
+                      lambda ours, theirs, data: ("-", "off by 1", False))
+    monkeypatch.setattr(_run, "cases", lambda data: [row])
+    assert main(["demo"]) == 1
+    out = capsys.readouterr().out
+    assert out.endswith("\ndisagreement beyond tolerance: [bold]odd[/bold] scaler\n")
+    _, cells, _, _ = _plain_rows(out.rsplit("\n", 2)[0])
+    assert cells[1][:4] == ["[bold]odd[/bold] scaler", "-", "off by 1", "NO"]
+
+
+def test_info_and_capabilities_without_rich(capsys, monkeypatch):
+    assert main(["info"]) == 0 and main(["capabilities"]) == 0
+    with_rich = capsys.readouterr().out
+    _hide_rich(monkeypatch)
+    assert main(["info"]) == 0 and main(["capabilities"]) == 0
+    without = capsys.readouterr().out
+    # the same lines and tables, but for rich's own line
+    (line,) = [ln for ln in with_rich.splitlines() if ln.startswith("  rich: ")]
+    assert line != "  rich: ?" and "  rich: not installed" in without.splitlines()
+    assert without == with_rich.replace(line, "  rich: not installed")
+
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -518,12 +518,31 @@ def test_multinomial_without_smoothing_gives_minus_inf_not_nan():
     assert not np.any(np.isnan(proba)) and proba[1, 0] == 0.0
 
 
-def test_gaussian_threaded_row_blocks_equal_scikit_learn():
-    # n large enough for the NumPy path to share its row blocks between threads
+def test_gaussian_threaded_row_blocks_equal_scikit_learn(monkeypatch):
+    # n large enough for the NumPy path to share its row blocks between 4 threads, on a
+    # machine of any number of cores (the thread count follows os.cpu_count)
+    import threading
+
     from sklearn.naive_bayes import GaussianNB as SkGaussianNB
 
     from mlkit.naive_bayes import GaussianNB as MkGaussianNB
+    from mlkit.naive_bayes import _gaussian
 
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    calls = []  # per call of map_row_ranges: (lo, hi, thread) of each range
+
+    def recorded(fn, n_rows, block_rows, *args):
+        ranges = []
+        calls.append(ranges)
+
+        def rows(lo, hi):
+            ranges.append((lo, hi, threading.get_ident()))
+            return fn(lo, hi)
+
+        return map_row_ranges(rows, n_rows, block_rows, *args)
+
+    map_row_ranges = _gaussian.map_row_ranges
+    monkeypatch.setattr(_gaussian, "map_row_ranges", recorded)
     rng = np.random.default_rng(3)
     y = rng.integers(0, 4, size=70_000)
     X = rng.normal(size=(70_000, 6)) + y[:, None] * 0.3
@@ -531,10 +550,20 @@ def test_gaussian_threaded_row_blocks_equal_scikit_learn():
     np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
     np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), rtol=1e-10,
                                atol=1e-12)
+    assert len(calls) >= 2
+    for ranges in calls:  # 4 ranges that tile the rows, none on the calling thread
+        cuts = sorted((lo, hi) for lo, hi, _ in ranges)
+        assert len(cuts) == 4 and cuts[0][0] == 0 and cuts[-1][1] == X.shape[0]
+        assert [lo for lo, _ in cuts[1:]] == [hi for _, hi in cuts[:-1]]
+        assert threading.get_ident() not in {thread for _, _, thread in ranges}
     X_bad = X.copy()
     X_bad[-5, 2] = np.nan  # in the last thread's rows
+    n_calls = len(calls)
     with pytest.raises(ValueError, match="NaN"):
         ours.predict(X_bad)
+    # found by a worker thread, in the threaded pass
+    assert len(calls) == n_calls + 1 and len(calls[-1]) == 4
+    assert 0 < max(lo for lo, _, _ in calls[-1]) < X.shape[0] - 5
 
 
 def test_gaussian_classes_far_apart_are_scored_without_losing_digits():

@@ -21,12 +21,19 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT),
                                                                    os.environ.get("PYTHONPATH")])))
     nb = nbformat.read(path, as_version=4)
+    # allow_errors: every cell runs and an error is an output, which the asserts below read
+    # (without it execute() raises at the first error and they could never fail)
     client = nbclient.NotebookClient(
-        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        nb, timeout=300, kernel_name="python3", allow_errors=True,
+        resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
     errors = [
-        out for cell in nb.cells if cell.cell_type == "code"
-        for out in cell.get("outputs", []) if out.get("output_type") == "error"
+        f"cell {i}: {out.get('ename')}: {out.get('evalue')}"
+        for i, cell in enumerate(code) for out in cell.get("outputs", [])
+        if out.get("output_type") == "error"
     ]
-    assert not errors
+    assert not errors, "\n".join(errors)
+    ran = [cell.get("execution_count") for cell in code if cell.source.strip()]
+    assert ran and all(ran)  # every cell with code ran

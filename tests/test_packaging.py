@@ -72,8 +72,10 @@ def test_wheel_metadata(wheel):
         "Programming Language :: Python :: 3.10",
     } <= classifiers
     assert "machine learning" in metadata["Keywords"]
-    assert set(metadata.get_all("Provides-Extra")) >= {"plot", "dask", "gpu", "notebooks",
-                                                       "docs", "test"}
+    assert set(metadata.get_all("Provides-Extra")) >= {"plot", "pretty", "dask", "gpu",
+                                                       "notebooks", "docs", "test"}
+    assert not any(r.startswith("rich") for r in metadata.get_all("Requires-Dist")
+                   if "extra ==" not in r)
     assert re.search(r"^mlkit = mlkit\.cli:main$", entry_points, re.M)
 
 
@@ -105,3 +107,7 @@ def test_the_extras():
     # the test suite builds the docs: the test extra brings the docs extra's exact pins
     assert set(extras["docs"]) <= set(extras["test"])
     assert "setuptools" in names["test"]  # the wheel is built here without build isolation
+    # rich prints the demo's table when installed (the `pretty` extra), not a core dependency
+    core = {re.split(r"[<>=\[; ]", r, maxsplit=1)[0] for r in PROJECT["dependencies"]}
+    assert "rich" not in core
+    assert "rich" in names["pretty"] and "rich" in names["test"]

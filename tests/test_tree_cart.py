@@ -292,10 +292,14 @@ def test_same_tree_as_sklearn_property(data):
 def slow_cart(X, y, n_classes, depth, max_depth, min_leaf):
     """Recursive CART with Gini, every threshold tried one at a time (the textbook loop).
 
-    Returns (depth, number of leaves, {row: predicted class}) of the subtree.
+    Returns the subtree as nested dicts: every node's class counts, Gini impurity and number of
+    rows; an inner node's feature, threshold and left (``x <= threshold``) and right subtrees,
+    and whether another feature's best cut ties with its own (``tied``: then the tree is not
+    unique, the tie broken by the order in which the features are searched).
     """
     counts = np.bincount(y, minlength=n_classes)
     n = len(y)
+    node = {"counts": counts, "impurity": 1 - np.sum((counts / n) ** 2), "n": n, "tied": False}
     pure = counts.max() == n
     best = None
     if depth < max_depth and not pure and n >= 2 * min_leaf:
@@ -314,23 +318,55 @@ def slow_cart(X, y, n_classes, depth, max_depth, min_leaf):
                 )
                 if best is None or score < best[0] - 1e-12:
                     best = (score, j, t)
+                    node["tied"] = False
+                elif j != best[1] and score <= best[0] + 1e-12:
+                    node["tied"] = True
     if best is None:
-        return depth, 1, {"all": int(np.argmax(counts))}
+        return node
     _, j, t = best
     left = X[:, j] <= t
-    dl, ll, _ = slow_cart(X[left], y[left], n_classes, depth + 1, max_depth, min_leaf)
-    dr, lr, _ = slow_cart(X[~left], y[~left], n_classes, depth + 1, max_depth, min_leaf)
-    return max(dl, dr), ll + lr, None
+    node.update(feature=j, threshold=t,
+                left=slow_cart(X[left], y[left], n_classes, depth + 1, max_depth, min_leaf),
+                right=slow_cart(X[~left], y[~left], n_classes, depth + 1, max_depth, min_leaf))
+    return node
 
 
-def test_against_slow_textbook_cart():
-    # continuous data without ties between different cuts: the tree is unique
-    rng = np.random.default_rng(11)
+def assert_same_as_slow(tree, node, i=0, depth=0):
+    """Node ``i`` of a fitted ``tree_`` and its subtree equal the slow reference's ``node``:
+    the same test (feature, threshold), children, rows, class shares and impurity. Returns the
+    subtree's (number of nodes, depth, number of leaves)."""
+    assert not node["tied"], f"node {i}: two features tie, the tree is not unique"
+    assert tree.n_node_samples[i] == node["n"]
+    value = tree.value[i, 0]
+    np.testing.assert_allclose(value / value.sum(), node["counts"] / node["n"], rtol=1e-12)
+    np.testing.assert_allclose(tree.impurity[i], node["impurity"], rtol=1e-12, atol=1e-15)
+    if "feature" not in node:
+        assert tree.children_left[i] == tree.children_right[i] == -1, f"node {i}: not a leaf"
+        return 1, depth, 1
+    assert tree.feature[i] == node["feature"], f"node {i}"
+    np.testing.assert_allclose(tree.threshold[i], node["threshold"], rtol=1e-12)
+    left = assert_same_as_slow(tree, node["left"], tree.children_left[i], depth + 1)
+    right = assert_same_as_slow(tree, node["right"], tree.children_right[i], depth + 1)
+    return 1 + left[0] + right[0], max(left[1], right[1]), left[2] + right[2]
+
+
+@pytest.mark.parametrize("seed", [13, 18, 21])
+def test_against_slow_textbook_cart(seed):
+    # continuous data whose best cuts never tie between features (the reference checks it at
+    # every node): the tree is unique, and compared node by node from the root. Ties are
+    # common at these sizes (the two-class counts of small nodes): seed 11, the one used
+    # before, has two, where the tree depends on the order in which features are searched
+    rng = np.random.default_rng(seed)
     X = rng.normal(size=(150, 3))
     y = (X[:, 0] + 0.5 * X[:, 1] > 0).astype(int) + (X[:, 2] > 0.8)
-    depth, leaves, _ = slow_cart(X, y, 3, 0, 4, 5)
+    # the tree compares features in float32, as scikit-learn's does: so does the reference
+    # (its thresholds, midpoints of float32 values, then agree to the last digit)
+    reference = slow_cart(X.astype(np.float32).astype(np.float64), y, 3, 0, 4, 5)
     ours = DecisionTreeClassifier(max_depth=4, min_samples_leaf=5, random_state=0).fit(X, y)
+    n_nodes, depth, leaves = assert_same_as_slow(ours.tree_, reference)
+    assert n_nodes == ours.tree_.node_count  # every node reached from the root
     assert (ours.get_depth(), ours.get_n_leaves()) == (depth, leaves)
+    assert depth == 4 and leaves >= 9  # a tree worth comparing
 
 
 # --- the API ------------------------------------------------------------------------------------

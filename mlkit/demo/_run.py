@@ -90,31 +90,24 @@ def _timed_fit(factory, X, y):
 
 def run(dataset: str = "iris", target: str | None = None, out: str | Path | None = None,
         console: Console | None = None) -> int:
-    """Fit every case; print the table; write the report to ``out``. Returns the exit status."""
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
+    """Fit every case; print the table; write the report to ``out``. Returns the exit status.
 
-    if console is None:
-        console = Console()
-        if not console.is_terminal:  # piped or captured: a table wide enough to read
-            console = Console(width=150)
+    The table is a rich table when rich (the `pretty` extra) is installed, else aligned plain
+    text with the same rows."""
+    pretty = _rich()
+    printer = console if console is not None else _console(pretty)
     if out is not None:
         _check_out(Path(out))  # before the fits: a bad path is a one-line error
     data = load_data(dataset, target)
-    table = Table(title=f"mlkit vs scikit-learn on {data.name} "
-                        f"({len(data.y_train)} train / {len(data.y_test)} test rows)")
-    for col in ("model", "score", "agreement", "ok", "mlkit fit", "sklearn fit"):
-        table.add_column(col, justify="left" if col in ("model", "agreement") else "right")
+    title = (f"mlkit vs scikit-learn on {data.name} "
+             f"({len(data.y_train)} train / {len(data.y_test)} test rows)")
+    rows: list[tuple[str, ...]] = []
     shown = []
     for case in cases(data):
         result, t_ours, t_theirs = _run_case(case, data)
-        table.add_row(escape(case.name), escape(str(result.score)), escape(result.agreement),
-                      _verdict(case, result),
-                      "-" if t_ours is None else f"{t_ours * 1e3:.1f} ms",
-                      "-" if t_theirs is None else f"{t_theirs * 1e3:.1f} ms")
+        rows.append(_row(case, result, t_ours, t_theirs))
         shown.append(result)
-    console.print(table)
+    printer.print(_table(pretty, title, rows))
     if out is not None:
         try:
             import matplotlib  # noqa: F401
@@ -125,9 +118,84 @@ def run(dataset: str = "iris", target: str | None = None, out: str | Path | None
         from ._report import write_report
 
         path = write_report(Path(out), data, shown)
-        console.print(f"report written to {path}")
+        printer.print(f"report written to {path}")
     failed = [r.case.name for r in shown if not r.ok]
     if failed:
-        console.print(f"[red]disagreement beyond tolerance: {', '.join(failed)}[/red]")
+        message = f"disagreement beyond tolerance: {', '.join(failed)}"
+        printer.print(message if pretty is None else f"[red]{message}[/red]")
         return 1
     return 0
+
+
+# --- the table: rich's when it is installed, else plain text ------------------------------------
+
+COLUMNS = ("model", "score", "agreement", "ok", "mlkit fit", "sklearn fit")
+_LEFT = ("model", "agreement")  # flush left; the other columns flush right
+
+
+def _rich():
+    """rich's ``(Console, Table, escape)``, or None where rich (the `pretty` extra) is not
+    installed."""
+    try:
+        from rich.console import Console
+        from rich.markup import escape
+        from rich.table import Table
+    except ImportError:
+        return None
+    return Console, Table, escape
+
+
+def _console(pretty):
+    """Where the demo prints: a rich console (wide enough to read when piped or captured),
+    or plain ``print`` without rich."""
+    if pretty is None:
+        return _PlainConsole()
+    Console = pretty[0]
+    console = Console()
+    if not console.is_terminal:  # piped or captured: a table wide enough to read
+        console = Console(width=150)
+    return console
+
+
+class _PlainConsole:
+    """The demo's console without rich: each text printed as it is, on stdout."""
+
+    def print(self, text=""):
+        print(text)
+
+
+def _row(case, result, t_ours, t_theirs):
+    """One case's cells: model, score, agreement, ok, the two fit times."""
+    return (case.name, str(result.score), result.agreement, _verdict(case, result),
+            _milliseconds(t_ours), _milliseconds(t_theirs))
+
+
+def _milliseconds(seconds):
+    return "-" if seconds is None else f"{seconds * 1e3:.1f} ms"
+
+
+def _table(pretty, title, rows):
+    """The rows under ``title``: a rich Table, or aligned plain text without rich."""
+    if pretty is None:
+        return plain_table(title, COLUMNS, rows)
+    _, Table, escape = pretty
+    table = Table(title=title)
+    for col in COLUMNS:
+        table.add_column(col, justify="left" if col in _LEFT else "right")
+    for row in rows:
+        table.add_row(*(escape(cell) for cell in row))
+    return table
+
+
+def plain_table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]],
+                left: tuple[str, ...] = _LEFT) -> str:
+    """``rows`` as aligned text: the title, the header, a rule of dashes under each column,
+    one line per row; the ``left`` columns flush left, the others flush right."""
+    widths = [max([len(col), *(len(row[i]) for row in rows)]) for i, col in enumerate(columns)]
+
+    def line(cells):
+        return "  ".join(cell.ljust(w) if col in left else cell.rjust(w)
+                         for cell, w, col in zip(cells, widths, columns, strict=True)).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([title, line(columns), rule, *(line(row) for row in rows)])
