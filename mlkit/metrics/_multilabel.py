@@ -11,19 +11,19 @@ the same matrices; the subset accuracy counts the rows where ``Y ≠ P`` stores 
 
 from __future__ import annotations
 
-import array_api_compat as aac
 import numpy as np
 from scipy import sparse
 from sklearn.utils.multiclass import is_multilabel, type_of_target
 
-from .._validation import InvalidParameterError, constraint_message
+from .._array_metrics import is_device_array
+from .._validation import InvalidParameterError, check_labels_param, constraint_message
 
 AVERAGES = "[None, 'micro', 'macro', 'weighted', 'samples']"
 
 
 def _host_like(y):
     """Whether ``y`` is a host object the indicator tests can look at (lists, NumPy, sparse)."""
-    return sparse.issparse(y) or not aac.is_array_api_obj(y) or aac.is_numpy_array(y)
+    return sparse.issparse(y) or not is_device_array(y)
 
 
 def indicator_pair(y_true, y_pred):
@@ -57,9 +57,7 @@ def label_columns(labels, n_labels):
     range check."""
     if labels is None:
         return np.arange(n_labels)
-    labels = np.asarray(labels)
-    if labels.size == 0:
-        raise ValueError("'labels' should contains at least one label.")
+    labels = check_labels_param(labels)
     if np.max(labels) >= n_labels:
         raise ValueError("All labels must be in [0, n labels) for multilabel targets. Got "
                          f"{np.max(labels)} > {n_labels - 1}")
