@@ -9,7 +9,7 @@ of hard predictions, none elsewhere (refused with scikit-learn's parameter error
 README's support table and the metrics x backends test matrix are generated from it.
 """
 
-from ._capabilities import CAPABILITIES
+from . import _capabilities
 from ._classification import (
     accuracy_score,
     confusion_matrix,
@@ -46,3 +46,8 @@ __all__ = [
     "roc_auc_score",
     "roc_curve",
 ]
+
+#: For each function, a ``FunctionCapabilities``: where it runs natively, what runs on the host
+#: and why, how the backend tests call it, and the scipy.sparse input it takes (False: none).
+#: Scalars come back as Python floats; arrays in the input's namespace (NumPy for Dask input).
+CAPABILITIES = _capabilities.CAPABILITIES

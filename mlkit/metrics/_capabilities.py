@@ -38,7 +38,8 @@ def _labels(why: str = _CM, sparse: bool | str = _MULTILABEL, data: str = "label
 
 
 #: For each function: where it runs natively, what runs on the host and why, how the backend
-#: tests call it, and the scipy.sparse input it takes (False: none).
+#: tests call it, and the scipy.sparse input it takes (False: none). Re-exported (and
+#: documented) as ``mlkit.metrics.CAPABILITIES``.
 CAPABILITIES: dict[str, FunctionCapabilities] = {
     "roc_curve": _ranking(),
     "auc": _ranking("a curve is small and concrete", data="points"),

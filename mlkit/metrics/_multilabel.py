@@ -16,7 +16,12 @@ from scipy import sparse
 from sklearn.utils.multiclass import is_multilabel, type_of_target
 
 from .._array_metrics import is_device_array
-from .._validation import InvalidParameterError, check_labels_param, constraint_message
+from .._validation import (
+    InvalidParameterError,
+    check_consistent_length,
+    check_labels_param,
+    constraint_message,
+)
 
 AVERAGES = "[None, 'micro', 'macro', 'weighted', 'samples']"
 
@@ -46,9 +51,7 @@ def indicator_pair(y_true, y_pred):
     Y, P = (sparse.csr_array(y, dtype=np.float64) for y in (y_true, y_pred))
     if Y.shape[1] != P.shape[1]:
         raise ValueError("Multi-label binary indicator input with different numbers of labels")
-    if Y.shape[0] != P.shape[0]:
-        raise ValueError("Found input variables with inconsistent numbers of samples: "
-                         f"[{Y.shape[0]}, {P.shape[0]}]")
+    check_consistent_length(Y, P)
     return Y, P
 
 
