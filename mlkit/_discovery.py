@@ -66,6 +66,43 @@ class Capabilities:
     lazy_params: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class FunctionCapabilities:
+    """Where a function (a metric) runs, and how the backend tests call it: the estimators'
+    ``Capabilities`` for a function, whose one call stands for both ``fit`` and ``predict``.
+
+    Attributes
+    ----------
+    native : tuple of str
+        Namespaces (from ``NAMESPACES``) the function runs in natively; input from any other
+        namespace is moved to the host at the entrance (``moved``).
+    host : str
+        The steps that run on the host, and why ('' when none).
+    data : str
+        What the backend tests feed it (``tests/test_metrics_backends.py``): 'scores' (binary
+        labels and scores), 'points' (a curve's x and y), 'paired scores' (labels and two
+        scores), 'unpaired scores' (two samples of labels and scores), 'labels' (true and
+        predicted labels) or 'probabilities' (labels and class probabilities).
+    test_params : dict
+        Keyword arguments for the backend tests (which add the test's ``sample_weight`` to
+        the functions that take one).
+    sparse : bool or str
+        As ``Capabilities.sparse``: False when scipy.sparse input is refused with
+        scikit-learn's error; otherwise the sparse input it takes, in words.
+    """
+
+    native: tuple = ALL
+    host: str = ""
+    data: str = "scores"
+    test_params: dict = field(default_factory=dict)
+    sparse: bool | str = False
+
+    @property
+    def moved(self) -> tuple:
+        """The namespaces whose input is moved to the host."""
+        return tuple(ns for ns in NAMESPACES if ns not in self.native)
+
+
 def _public_modules():
     import mlkit
 
@@ -133,11 +170,11 @@ def function_table():
     rows = ["| function | " + " | ".join(NAMESPACES) + " | scipy.sparse | on the host |",
             "|---|" + "---|" * (len(NAMESPACES) + 1) + "---|"]
     for name, entry in sorted(CAPABILITIES.items()):
-        cells = ["native" if ns in entry["native"] else "host" for ns in NAMESPACES]
-        sparse = entry.get("sparse", False)
+        cells = ["native" if ns in entry.native else "host" for ns in NAMESPACES]
+        sparse = entry.sparse
         cells.append(sparse if isinstance(sparse, str) else _sparse_cell(sparse))
         rows.append(f"| `mlkit.metrics.{name}` | " + " | ".join(cells)
-                    + f" | {entry['why'] or '-'} |")
+                    + f" | {entry.host or '-'} |")
     return "\n".join(rows) + "\n"
 
 

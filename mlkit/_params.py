@@ -19,6 +19,9 @@ __all__ = [
     "NotOffered",
     "Options",
     "StrOptions",
+    "check_labels_param",
+    "check_pos_label",
+    "check_zero_division",
     "constraint_message",
     "not_offered_message",
     "validate_param",
@@ -195,3 +198,54 @@ def validate_params(estimator):
         if not any(_accepts(c, value) for c in allowed):
             owner = type(estimator).__name__
             raise InvalidParameterError(constraint_message(name, owner, allowed, value))
+
+
+# ---------------------------------------------------------------------------------------------
+# The metrics' parameters
+# ---------------------------------------------------------------------------------------------
+
+
+def check_labels_param(labels):
+    """A metric's ``labels`` (a host array) as a NumPy array, after scikit-learn's check that
+    it is not empty."""
+    labels = np.asarray(labels)
+    if labels.size == 0:
+        raise ValueError("'labels' should contains at least one label.")
+    return labels
+
+
+def check_zero_division(zero_division):
+    """scikit-learn's check of ``zero_division``: 'warn', 0, 1 or NaN."""
+    if isinstance(zero_division, str) and zero_division == "warn":
+        return
+    if isinstance(zero_division, numbers.Real) and not isinstance(zero_division, bool) and (
+        zero_division in (0, 1) or np.isnan(zero_division)
+    ):
+        return
+    raise ValueError(
+        "The 'zero_division' parameter must be a float among {0.0, 1.0, nan} or a str among "
+        f"{{'warn'}}. Got {zero_division!r} instead."
+    )
+
+
+def check_pos_label(classes, pos_label):
+    """The positive label of a binary curve, checked as scikit-learn does: ``classes`` are the
+    sorted labels of y_true (on the host); without ``pos_label`` they must be {0, 1} or
+    {-1, 1} (then 1 is positive)."""
+    if classes.shape[0] > 2:
+        if pos_label is None:
+            raise ValueError("multiclass format is not supported: a curve is of one binary "
+                             "problem; pass pos_label (the other classes are the negatives), "
+                             "or one curve per class with sklearn.preprocessing."
+                             "label_binarize(y_true, classes=...)")
+        return pos_label
+    if pos_label is not None:
+        return pos_label
+    allowed = ({0, 1}, {-1, 1}, {0}, {-1}, {1})
+    if classes.dtype.kind in "OUS" or set(classes.tolist()) not in allowed:
+        shown = ", ".join(repr(c) for c in classes.tolist())
+        raise ValueError(
+            f"y_true takes value in {{{shown}}} and pos_label is not specified: either make "
+            "y_true take value in {0, 1} or {-1, 1} or pass pos_label explicitly."
+        )
+    return 1

@@ -36,17 +36,22 @@ from ._array import (
     compute,
     float_dtype,
     is_lazy,
+    is_numpy,
     lazy_encode,
     lazy_unique,
     namespace_and_device,
     to_host,
 )
+from ._array_metrics import in_namespace, is_array, is_device_array
 from ._params import (
     Interval,
     InvalidParameterError,
     NotOffered,
     Options,
     StrOptions,
+    check_labels_param,
+    check_pos_label,
+    check_zero_division,
     not_offered_message,
     validate_param,
     validate_params,
@@ -60,14 +65,23 @@ __all__ = [
     "Options",
     "StrOptions",
     "check_all_finite",
+    "check_consistent_length",
     "class_indices",
     "class_weights",
     "check_finite_stats",
     "check_is_fitted",
+    "check_labels_param",
+    "check_pos_label",
     "check_sample_weight",
+    "check_scores",
+    "check_weights_not_all_zero",
+    "check_zero_division",
     "decode_labels",
     "encode_labels",
+    "metric_arrays",
+    "metric_weights",
     "not_offered_message",
+    "score_arrays",
     "validate_data",
     "validate_param",
     "validate_params",
@@ -292,12 +306,15 @@ def check_all_finite(X, name="X"):
 
 
 def _check_finite_xp(X, xp, allow_nan, name):
+    """scikit-learn's NaN or infinity error ('Input contains NaN.' when ``name`` is '')."""
     if bool(xp.all(xp.isfinite(X))):
         return
+    where = f"Input {name}" if name else "Input"
     if not allow_nan and bool(xp.any(xp.isnan(X))):
-        raise ValueError(f"Input {name} contains NaN.")
+        raise ValueError(f"{where} contains NaN.")
     if bool(xp.any(xp.isinf(X))):
-        raise ValueError(f"Input {name} contains infinity or a value too large for {X.dtype}.")
+        dtype = repr(X.dtype) if isinstance(X.dtype, np.dtype) else X.dtype  # as NumPy's
+        raise ValueError(f"{where} contains infinity or a value too large for {dtype}.")
 
 
 def check_finite_stats(*stats, name="X"):
@@ -420,6 +437,9 @@ def decode_labels(classes, indices, xp, device):
     return xp.take(as_namespace(classes, xp, device), indices, axis=0)
 
 
+ALL_ZERO_WEIGHTS = "Sample weights must contain at least one non-zero number."
+
+
 def check_sample_weight(sample_weight, n_samples, xp, device, dtype, *, only_non_negative=True):
     """``sample_weight`` as a 1-D array of ``dtype`` in ``xp``; ``None`` stays ``None``.
 
@@ -451,7 +471,7 @@ def check_sample_weight(sample_weight, n_samples, xp, device, dtype, *, only_non
         if only_non_negative and bool(sxp.any(sw < 0)):
             raise ValueError("Negative values in data passed to `sample_weight`")
         if n and not bool(sxp.any(sw != 0)):
-            raise ValueError("Sample weights must contain at least one non-zero number.")
+            raise ValueError(ALL_ZERO_WEIGHTS)
     return sw
 
 
@@ -493,3 +513,84 @@ def class_indices(y, classes, xp, device):
         raise ValueError(f"y has labels that are not in classes_ {host.tolist()}: "
                          f"{np.unique(labels[bad]).tolist()}.")
     return as_namespace(idx.astype(np.int64), xp, device)
+
+
+# ---------------------------------------------------------------------------------------------
+# The metrics' inputs
+# ---------------------------------------------------------------------------------------------
+
+
+def check_consistent_length(*arrays):
+    """scikit-learn's error when the arrays (``None`` left out) differ in length."""
+    lengths = [int(a.shape[0]) for a in arrays if a is not None]
+    if len(set(lengths)) > 1:
+        raise ValueError(
+            f"Found input variables with inconsistent numbers of samples: {lengths}"
+        )
+
+
+def metric_arrays(*arrays):
+    """``(xp, device, arrays)`` for the scores of labels: the namespace of the arrays that are
+    not NumPy (NumPy when there are none), each argument an array of it -- lists and NumPy
+    strings or booleans stay NumPy, so that they combine with device predictions -- after the
+    length check. Dask stays lazy."""
+    xp, device = namespace_and_device(*(a for a in arrays if is_device_array(a)))
+    out = []
+    for a in arrays:
+        if a is not None and not is_array(a):
+            a = np.asarray(a)
+            if not (is_numpy(xp) or a.dtype.kind in "OUSb"):
+                a = xp.asarray(a, device=device)
+        out.append(a)
+    check_consistent_length(*out)
+    return xp, device, out
+
+
+def score_arrays(scores, *others):
+    """``(xp, device, arrays)`` for the ranking metrics: the namespace of ``scores``, and every
+    argument as an array (array-API arrays in their namespace, the rest NumPy, object arrays of
+    strings as strings). Dask arrays are computed together, once: a sort needs them whole."""
+    arrays = [scores, *others]
+    lazy = [i for i, a in enumerate(arrays) if a is not None and is_lazy(a)]
+    for i, value in zip(lazy, compute(*(arrays[i] for i in lazy)), strict=True):
+        arrays[i] = np.asarray(value)
+    for i, a in enumerate(arrays):
+        if a is not None and not is_device_array(a):
+            a = np.asarray(a)
+            is_text = a.dtype.kind == "O" and all(isinstance(v, str) for v in a.ravel())
+            arrays[i] = a.astype(str) if is_text else a
+    xp, device = namespace_and_device(arrays[0])
+    return xp, device, arrays
+
+
+def check_scores(y_score, xp, name="y_score"):
+    """``y_score`` as floats (booleans and integers as float64), with no NaN or infinity."""
+    if y_score.dtype == xp.bool:
+        y_score = xp.astype(y_score, xp.float64)
+    elif not xp.isdtype(y_score.dtype, "real floating"):
+        if not xp.isdtype(y_score.dtype, "numeric"):
+            raise ValueError(f"{name} must be numeric, got dtype {y_score.dtype}.")
+        y_score = xp.astype(y_score, xp.float64)
+    _check_finite_xp(y_score, xp, False, "")
+    return y_score
+
+
+def check_weights_not_all_zero(weight, xp):
+    """``weight``, after scikit-learn's check that some weight is not zero (left to the
+    computation for lazy weights)."""
+    if not is_lazy(weight) and not bool(xp.any(weight != 0)):
+        raise ValueError(ALL_ZERO_WEIGHTS)
+    return weight
+
+
+def metric_weights(sample_weight, xp, device):
+    """A metric's ``sample_weight`` as float64 in ``xp`` on ``device`` (None stays None), not
+    all zero; lazy weights stay lazy, and are checked by the computation."""
+    if sample_weight is None:
+        return None
+    if is_lazy(sample_weight):
+        return sample_weight.astype(np.float64)
+    if in_namespace(sample_weight, xp):
+        return check_weights_not_all_zero(xp.astype(sample_weight, xp.float64), xp)
+    w = check_weights_not_all_zero(np.asarray(to_host(sample_weight), dtype=np.float64), np)
+    return w if is_numpy(xp) else xp.asarray(w, device=device)

@@ -1,4 +1,4 @@
-"""Every registered estimator on every backend.
+"""Every registered estimator and every metric on every backend.
 
 The model fitted on a backend's arrays must equal the NumPy model. Where the capability entry
 says the namespace is native, its fitted arrays must live in that namespace, on the input's
@@ -6,15 +6,22 @@ device (concrete NumPy for Dask: the statistics are small), and every output met
 arrays of the input's namespace, on its device -- lazy for Dask. Where it is not native, the
 estimator must still accept the input (moving it to the host) and give the NumPy model's
 answers. Each case's id and messages name the backend and its device (torch-cpu, torch-cuda).
+
+The metrics (``mlkit.metrics.CAPABILITIES``) likewise: each is called with the data its entry
+names, on NumPy and on the backend, and must give the NumPy answer -- array results in the
+backend's namespace and on its device where the entry says it is native (NumPy for Dask).
 """
 
 from __future__ import annotations
+
+import inspect
 
 import array_api_compat as aac
 import numpy as np
 import pytest
 from sklearn.base import clone
 
+import mlkit.metrics as mm
 from mlkit._array import is_lazy, to_host
 from mlkit._discovery import all_estimators
 from mlkit._testing import assert_allclose_xp
@@ -90,3 +97,72 @@ def test_the_matrix_names_each_device():
             import array_api_strict as xps
 
             assert backend.device != xps.asarray(0.0).device
+
+
+# ---------------------------------------------------------------------------------------------
+# The metrics
+# ---------------------------------------------------------------------------------------------
+
+
+def _metric_data(kind, n=60):
+    """The positional arguments of a metric of this ``data`` kind, and sample weights."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, n)
+    s = np.round(rng.random(n) * 0.7 + 0.3 * y, 1)  # ties
+    s2 = np.round(rng.random(n) * 0.5 + 0.5 * y, 2)
+    weights = rng.random(n) + 0.1
+    labels = rng.integers(0, 3, n)
+    if kind == "scores":
+        return (y, s), weights
+    if kind == "points":
+        return (np.sort(rng.random(n)), rng.random(n)), None
+    if kind == "paired scores":
+        return (y, s, s2), None
+    if kind == "unpaired scores":
+        return (y[:35], s[:35], y[35:], s2[35:]), None
+    if kind == "labels":
+        pred = np.where(rng.random(n) < 0.6, labels, rng.integers(0, 3, n))
+        return (labels, pred), weights
+    if kind == "probabilities":
+        return (labels, rng.dirichlet(np.ones(3), n)), weights
+    raise ValueError(kind)
+
+
+def _metric_call(name, args, weights, asarray):
+    fn = getattr(mm, name)
+    caps = mm.CAPABILITIES[name]
+    params = dict(caps.test_params)
+    if weights is not None and "sample_weight" in inspect.signature(fn).parameters:
+        params["sample_weight"] = asarray(weights)
+    return fn(*(asarray(a) for a in args), **params)
+
+
+def _assert_same_result(ours, reference, backend, native, what):
+    if isinstance(reference, (tuple, list)):
+        assert len(ours) == len(reference), what
+        for i, (a, b) in enumerate(zip(ours, reference, strict=True)):
+            _assert_same_result(a, b, backend, native, f"{what}[{i}]")
+    elif isinstance(reference, dict):
+        assert set(ours) == set(reference), what
+        for key in reference:
+            _assert_same_result(ours[key], reference[key], backend, native, f"{what}[{key!r}]")
+    elif isinstance(reference, str):
+        assert ours == reference, what
+    elif isinstance(reference, (float, int, np.floating, np.integer)):
+        assert float(ours) == pytest.approx(float(reference), rel=1e-10, abs=1e-12), what
+    elif native and backend.name != "dask":
+        assert_allclose_xp(ours, reference, namespace=backend.name, device=backend.device,
+                           rtol=1e-10, atol=1e-12, err_msg=what)
+    else:
+        np.testing.assert_allclose(to_host(ours), reference, rtol=1e-10, atol=1e-12,
+                                   err_msg=what)
+
+
+@pytest.mark.parametrize("name", sorted(mm.CAPABILITIES))
+def test_metric_on_backend(name, backend):
+    caps = mm.CAPABILITIES[name]
+    assert backend.name in caps.native + caps.moved
+    args, weights = _metric_data(caps.data)
+    reference = _metric_call(name, args, weights, np.asarray)
+    ours = _metric_call(name, args, weights, backend.asarray)
+    _assert_same_result(ours, reference, backend, backend.name in caps.native, name)

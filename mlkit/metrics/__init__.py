@@ -1,15 +1,15 @@
 """Model evaluation: ROC and precision-recall curves, AUC with confidence intervals and
 DeLong's tests, classification scores, and plots.
 
-These are functions, not estimators. ``CAPABILITIES`` says, per function, in which array
-namespaces it runs natively, which input it moves to the host (and why), and what scipy.sparse
-input it takes -- as scikit-learn: multilabel indicator matrices for the scores of hard
-predictions, none elsewhere (refused with scikit-learn's parameter error); the README's
-support table is generated from it.
+These are functions, not estimators. ``CAPABILITIES`` gives each one an entry in the shape of
+the estimators' (``_discovery.FunctionCapabilities``): in which array namespaces it runs
+natively, what runs on the host (and why), how the backend tests call it, and what
+scipy.sparse input it takes -- as scikit-learn: multilabel indicator matrices for the scores
+of hard predictions, none elsewhere (refused with scikit-learn's parameter error); the
+README's support table and the metrics x backends test matrix are generated from it.
 """
 
-from typing import Any
-
+from . import _capabilities
 from ._classification import (
     accuracy_score,
     confusion_matrix,
@@ -47,41 +47,7 @@ __all__ = [
     "roc_curve",
 ]
 
-_DEVICE = ("numpy", "array_api_strict", "cupy", "torch")
-_SORT = "sorts the whole array: Dask input is computed and sorted on the host"
-
-#: For each function: the namespaces it runs in natively, the ones whose input it moves to the
-#: host, and why; the scipy.sparse input it takes (False: none). Scalars come back as Python
-#: floats; arrays in the input's namespace (NumPy for Dask input).
-CAPABILITIES: dict[str, dict[str, Any]] = {
-    "roc_curve": {"native": _DEVICE, "host": ("dask",), "why": _SORT},
-    "auc": {"native": _DEVICE, "host": ("dask",), "why": "a curve is small and concrete"},
-    "roc_auc_score": {
-        "native": _DEVICE, "host": ("dask",),
-        "why": _SORT + "; max_fpr interpolates the (small) curve on the host",
-    },
-    "precision_recall_curve": {"native": _DEVICE, "host": ("dask",), "why": _SORT},
-    "average_precision_score": {"native": _DEVICE, "host": ("dask",), "why": _SORT},
-    "roc_auc_ci": {
-        "native": _DEVICE, "host": ("dask",),
-        "why": _SORT + "; method='bootstrap' resamples with NumPy's generator on the host",
-    },
-    "delong_test": {"native": _DEVICE, "host": ("dask",), "why": _SORT},
-    "delong_test_unpaired": {"native": _DEVICE, "host": ("dask",), "why": _SORT},
-    "confusion_matrix": {"native": _DEVICE + ("dask",), "host": (),
-                         "why": "labels are found on the host; counts are one bincount"},
-    "accuracy_score": {"native": _DEVICE + ("dask",), "host": (), "why": ""},
-    "precision_score": {"native": _DEVICE + ("dask",), "host": (),
-                        "why": "from the confusion matrix"},
-    "recall_score": {"native": _DEVICE + ("dask",), "host": (), "why": "from the confusion matrix"},
-    "f1_score": {"native": _DEVICE + ("dask",), "host": (), "why": "from the confusion matrix"},
-    "log_loss": {"native": _DEVICE + ("dask",), "host": (), "why": ""},
-    "classification_report": {"native": _DEVICE + ("dask",), "host": (),
-                              "why": "from the confusion matrix; the text is built on the host"},
-}
-_MULTILABEL = ("multilabel indicator y_true and y_pred (dense too), counted on the host as "
-               "CSR")
-for _name, _entry in CAPABILITIES.items():
-    _entry["sparse"] = _MULTILABEL if _name in (
-        "accuracy_score", "precision_score", "recall_score", "f1_score",
-        "classification_report") else False
+#: For each function, a ``FunctionCapabilities``: where it runs natively, what runs on the host
+#: and why, how the backend tests call it, and the scipy.sparse input it takes (False: none).
+#: Scalars come back as Python floats; arrays in the input's namespace (NumPy for Dask input).
+CAPABILITIES = _capabilities.CAPABILITIES

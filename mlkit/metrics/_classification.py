@@ -8,10 +8,8 @@ That runs in the input's namespace, Dask included (the bincount is lazy; one com
 
 from __future__ import annotations
 
-import numbers
 import warnings
 
-import array_api_compat as aac
 import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 
@@ -21,13 +19,19 @@ from .._array import (
     is_lazy,
     is_numpy,
     lazy_unique,
-    namespace_and_device,
     to_host,
 )
+from .._array_metrics import is_array, lazy_where, numpy_namespace
 from .._typing import Array, ArrayLike
-from .._validation import StrOptions, validate_param
+from .._validation import (
+    StrOptions,
+    check_labels_param,
+    check_zero_division,
+    metric_arrays,
+    metric_weights,
+    validate_param,
+)
 from . import _multilabel
-from ._checks import check_weights_not_all_zero
 
 __all__ = [
     "accuracy_score",
@@ -41,32 +45,6 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------
 # Labels and codes
 # ---------------------------------------------------------------------------------------------
-
-
-def _prepare(*arrays):
-    """The namespace of the arrays, and each as an array of it (lists and strings: NumPy).
-
-    The namespace is the one of the arrays that are not NumPy (NumPy when there are none), so
-    that labels given as a list or NumPy strings combine with device predictions.
-    """
-    foreign = [a for a in arrays if aac.is_array_api_obj(a) and not isinstance(a, np.ndarray)]
-    xp, device = namespace_and_device(*foreign)
-    out = []
-    for a in arrays:
-        if a is None:
-            out.append(None)
-        elif aac.is_array_api_obj(a):
-            out.append(a)
-        else:
-            a = np.asarray(a)
-            keep = is_numpy(xp) or a.dtype.kind in "OUSb"
-            out.append(a if keep else xp.asarray(a, device=device))
-    lengths = [int(a.shape[0]) for a in out if a is not None]
-    if len(set(lengths)) > 1:
-        raise ValueError(
-            f"Found input variables with inconsistent numbers of samples: {lengths}"
-        )
-    return xp, device, out
 
 
 def _unique(*ys):
@@ -133,7 +111,7 @@ def _codes(y, labels, xp, device):
 
     if is_lazy(y):
         return y.map_blocks(encode, dtype=np.int64)
-    if isinstance(y, np.ndarray) or not aac.is_array_api_obj(y):
+    if isinstance(y, np.ndarray) or not is_array(y):
         codes = encode(np.asarray(y))
         return codes if is_numpy(xp) else xp.asarray(codes, device=device)
     s = xp.asarray(sorted_labels, dtype=y.dtype, device=device)
@@ -143,23 +121,12 @@ def _codes(y, labels, xp, device):
     return xp.where(found, xp.take(o, pos), k)
 
 
-def _weights(sample_weight, xp, device):
-    if sample_weight is None:
-        return None
-    if is_lazy(sample_weight):
-        return sample_weight.astype(np.float64)
-    if aac.is_array_api_obj(sample_weight) and not isinstance(sample_weight, np.ndarray):
-        return check_weights_not_all_zero(xp.astype(sample_weight, xp.float64), xp)
-    w = check_weights_not_all_zero(np.asarray(sample_weight, dtype=np.float64), np)
-    return w if is_numpy(xp) else xp.asarray(w, device=device)
-
-
 def _confusion_counts(y_true, y_pred, labels, sample_weight, xp, device):
     """The (k, k) confusion matrix over ``labels`` (rows: true, columns: predicted)."""
     k = labels.shape[0]
     t, p = _codes(y_true, labels, xp, device), _codes(y_pred, labels, xp, device)
     valid = (t < k) & (p < k)
-    where = _dask_where if is_lazy(t) else xp.where
+    where = lazy_where if is_lazy(t) else xp.where
     flat = where(valid, t * k + p, k * k)
     if sample_weight is None:
         counts = bincount(flat, minlength=k * k + 1, xp=xp)
@@ -173,19 +140,6 @@ def _confusion_counts(y_true, y_pred, labels, sample_weight, xp, device):
 
 def _sum(a, xp):
     return a.sum() if is_lazy(a) else xp.sum(a)
-
-
-def _dask_where(cond, a, b):
-    import dask.array as da
-
-    return da.where(cond, a, b)
-
-
-def _check_labels_param(labels):
-    labels = np.asarray(to_host(labels))
-    if labels.size == 0:
-        raise ValueError("'labels' should contains at least one label.")
-    return labels
 
 
 # ---------------------------------------------------------------------------------------------
@@ -224,17 +178,17 @@ def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, *, labels: ArrayLike 
                               sample_weight=sample_weight)
     validate_param("confusion_matrix", "normalize", normalize,
                    [StrOptions({"true", "pred", "all"}), None])
-    xp, device, (y_true, y_pred, sample_weight) = _prepare(y_true, y_pred, sample_weight)
+    xp, device, (y_true, y_pred, sample_weight) = metric_arrays(y_true, y_pred, sample_weight)
     if labels is None:
         labels = _present_labels(y_true, y_pred)
     else:
-        labels = _check_labels_param(labels)
+        labels = check_labels_param(to_host(labels))
         if not np.any(np.isin(labels, _unique(y_true))):
             raise ValueError("At least one label specified must be in y_true")
-    w = _weights(sample_weight, xp, device)
+    w = metric_weights(sample_weight, xp, device)
     cm = _confusion_counts(y_true, y_pred, labels, w, xp, device)
     if is_lazy(y_true):
-        xp = aac.array_namespace(np.empty(0))
+        xp = numpy_namespace()
     if w is None:
         cm = xp.astype(cm, xp.int64)
     if normalize is not None:
@@ -266,12 +220,12 @@ def accuracy_score(y_true: ArrayLike, y_pred: ArrayLike, *, normalize: bool = Tr
     pair = _multilabel.indicator_pair(y_true, y_pred)
     if pair is not None:
         hits = _multilabel.subset_hits(*pair)
-        w = _weights(sample_weight, np, "cpu")
+        w = metric_weights(sample_weight, np, "cpu")
         total = float(hits @ w) if w is not None else float(hits.sum())
         if normalize:
             return total / (float(np.sum(w)) if w is not None else hits.shape[0])
         return total
-    xp, device, (y_true, y_pred, sample_weight) = _prepare(y_true, y_pred, sample_weight)
+    xp, device, (y_true, y_pred, sample_weight) = metric_arrays(y_true, y_pred, sample_weight)
     if y_true.ndim != 1 or y_pred.ndim != 1:
         raise ValueError("accuracy_score supports 1-D label arrays and multilabel indicator "
                          "matrices only.")
@@ -281,7 +235,7 @@ def accuracy_score(y_true: ArrayLike, y_pred: ArrayLike, *, normalize: bool = Tr
         _present_labels(y_true, y_pred)
     hit = y_true == y_pred
     hit = hit.astype(np.float64) if is_lazy(hit) else xp.astype(xp.asarray(hit), xp.float64)
-    w = _weights(sample_weight, xp, device)
+    w = metric_weights(sample_weight, xp, device)
     total = _sum(hit * w if w is not None else hit, xp)
     wsum = _sum(w, xp) if w is not None else hit.shape[0]
     total, wsum = compute(total, wsum)
@@ -293,19 +247,6 @@ def accuracy_score(y_true: ArrayLike, y_pred: ArrayLike, *, normalize: bool = Tr
 # ---------------------------------------------------------------------------------------------
 # Precision, recall, F1
 # ---------------------------------------------------------------------------------------------
-
-
-def _check_zero_division(zero_division):
-    if isinstance(zero_division, str) and zero_division == "warn":
-        return
-    if isinstance(zero_division, numbers.Real) and not isinstance(zero_division, bool) and (
-        zero_division in (0, 1) or np.isnan(zero_division)
-    ):
-        return
-    raise ValueError(
-        "The 'zero_division' parameter must be a float among {0.0, 1.0, nan} or a str among "
-        f"{{'warn'}}. Got {zero_division!r} instead."
-    )
 
 
 def _divide(num, den, zero_division, metric, modifier, warn_for, over="labels"):
@@ -330,11 +271,11 @@ def _prf(y_true, y_pred, *, labels, pos_label, average, sample_weight, zero_divi
     averages = ("micro", "macro", "weighted", "binary", "samples", None)
     if average not in averages:
         raise ValueError("average has to be one of " + str(averages))
-    _check_zero_division(zero_division)
+    check_zero_division(zero_division)
     pair = _multilabel.indicator_pair(y_true, y_pred)
     if pair is not None:
         return _prf_multilabel(pair, labels, average, sample_weight, zero_division, warn_for)
-    xp, device, (y_true, y_pred, sample_weight) = _prepare(y_true, y_pred, sample_weight)
+    xp, device, (y_true, y_pred, sample_weight) = metric_arrays(y_true, y_pred, sample_weight)
     present = _present_labels(y_true, y_pred)
     if average == "samples":
         raise ValueError(
@@ -355,8 +296,8 @@ def _prf(y_true, y_pred, *, labels, pos_label, average, sample_weight, zero_divi
     elif labels is None:
         labels = present
     else:
-        labels = _check_labels_param(labels)
-    w = _weights(sample_weight, xp, device)
+        labels = check_labels_param(to_host(labels))
+    w = metric_weights(sample_weight, xp, device)
     # confusion over the labels asked for plus all the others, so that samples labelled or
     # predicted outside ``labels`` still count in the listed labels' row and column sums
     full = np.concatenate([labels, present[~np.isin(present, labels)]])
@@ -378,7 +319,7 @@ def _prf_multilabel(pair, labels, average, sample_weight, zero_division, warn_fo
     Y, P = pair
     cols = _multilabel.label_columns(labels, Y.shape[1])
     Y, P = Y[:, cols], P[:, cols]
-    w = _weights(sample_weight, np, "cpu")
+    w = metric_weights(sample_weight, np, "cpu")
     if average != "samples":
         return _scores(*_multilabel.per_label_counts(Y, P, w), average, zero_division, warn_for)
     tp, pred, true = _multilabel.per_sample_counts(Y, P)

@@ -27,10 +27,17 @@ import numpy as np
 from scipy import stats
 from sklearn.utils import check_random_state
 
-from .._array import is_numpy, to_host
+from .._array import as_namespace, is_numpy, to_host
 from .._typing import ArrayLike, RandomState
-from .._validation import Interval, StrOptions, validate_param
-from ._checks import _check_lengths, _check_scores, _classes, _inputs, _to_xp
+from .._validation import (
+    Interval,
+    StrOptions,
+    check_consistent_length,
+    check_scores,
+    score_arrays,
+    validate_param,
+)
+from ._labels import _classes
 from ._multilabel import refuse_sparse
 from ._ranking import _sort
 
@@ -46,13 +53,13 @@ def _check_confidence(confidence, owner):
 
 def _binary_scores(y_true, scores, pos_label):
     """Positive mask and the scores as a (k, n_samples) float array, in the scores' namespace."""
-    xp, device, (*scores, y_true) = _inputs(*scores, y_true)
-    scores = [_to_xp(s, xp, device) for s in scores]
-    _check_lengths(y_true, *scores)
+    xp, device, (*scores, y_true) = score_arrays(*scores, y_true)
+    scores = [as_namespace(s, xp, device) for s in scores]
+    check_consistent_length(y_true, *scores)
     for s in scores:
         if s.ndim != 1:
             raise ValueError(f"y_score must be 1-D, got shape {tuple(s.shape)}.")
-    scores = [_check_scores(s, xp) for s in scores]
+    scores = [check_scores(s, xp) for s in scores]
     classes = _classes(y_true)
     n_classes = int(classes.shape[0])
     if n_classes > 2:
@@ -61,7 +68,7 @@ def _binary_scores(y_true, scores, pos_label):
     if n_classes < 2:
         raise ValueError(_ONE_CLASS)
     positive = classes[-1] if pos_label is None else pos_label
-    y_bool = _to_xp(y_true == positive, xp, device)
+    y_bool = as_namespace(y_true == positive, xp, device)
     if not bool(xp.any(y_bool)) or bool(xp.all(y_bool)):
         raise ValueError(_ONE_CLASS)
     return y_bool, xp.stack(scores), xp

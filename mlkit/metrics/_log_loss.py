@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import warnings
 
-import array_api_compat as aac
 import numpy as np
 
 from .._array import compute, is_lazy, lazy_unique, to_host
+from .._array import device as device_of
+from .._array_metrics import lazy_clip, lazy_concat, lazy_log
 from .._typing import ArrayLike
+from .._validation import metric_arrays, metric_weights
 from . import _multilabel
-from ._classification import _codes, _prepare, _sum, _unique, _weights
+from ._classification import _codes, _sum, _unique
 
 __all__ = ["log_loss"]
 
@@ -41,14 +43,14 @@ def log_loss(y_true: ArrayLike, y_proba: ArrayLike | None = None, *, normalize: 
     """
     _multilabel.refuse_sparse("log_loss", y_true=y_true, y_proba=y_proba,
                               sample_weight=sample_weight)
-    xp, device, (y_true, y_proba, sample_weight) = _prepare(y_true, y_proba, sample_weight)
+    xp, device, (y_true, y_proba, sample_weight) = metric_arrays(y_true, y_proba, sample_weight)
     y_proba = _as_float(y_proba, xp)
     classes = _checked_classes(y_true, y_proba, labels, xp)
     y_proba = _two_columns(y_proba, xp)
     _check_n_classes(classes, y_proba, labels)
     loss, any_off = _sample_losses(y_proba, _codes(y_true, classes, xp, device),
                                    classes.shape[0], xp)
-    w = _weights(sample_weight, xp, device)
+    w = metric_weights(sample_weight, xp, device)
     total = _sum(loss * w if w is not None else loss, xp)
     wsum = _sum(w, xp) if w is not None else loss.shape[0]
     total, wsum, any_off = compute(total, wsum, any_off)
@@ -94,9 +96,7 @@ def _two_columns(y_proba, xp):
         y_proba = y_proba[:, None]
     if y_proba.shape[1] == 1:
         if is_lazy(y_proba):
-            import dask.array as da
-
-            y_proba = da.concatenate([1 - y_proba, y_proba], axis=1)
+            y_proba = lazy_concat([1 - y_proba, y_proba], axis=1)
         else:
             y_proba = xp.concat([1 - y_proba, y_proba], axis=1)
     return y_proba
@@ -126,11 +126,9 @@ def _sample_losses(y_proba, codes, k, xp):
     off = abs(row_sum - 1) > float(np.sqrt(eps)) + 1e-8
     any_off = off.any() if is_lazy(off) else xp.any(off)  # computed with the loss
     if is_lazy(y_proba):
-        import dask.array as da
-
-        clipped = da.clip(y_proba, eps, 1 - eps)
+        clipped = lazy_clip(y_proba, eps, 1 - eps)
         onehot = codes[:, None] == np.arange(k)[None, :]
-        return -(da.log(clipped) * onehot).sum(axis=1), any_off
+        return -(lazy_log(clipped) * onehot).sum(axis=1), any_off
     clipped = xp.clip(y_proba, eps, 1 - eps)
-    onehot = codes[:, None] == xp.arange(k, device=aac.device(y_proba))[None, :]
+    onehot = codes[:, None] == xp.arange(k, device=device_of(y_proba))[None, :]
     return -xp.sum(xp.where(onehot, xp.log(clipped), 0.0), axis=1), any_off

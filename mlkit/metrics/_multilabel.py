@@ -11,19 +11,24 @@ the same matrices; the subset accuracy counts the rows where ``Y ≠ P`` stores 
 
 from __future__ import annotations
 
-import array_api_compat as aac
 import numpy as np
 from scipy import sparse
 from sklearn.utils.multiclass import is_multilabel, type_of_target
 
-from .._validation import InvalidParameterError, constraint_message
+from .._array_metrics import is_device_array
+from .._validation import (
+    InvalidParameterError,
+    check_consistent_length,
+    check_labels_param,
+    constraint_message,
+)
 
 AVERAGES = "[None, 'micro', 'macro', 'weighted', 'samples']"
 
 
 def _host_like(y):
     """Whether ``y`` is a host object the indicator tests can look at (lists, NumPy, sparse)."""
-    return sparse.issparse(y) or not aac.is_array_api_obj(y) or aac.is_numpy_array(y)
+    return sparse.issparse(y) or not is_device_array(y)
 
 
 def indicator_pair(y_true, y_pred):
@@ -46,9 +51,7 @@ def indicator_pair(y_true, y_pred):
     Y, P = (sparse.csr_array(y, dtype=np.float64) for y in (y_true, y_pred))
     if Y.shape[1] != P.shape[1]:
         raise ValueError("Multi-label binary indicator input with different numbers of labels")
-    if Y.shape[0] != P.shape[0]:
-        raise ValueError("Found input variables with inconsistent numbers of samples: "
-                         f"[{Y.shape[0]}, {P.shape[0]}]")
+    check_consistent_length(Y, P)
     return Y, P
 
 
@@ -57,9 +60,7 @@ def label_columns(labels, n_labels):
     range check."""
     if labels is None:
         return np.arange(n_labels)
-    labels = np.asarray(labels)
-    if labels.size == 0:
-        raise ValueError("'labels' should contains at least one label.")
+    labels = check_labels_param(labels)
     if np.max(labels) >= n_labels:
         raise ValueError("All labels must be in [0, n labels) for multilabel targets. Got "
                          f"{np.max(labels)} > {n_labels - 1}")

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import warnings
 
-import array_api_compat as aac
 import numpy as np
 
-from .._array import to_host
+from .._array import as_namespace, to_host
+from .._array import device as device_of
 from .._typing import Array, ArrayLike
-from ._checks import (
-    _binary_input,
-    _classes,
-    _is_label,
-    _score_inputs,
-    _to_xp,
-)
+from ._labels import _binary_input, _classes, _is_label, _score_inputs
 from ._multilabel import refuse_sparse
 from ._ranking import _average_binary_score, _clf_curve, _rowwise_average_precision
 
@@ -51,7 +45,7 @@ def precision_recall_curve(y_true: ArrayLike, y_score: ArrayLike, *,
     y_bool, y_score, weight, xp, device = _binary_input(y_true, y_score, sample_weight, pos_label)
     fps, tps, thresholds = _clf_curve(y_bool, y_score, weight, xp)
     if drop_intermediate and fps.shape[0] > 2:
-        t = xp.asarray([True], device=aac.device(tps))
+        t = xp.asarray([True], device=device_of(tps))
         keep = xp.concat([t, (tps[1:-1] != tps[:-2]) | (tps[2:] != tps[1:-1]), t])
         fps, tps, thresholds = fps[keep], tps[keep], thresholds[keep]
     predicted = tps + fps
@@ -60,10 +54,10 @@ def precision_recall_curve(y_true: ArrayLike, y_score: ArrayLike, *,
         warnings.warn(
             "No positive class found in y_true, recall is set to one for all thresholds."
         )
-        recall = xp.ones(tps.shape, dtype=xp.float64, device=aac.device(tps))
+        recall = xp.ones(tps.shape, dtype=xp.float64, device=device_of(tps))
     else:
         recall = tps / tps[-1]
-    dev = aac.device(tps)
+    dev = device_of(tps)
     one, zero = xp.ones(1, dtype=xp.float64, device=dev), xp.zeros(1, dtype=xp.float64, device=dev)
     return (xp.concat([xp.flip(precision), one]), xp.concat([xp.flip(recall), zero]),
             xp.astype(xp.flip(thresholds), xp.float64))
@@ -111,7 +105,7 @@ def average_precision_score(y_true: ArrayLike, y_score: ArrayLike, *,
                 "Parameter pos_label is fixed to 1 for multilabel-indicator y_true. Do not set "
                 "pos_label or set pos_label to 1."
             )
-        Y = _to_xp(y_true, xp, device) != 0
+        Y = as_namespace(y_true, xp, device) != 0
         return _average_binary_score(binary, Y, y_score, average, weight, xp,
                                      per_sample=_rowwise_average_precision)
     classes = to_host(_classes(y_true))
@@ -121,8 +115,8 @@ def average_precision_score(y_true: ArrayLike, y_score: ArrayLike, *,
                 "Parameter pos_label is fixed to 1 for multiclass y_true. Do not set pos_label "
                 "or set pos_label to 1."
             )
-        idx = _to_xp(np.searchsorted(classes, to_host(y_true)), xp, device)
-        Y = idx[:, None] == xp.arange(classes.shape[0], device=aac.device(y_score))[None, :]
+        idx = as_namespace(np.searchsorted(classes, to_host(y_true)), xp, device)
+        Y = idx[:, None] == xp.arange(classes.shape[0], device=device)[None, :]
         if tuple(y_score.shape) != tuple(Y.shape):
             raise ValueError(
                 "`y_score` needs to be of shape `(n_samples, n_classes)`, since `y_true` "
@@ -136,4 +130,4 @@ def average_precision_score(y_true: ArrayLike, y_score: ArrayLike, *,
         )
     if y_score.ndim != 1:  # as roc_auc_score
         raise ValueError(f"y_score must be 1-D for binary y_true, got {tuple(y_score.shape)}.")
-    return binary(_to_xp(y_true == pos_label, xp, device), y_score, weight)
+    return binary(as_namespace(y_true == pos_label, xp, device), y_score, weight)

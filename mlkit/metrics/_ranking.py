@@ -22,18 +22,14 @@ from __future__ import annotations
 
 import warnings
 
-import array_api_compat as aac
 import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 
-from .._array import is_numpy, to_host
+from .._array import as_namespace, is_numpy, namespace_and_device, to_host
+from .._array import device as device_of
 from .._typing import Array, ArrayLike
-from ._checks import (
-    _binary_input,
-    _check_lengths,
-    _inputs,
-    _to_xp,
-)
+from .._validation import check_consistent_length, score_arrays
+from ._labels import _binary_input
 from ._multilabel import refuse_sparse
 
 __all__ = ["auc", "roc_curve"]
@@ -118,7 +114,7 @@ def _clf_curve_numpy(y_bool, y_score, weight, drop_intermediate):
     if not is_last.all():  # ties: keep the last index of each run of equal scores
         fps, tps, s = fps[is_last], tps[is_last], s[is_last]
     if drop_intermediate and fps.shape[0] > 2:
-        keep = _keep_corners(fps, tps, aac.array_namespace(fps))
+        keep = _keep_corners(fps, tps, namespace_and_device(fps)[0])
         fps, tps, s = fps[keep], tps[keep], s[keep]
     return fps, tps, s
 
@@ -128,8 +124,8 @@ def _clf_curve_xp(y_bool, y_score, weight, xp, n):
     order = xp.argsort(y_score, descending=True)
     s = xp.take(y_score, order)
     y = xp.astype(xp.take(y_bool, order), xp.float64)
-    idx = xp.arange(n, dtype=xp.int64, device=aac.device(y_score))
-    is_last = xp.concat([s[1:] != s[:-1], xp.asarray([True], device=aac.device(s))])
+    idx = xp.arange(n, dtype=xp.int64, device=device_of(y_score))
+    is_last = xp.concat([s[1:] != s[:-1], xp.asarray([True], device=device_of(s))])
     last = idx[is_last]
     if weight is None:
         tps = xp.take(xp.cumulative_sum(y), last)
@@ -149,7 +145,7 @@ def _keep_corners(fps, tps, xp):
     """
     dt, df = tps[1:] - tps[:-1], fps[1:] - fps[:-1]
     turns = (dt[1:] != dt[:-1]) | (df[1:] != df[:-1])
-    t = xp.asarray([True], device=aac.device(fps))
+    t = xp.asarray([True], device=device_of(fps))
     return xp.concat([t, turns, t])
 
 
@@ -200,7 +196,7 @@ def roc_curve(y_true: ArrayLike, y_score: ArrayLike, *, pos_label: int | float |
     refuse_sparse("roc_curve", y_true=y_true, y_score=y_score, sample_weight=sample_weight)
     y_bool, y_score, weight, xp, device = _binary_input(y_true, y_score, sample_weight, pos_label)
     fps, tps, thresholds = _clf_curve(y_bool, y_score, weight, xp, drop_intermediate)
-    dev = aac.device(fps)
+    dev = device_of(fps)
     zero = xp.zeros(1, dtype=fps.dtype, device=dev)
     fps, tps = xp.concat([zero, fps]), xp.concat([zero, tps])
     thresholds = xp.concat(
@@ -217,7 +213,7 @@ def _rate(counts, kind, xp):
             "positive value should be meaningless",
             UndefinedMetricWarning,
         )
-        return xp.full(counts.shape, xp.nan, dtype=xp.float64, device=aac.device(counts))
+        return xp.full(counts.shape, xp.nan, dtype=xp.float64, device=device_of(counts))
     return counts / total
 
 
@@ -233,9 +229,9 @@ def auc(x: ArrayLike, y: ArrayLike) -> float:
     0.75
     """
     refuse_sparse("auc", x=x, y=y)
-    xp, device, (x, y) = _inputs(x, y)
-    y = _to_xp(y, xp, device)
-    _check_lengths(x, y)
+    xp, device, (x, y) = score_arrays(x, y)
+    y = as_namespace(y, xp, device)
+    check_consistent_length(x, y)
     if x.shape[0] < 2:
         raise ValueError(
             "At least 2 points are needed to compute area under curve, but x.shape = "
@@ -281,7 +277,7 @@ def _placements_auc(y_bool, y_score, weight, xp):
     w_pos, w_neg = weight[y_bool], weight[~y_bool]
     order = xp.argsort(neg)
     neg_sorted = xp.take(neg, order)
-    dev = aac.device(neg)
+    dev = device_of(neg)
     cum = xp.concat([xp.zeros(1, dtype=xp.float64, device=dev),
                      xp.cumulative_sum(xp.take(w_neg, order))])
     below = xp.take(cum, xp.searchsorted(neg_sorted, pos, side="left"))
@@ -367,7 +363,7 @@ def _average_binary_score(metric, Y, S, average, weight, xp, per_sample=None):
         k = Y.shape[1]
         scores = np.asarray([metric(Y[:, c], S[:, c], weight) for c in range(k)])
         if average is None:
-            return scores if is_numpy(xp) else xp.asarray(scores, device=aac.device(S))
+            return scores if is_numpy(xp) else xp.asarray(scores, device=device_of(S))
         avg_w = None
         if average == "weighted":
             Yf = xp.astype(Y, xp.float64)
@@ -383,7 +379,7 @@ def _rowwise_average_precision(Y, S, xp):
     """The average precision of every row: the mean over a row's positive labels of the
     precision at that label's score. Rows with no positive label score 0."""
     Yf = xp.astype(Y, xp.float64)
-    total = xp.zeros(Y.shape[0], dtype=xp.float64, device=aac.device(S))
+    total = xp.zeros(Y.shape[0], dtype=xp.float64, device=device_of(S))
     for j in range(Y.shape[1]):
         at_least = xp.astype(S >= S[:, j:j + 1], xp.float64)
         precision = xp.sum(at_least * Yf, axis=1) / xp.sum(at_least, axis=1)

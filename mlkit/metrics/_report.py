@@ -9,8 +9,9 @@ import numpy as np
 
 from .._array import to_host
 from .._typing import ArrayLike
+from .._validation import metric_arrays
 from . import _multilabel
-from ._classification import _prepare, _present_labels, _prf
+from ._classification import _present_labels, _prf
 
 __all__ = ["classification_report"]
 
@@ -71,7 +72,7 @@ def _report_labels(y_true, y_pred, pair, labels, target_names):
     if pair is not None:
         present = np.arange(pair[0].shape[1])
     else:
-        present = _present_labels(*_prepare(y_true, y_pred)[2])
+        present = _present_labels(*metric_arrays(y_true, y_pred)[2])
     if labels is None:
         labels, micro_is_accuracy = present, pair is None
     else:

@@ -11,14 +11,14 @@ import numbers
 import warnings
 from itertools import combinations
 
-import array_api_compat as aac
 import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 
-from .._array import to_host
+from .._array import as_namespace, to_host
+from .._array import device as device_of
 from .._typing import Array, ArrayLike
 from .._validation import Interval, StrOptions, not_offered_message, validate_param
-from ._checks import _classes, _score_inputs, _to_xp
+from ._labels import _classes, _score_inputs
 from ._multilabel import refuse_sparse
 from ._ranking import _average_binary_score, _binary_roc_auc, _placements_auc
 
@@ -93,7 +93,7 @@ def _labels_roc_auc(y_true, y_score, labels, multi_class, average, weight, max_f
                                    max_fpr, xp, device)
     if y_score.ndim != 1:
         raise ValueError(f"y_score must be 1-D for binary y_true, got {tuple(y_score.shape)}.")
-    y_bool = _to_xp(y_true == classes[-1], xp, device)
+    y_bool = as_namespace(y_true == classes[-1], xp, device)
     return _binary_roc_auc(y_bool, y_score, weight, max_fpr, xp)
 
 
@@ -109,7 +109,7 @@ def _check_roc_auc_params(y_true, y_score, sample_weight, average, multi_class, 
 
 def _multilabel_roc_auc(y_true, y_score, average, weight, max_fpr, xp, device):
     """The AUC of a label-indicator matrix: per label (averaged), or per sample."""
-    Y = _to_xp(y_true, xp, device) != 0
+    Y = as_namespace(y_true, xp, device) != 0
     if tuple(Y.shape) != tuple(y_score.shape):
         raise ValueError("y_true and y_score have different shape")
     if average == "samples" and max_fpr is not None and max_fpr != 1:
@@ -158,9 +158,9 @@ def _multiclass_roc_auc(y_true, y_score, labels, multi_class, average, weight, m
             "average='macro' or 'weighted'.")
     host_true = to_host(y_true)
     classes = _multiclass_classes(host_true, y_score, labels)
-    y_idx = _to_xp(np.searchsorted(classes, host_true), xp, device)
+    y_idx = as_namespace(np.searchsorted(classes, host_true), xp, device)
     k = len(classes)
-    cols = xp.arange(k, device=aac.device(y_score))
+    cols = xp.arange(k, device=device)
     Y = y_idx[:, None] == cols[None, :]
 
     def binary(yb, s, w):
@@ -211,7 +211,7 @@ def _rowwise_roc_auc(Y, S, xp):
     """
     Yf = xp.astype(Y, xp.float64)
     neg = 1.0 - Yf
-    total = xp.zeros(Y.shape[0], dtype=xp.float64, device=aac.device(S))
+    total = xp.zeros(Y.shape[0], dtype=xp.float64, device=device_of(S))
     for j in range(Y.shape[1]):
         sj = S[:, j:j + 1]
         below = xp.astype(S < sj, xp.float64) + 0.5 * xp.astype(S == sj, xp.float64)
