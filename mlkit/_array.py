@@ -172,6 +172,18 @@ def as_namespace(a, xp, device):
     return xp.asarray(a, device=device)
 
 
+def to_xp(a, xp, device):
+    """A host or foreign array as an ``xp`` array on ``device``; an array of ``xp`` as it is.
+
+    Unlike ``as_namespace``, Dask's namespace gets a Dask array (for the metrics, which reduce
+    in ``xp``), and an array already in ``xp`` is not moved between devices.
+    """
+    if aac.is_array_api_obj(a) and aac.array_namespace(a) is xp:
+        return a
+    host = to_host(a)
+    return host if is_numpy(xp) else xp.asarray(host, device=device)
+
+
 def host(a):
     """Array-API arrays of other libraries (GPU, Dask, array_api_strict, ...) as NumPy; NumPy,
     pandas objects, lists and scipy.sparse matrices as they are, for host validation."""
