@@ -2,22 +2,31 @@
 
 Every estimator finds its namespace from its input: ``xp, device = namespace_and_device(X)``.
 Its computation then runs in ``xp`` on ``device``. This module is the only place that knows
-about NumPy, CuPy, PyTorch, Dask or ``array_api_strict`` by name; each helper below has a fast
-path for the libraries that offer the operation natively and a generic fallback written in the
-standard alone.
+about NumPy, CuPy, PyTorch, Dask or ``array_api_strict`` by name, and the only one that
+imports ``array_api_compat``, Dask, CuPy or PyTorch (tests/test_layout.py checks it): the
+other modules ask here (``is_lazy``, ``host``, ``rows_like``, ``lazy_tsqr``, ...). Each helper
+below has a fast path for the libraries that offer the operation natively and a generic
+fallback written in the standard alone.
 """
 
 from __future__ import annotations
 
 import array_api_compat as aac
 import numpy as np
-from scipy import sparse as _sp
 
-# The NumPy fast paths over rows moved to _rows.py and _threads.py (they are not operations the
-# standard lacks); re-exported for the modules that import them from here.
-from ._rows import argmax_rows as argmax_rows
-from ._rows import max_rows as max_rows
-from ._rows import sum_rows as sum_rows
+# The scipy.sparse helpers live in _sparse.py, the thread pool over rows in _threads.py (they
+# import none of the array libraries); re-exported for the modules that import them from here.
+from ._sparse import is_sparse as is_sparse
+from ._sparse import scale_columns as scale_columns
+from ._sparse import scale_rows as scale_rows
+from ._sparse import sparse_column_max_abs as sparse_column_max_abs
+from ._sparse import sparse_column_moments as sparse_column_moments
+from ._sparse import sparse_column_sums as sparse_column_sums
+from ._sparse import sparse_entry_cols as sparse_entry_cols
+from ._sparse import sparse_entry_rows as sparse_entry_rows
+from ._sparse import sparse_row_max_abs as sparse_row_max_abs
+from ._sparse import sparse_row_sums as sparse_row_sums
+from ._sparse import with_data as with_data
 from ._threads import map_row_ranges as map_row_ranges
 from ._threads import row_threads as row_threads
 
@@ -37,6 +46,26 @@ __all__ = [
     "one_hot",
     "to_host",
 ]
+
+# ---------------------------------------------------------------------------------------------
+# What an array is: its namespace, device and library
+# ---------------------------------------------------------------------------------------------
+
+
+def is_array_api_obj(x):
+    """True for an array of an array-API library (NumPy, CuPy, PyTorch, Dask, ...); False for
+    lists, scalars, pandas objects and scipy.sparse matrices."""
+    return aac.is_array_api_obj(x)
+
+
+def is_numpy_array(x):
+    """True for a NumPy array (or NumPy scalar)."""
+    return aac.is_numpy_array(x)
+
+
+def array_namespace(*arrays):
+    """The array-API-compatible namespace of ``arrays`` (``array_api_compat``'s wrapper)."""
+    return aac.array_namespace(*arrays)
 
 
 def _arrays_only(arrays):
@@ -80,8 +109,90 @@ def is_lazy(x):
     return aac.is_dask_array(x)
 
 
-def _is_dask_namespace(xp):
+def is_dask_namespace(xp):
+    """True when ``xp`` is Dask's array namespace (array_api_compat's wrapper of it)."""
     return aac.is_dask_namespace(xp)
+
+
+def library_name(x):
+    """The library of an array: 'dask', 'numpy', 'cupy', 'torch', 'array_api_strict', or
+    else the top-level module of its type."""
+    if aac.is_dask_array(x):
+        return "dask"
+    if aac.is_numpy_array(x):
+        return "numpy"
+    if aac.is_cupy_array(x):
+        return "cupy"
+    if aac.is_torch_array(x):
+        return "torch"
+    if aac.is_array_api_strict_namespace(aac.array_namespace(x)):
+        return "array_api_strict"
+    return type(x).__module__.split(".")[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Moving arrays between namespaces
+# ---------------------------------------------------------------------------------------------
+
+
+def to_host(x):
+    """``x`` as a NumPy array on the host (computing it if it is lazy)."""
+    if x is None or isinstance(x, np.ndarray):
+        return x
+    if aac.is_dask_array(x):
+        return np.asarray(x.compute())
+    if aac.is_cupy_array(x):
+        return x.get()
+    if aac.is_torch_array(x):
+        return x.detach().cpu().numpy()
+    if aac.is_array_api_obj(x):
+        try:
+            return np.from_dlpack(x)
+        except (TypeError, BufferError, RuntimeError, AttributeError):
+            return np.asarray(x)
+    return np.asarray(x)
+
+
+def as_namespace(a, xp, device):
+    """``a`` (a fitted array, possibly of another namespace) as an array of ``xp`` on ``device``.
+
+    Dask operations accept NumPy arrays as they are, so for Dask the host array is returned:
+    fitted state stays concrete and small while the data stays lazy.
+    """
+    if a is None:
+        return None
+    if is_dask_namespace(xp):
+        return to_host(a)
+    if aac.is_array_api_obj(a):
+        a_xp = aac.array_namespace(a)
+        if a_xp is xp and aac.device(a) == device:
+            return a
+        if not aac.is_numpy_array(a):
+            a = to_host(a)
+    return xp.asarray(a, device=device)
+
+
+def to_xp(a, xp, device):
+    """A host or foreign array as an ``xp`` array on ``device``; an array of ``xp`` as it is.
+
+    Unlike ``as_namespace``, Dask's namespace gets a Dask array (for the metrics, which reduce
+    in ``xp``), and an array already in ``xp`` is not moved between devices.
+    """
+    if aac.is_array_api_obj(a) and aac.array_namespace(a) is xp:
+        return a
+    host = to_host(a)
+    return host if is_numpy(xp) else xp.asarray(host, device=device)
+
+
+def host(a):
+    """Array-API arrays of other libraries (GPU, Dask, array_api_strict, ...) as NumPy; NumPy,
+    pandas objects, lists and scipy.sparse matrices as they are, for host validation."""
+    return to_host(a) if aac.is_array_api_obj(a) and not aac.is_numpy_array(a) else a
+
+
+# ---------------------------------------------------------------------------------------------
+# Dask: batched computation, per-row arrays cut as X's rows, reductions over row blocks
+# ---------------------------------------------------------------------------------------------
 
 
 def compute(*arrays):
@@ -94,6 +205,52 @@ def compute(*arrays):
 
         return tuple(dask.compute(*arrays))
     return arrays
+
+
+def compute_calls(fn, calls):
+    """``[fn(*args) for args in calls]`` as one batched ``dask.compute`` of delayed calls (the
+    arguments may be Dask delayed objects, such as a Dask array's blocks)."""
+    import dask
+
+    return list(dask.compute(*[dask.delayed(fn)(*args) for args in calls]))
+
+
+def lazy_from_numpy(a, chunks):
+    """A host array as a Dask array cut into ``chunks`` (``-1``: one block)."""
+    import dask.array as da
+
+    return da.from_array(np.asarray(a), chunks=chunks)
+
+
+def rows_like(a, X):
+    """``a`` (per-row values) chunked as X's rows, for Dask; unchanged otherwise.
+
+    Shared by the estimators that hand per-row arrays (sample weights, responsibilities) to
+    X's row blocks (k-means, Gaussian mixtures): on Dask they must be cut as X's rows are.
+    """
+    if is_lazy(X) and not is_lazy(a):
+        return lazy_from_numpy(a, (X.chunks[0],) + a.shape[1:])
+    return a
+
+
+def ones_like_rows(X, xp, device, dtype=None):
+    """Unit weights, one per row of X, of ``dtype`` (X's by default; chunked as X's rows on
+    Dask)."""
+    dtype = X.dtype if dtype is None else dtype
+    if is_lazy(X):
+        import dask.array as da
+
+        return da.ones(X.shape[0], dtype=dtype, chunks=(X.chunks[0],))
+    return xp.ones(X.shape[0], dtype=dtype, device=device)
+
+
+def lazy_tsqr(X):
+    """The R of the tall-skinny QR of a Dask X, over X's own row blocks (each block's QR, then
+    the QR of the stacked R's). Lazy."""
+    import dask.array as da
+
+    _, R = da.linalg.qr(X.rechunk({1: -1}))
+    return R
 
 
 def _block_unique(x, axis=None, keepdims=False):
@@ -164,43 +321,6 @@ def row_block_reduce(fn, merge, shape, *arrays, split_every=16):
     return da.reduction(parts, chunk=lambda x, axis, keepdims: x, combine=merged,
                         aggregate=merged, axis=0, keepdims=True, concatenate=True,
                         dtype=np.float64, split_every=split_every, meta=meta)[0]
-
-
-def to_host(x):
-    """``x`` as a NumPy array on the host (computing it if it is lazy)."""
-    if x is None or isinstance(x, np.ndarray):
-        return x
-    if aac.is_dask_array(x):
-        return np.asarray(x.compute())
-    if aac.is_cupy_array(x):
-        return x.get()
-    if aac.is_torch_array(x):
-        return x.detach().cpu().numpy()
-    if aac.is_array_api_obj(x):
-        try:
-            return np.from_dlpack(x)
-        except (TypeError, BufferError, RuntimeError, AttributeError):
-            return np.asarray(x)
-    return np.asarray(x)
-
-
-def as_namespace(a, xp, device):
-    """``a`` (a fitted array, possibly of another namespace) as an array of ``xp`` on ``device``.
-
-    Dask operations accept NumPy arrays as they are, so for Dask the host array is returned:
-    fitted state stays concrete and small while the data stays lazy.
-    """
-    if a is None:
-        return None
-    if _is_dask_namespace(xp):
-        return to_host(a)
-    if aac.is_array_api_obj(a):
-        a_xp = aac.array_namespace(a)
-        if a_xp is xp and aac.device(a) == device:
-            return a
-        if not aac.is_numpy_array(a):
-            a = to_host(a)
-    return xp.asarray(a, device=device)
 
 
 def host_float_dtype(dtype):
@@ -276,7 +396,7 @@ def one_hot(indices, n, dtype=None, xp=None):
     if dtype is None:
         dtype = xp.float64
     device = aac.device(indices)
-    cols = xp.arange(n, device=device) if not _is_dask_namespace(xp) else xp.arange(n)
+    cols = xp.arange(n, device=device) if not is_dask_namespace(xp) else xp.arange(n)
     return xp.astype(indices[:, None] == cols[None, :], dtype)
 
 
@@ -289,7 +409,7 @@ def bincount(indices, weights=None, minlength=0, xp=None):
     if xp is None:
         xp, _ = namespace_and_device(indices, weights)
     native = is_numpy(xp) or aac.is_cupy_namespace(xp) or aac.is_torch_namespace(xp)
-    if native or _is_dask_namespace(xp):
+    if native or is_dask_namespace(xp):
         return _native(indices).bincount(indices, weights=weights, minlength=minlength)
     n = minlength
     if indices.shape[0]:
@@ -349,155 +469,3 @@ def _native(x):
         return dask.array
     raise TypeError(f"no native library for {type(x).__name__}")
 
-
-# ---------------------------------------------------------------------------------------------
-# scipy.sparse (CSR and CSC, sparray and spmatrix)
-# ---------------------------------------------------------------------------------------------
-#
-# Validation hands estimators CSR or CSC (other formats are converted). The helpers below work
-# on the stored entries (``X.data``) and the index arrays, never on a dense copy: a statistic
-# of the columns or rows is a ``bincount`` over the stored entries' column or row ids, a
-# scaling is the stored values times a gathered vector, in a new matrix of the input's class
-# (``csr_array`` stays ``csr_array``, ``csc_matrix`` stays ``csc_matrix``). Use ``.multiply``,
-# never ``*``, between a sparse matrix and anything else: for an spmatrix ``*`` is a product.
-
-
-def is_sparse(x):
-    """True for a scipy.sparse matrix or array, of any format."""
-    return _sp.issparse(x)
-
-
-def _outer_ids(X):
-    """For each stored entry, its row (CSR) or column (CSC): ``indptr`` expanded."""
-    outer = X.shape[0] if X.format == "csr" else X.shape[1]
-    return np.repeat(np.arange(outer), np.diff(X.indptr))
-
-
-def sparse_entry_rows(X):
-    """The row of each stored entry of a CSR or CSC matrix."""
-    return _outer_ids(X) if X.format == "csr" else X.indices
-
-
-def sparse_entry_cols(X):
-    """The column of each stored entry of a CSR or CSC matrix."""
-    return X.indices if X.format == "csr" else _outer_ids(X)
-
-
-def sparse_row_sums(X, values):
-    """``Σ_j values`` over each row's stored entries (``values`` aligned with ``X.data``): for
-    CSR a sum of each contiguous segment, for CSC the product of the matrix holding ``values``
-    with a vector of ones (one pass in C)."""
-    if X.format == "csr":
-        return _segment_sums(values, X.indptr)
-    return _holding(X, values) @ np.ones(X.shape[1], dtype=values.dtype)
-
-
-def sparse_column_sums(X, values):
-    """``Σ_i values`` over each column's stored entries (``values`` aligned with ``X.data``)."""
-    if X.format == "csc":
-        return _segment_sums(values, X.indptr)
-    return np.ones(X.shape[0], dtype=values.dtype) @ _holding(X, values)
-
-
-def _segment_sums(values, indptr):
-    """Sums of ``values[indptr[i]:indptr[i + 1]]`` (0 for empty segments), each segment added
-    on its own, in order."""
-    out = np.zeros(indptr.shape[0] - 1, dtype=values.dtype)
-    nonempty = np.flatnonzero(np.diff(indptr) > 0)
-    if nonempty.size:
-        out[nonempty] = np.add.reduceat(values, indptr[nonempty])
-    return out
-
-
-def _holding(X, values):
-    """X's sparsity pattern holding ``values`` (sharing X's index arrays: for reading only)."""
-    cls = _sp.csr_array if X.format == "csr" else _sp.csc_array
-    return cls((values, X.indices, X.indptr), shape=X.shape)
-
-
-def _spread(X, per_column):
-    """``per_column[j]`` for each stored entry, j its column (a gather, or for CSC a repeat)."""
-    if X.format == "csr":
-        return np.take(per_column, X.indices)  # (faster than per_column[X.indices])
-    return np.repeat(per_column, np.diff(X.indptr))
-
-
-def with_data(X, data):
-    """A matrix of X's class, format and sparsity pattern holding ``data`` (the index arrays
-    are copied, so the result shares nothing with X)."""
-    return type(X)((data, X.indices.copy(), X.indptr.copy()), shape=X.shape)
-
-
-def scale_columns(X, s, divide=False):
-    """``X · diag(s)``: column j of a sparse X multiplied (or, with ``divide``, divided) by
-    ``s[j]``, in a new matrix."""
-    return _scaled(X, _spread(X, s), divide)
-
-
-def scale_rows(X, s, divide=False):
-    """``diag(s) · X``: row i of a sparse X multiplied (or, with ``divide``, divided) by
-    ``s[i]``, in a new matrix."""
-    factor = s[X.indices] if X.format == "csc" else np.repeat(s, np.diff(X.indptr))
-    return _scaled(X, factor, divide)
-
-
-def _scaled(X, factor, divide):
-    """X's pattern holding ``X.data`` times (or over) ``factor``, written into ``factor``'s
-    own new buffer (one array of the size of the data, not two)."""
-    if factor.dtype != np.result_type(X.data.dtype, factor.dtype):
-        factor = factor.astype(np.result_type(X.data.dtype, factor.dtype))
-    (np.divide if divide else np.multiply)(X.data, factor, out=factor)
-    return with_data(X, factor)
-
-
-def sparse_column_moments(X, sample_weight=None):
-    """Per-column (weighted) count, mean and sum of squared deviations of a sparse X, NaN
-    ignored -- the unstored entries are zeros, and count.
-
-    The corrected two-pass algorithm, as for dense columns (Chan, Golub & LeVeque): the mean,
-    then the squared deviations of the stored entries plus those of the column's ``z_j`` zeros
-    (or their weight), ``z_j · mean_j²``, minus the square of the deviations' sum over the
-    column divided by the count (zero in exact arithmetic; it removes the first pass's
-    rounding). scikit-learn's public ``sparsefuncs.mean_variance_axis`` computes exactly
-    that in one compiled pass over the stored entries, in float64: it is used as it is.
-    """
-    from sklearn.utils.sparsefuncs import mean_variance_axis
-
-    if X.dtype != np.float64:
-        X = X.astype(np.float64)
-    weights = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-    mean, var, count = mean_variance_axis(X, axis=0, weights=weights, return_sum_weights=True)
-    seen = count > 0  # a column of NaN only: mean and m2 0, as for dense columns
-    mean = np.where(seen, mean, 0.0)
-    m2 = np.where(seen, var * count, 0.0)
-    return np.asarray(count, dtype=np.float64), mean, np.maximum(m2, 0.0)
-
-
-def sparse_column_max_abs(X):
-    """Per-column largest magnitude of a sparse X, NaN ignored (unstored entries are 0)."""
-    data = np.abs(X.data)
-    data = np.where(np.isnan(data), 0, data)
-    if X.format == "csc":
-        return _segment_max(data, X.indptr)
-    out = np.zeros(X.shape[1], dtype=data.dtype)
-    np.maximum.at(out, X.indices, data)
-    return out
-
-
-def sparse_row_max_abs(X):
-    """Per-row largest magnitude of a sparse X (unstored entries are 0)."""
-    data = np.abs(X.data)
-    if X.format == "csr":
-        return _segment_max(data, X.indptr)
-    out = np.zeros(X.shape[0], dtype=data.dtype)
-    np.maximum.at(out, X.indices, data)
-    return out
-
-
-def _segment_max(values, indptr):
-    """Maxima of ``values[indptr[i]:indptr[i + 1]]`` and 0 (0 for empty segments)."""
-    out = np.zeros(indptr.shape[0] - 1, dtype=values.dtype)
-    nonempty = np.flatnonzero(np.diff(indptr) > 0)
-    if nonempty.size:
-        out[nonempty] = np.maximum(np.maximum.reduceat(values, indptr[nonempty]), 0)
-    return out

@@ -8,8 +8,9 @@ reduction.
 
 from __future__ import annotations
 
-import array_api_compat as aac
 import numpy as np
+
+from ._array import is_numpy
 
 __all__ = ["argmax_rows", "max_rows", "sum_rows"]
 
@@ -22,7 +23,7 @@ def max_rows(a, xp):
     NumPy reduces a short contiguous axis row by row, slowly (several times the cost of the
     data); for a few columns, ``k − 1`` elementwise maxima over whole columns are not.
     """
-    if not aac.is_numpy_namespace(xp) or a.shape[1] > _FEW_COLUMNS:
+    if not is_numpy(xp) or a.shape[1] > _FEW_COLUMNS:
         return xp.max(a, axis=1)
     top = a[:, 0].copy()
     for c in range(1, a.shape[1]):
@@ -33,7 +34,7 @@ def max_rows(a, xp):
 def sum_rows(a, xp):
     """``sum(a, axis=1)`` of a tall (n, k) array; on NumPy the product ``a @ 1`` (BLAS), for
     the reason given in ``max_rows``."""
-    if not aac.is_numpy_namespace(xp):
+    if not is_numpy(xp):
         return xp.sum(a, axis=1)
     return a @ np.ones(a.shape[1], dtype=a.dtype)
 
@@ -43,7 +44,7 @@ def argmax_rows(a, xp):
 
     For a few columns on NumPy, one comparison per column over all rows (see ``max_rows``).
     """
-    if not aac.is_numpy_namespace(xp) or a.shape[1] > _FEW_COLUMNS:
+    if not is_numpy(xp) or a.shape[1] > _FEW_COLUMNS:
         return xp.argmax(a, axis=1)
     best, idx = a[:, 0], np.zeros(a.shape[0], dtype=np.intp)
     for c in range(1, a.shape[1]):

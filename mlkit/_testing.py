@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numbers
 
-import array_api_compat as aac
 import numpy as np
 
-from ._array import to_host
+from ._array import device as array_device
+from ._array import is_array_api_obj, is_lazy, library_name, to_host
 
 __all__ = ["assert_allclose_xp", "assert_estimator_equal", "dtype_name"]
 
@@ -15,20 +15,6 @@ __all__ = ["assert_allclose_xp", "assert_estimator_equal", "dtype_name"]
 def dtype_name(dtype):
     """'float64' for numpy.float64, torch.float64, cupy's and array_api_strict's float64."""
     return str(dtype).rsplit(".", 1)[-1].replace("'>", "").replace("<class '", "")
-
-
-def _namespace_name(x):
-    if aac.is_dask_array(x):
-        return "dask"
-    if aac.is_numpy_array(x):
-        return "numpy"
-    if aac.is_cupy_array(x):
-        return "cupy"
-    if aac.is_torch_array(x):
-        return "torch"
-    if aac.is_array_api_strict_namespace(aac.array_namespace(x)):
-        return "array_api_strict"
-    return type(x).__module__.split(".")[0]
 
 
 def assert_allclose_xp(
@@ -53,11 +39,11 @@ def assert_allclose_xp(
     """
     where = f" {err_msg}" if err_msg else ""
     if namespace is not None:
-        got = _namespace_name(actual) if aac.is_array_api_obj(actual) else type(actual).__name__
+        got = library_name(actual) if is_array_api_obj(actual) else type(actual).__name__
         assert got == namespace, f"expected a {namespace} array, got {got}{where}"
-    if device is not None and not aac.is_dask_array(actual):
-        assert aac.device(actual) == device, (
-            f"expected device {device}, got {aac.device(actual)}{where}"
+    if device is not None and not is_lazy(actual):
+        assert array_device(actual) == device, (
+            f"expected device {device}, got {array_device(actual)}{where}"
         )
     if dtype is not None:
         assert dtype_name(actual.dtype) == dtype_name(dtype), (
@@ -82,8 +68,8 @@ def _fitted_attributes(est):
 def _as_comparable(value):
     if value is None or isinstance(value, numbers.Number | np.number | bool):
         return value
-    if aac.is_array_api_obj(value) or isinstance(value, list | tuple):
-        return np.asarray(to_host(value) if aac.is_array_api_obj(value) else value)
+    if is_array_api_obj(value) or isinstance(value, list | tuple):
+        return np.asarray(to_host(value) if is_array_api_obj(value) else value)
     return None  # not an array or a number: not compared
 
 
@@ -110,7 +96,7 @@ def assert_estimator_equal(
 
 def _is_array_list(value):
     return isinstance(value, list | tuple) and any(
-        aac.is_array_api_obj(v) or isinstance(v, list | tuple) for v in value)
+        is_array_api_obj(v) or isinstance(v, list | tuple) for v in value)
 
 
 def _compare_attribute(a, b, rtol, atol, what):

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import numbers
 
-import array_api_compat as aac
 import numpy as np
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
@@ -31,13 +30,18 @@ from sklearn.utils.validation import check_is_fitted
 from sklearn.utils.validation import validate_data as _sk_validate_data
 
 from ._array import (
+    array_namespace,
     as_namespace,
     bincount,
     compute,
     float_dtype,
+    is_array_api_obj,
+    is_dask_namespace,
     is_lazy,
     is_numpy,
+    is_numpy_array,
     lazy_encode,
+    lazy_from_numpy,
     lazy_unique,
     namespace_and_device,
     to_host,
@@ -95,7 +99,7 @@ __all__ = [
 
 def _is_device_array(X):
     """An array-API array that is not NumPy: it is validated in its own namespace."""
-    return aac.is_array_api_obj(X) and not aac.is_numpy_array(X)
+    return is_array_api_obj(X) and not is_numpy_array(X)
 
 
 def _host_dtype(dtype):
@@ -329,7 +333,7 @@ def check_finite_stats(*stats, name="X"):
             continue
         if is_lazy(s):  # pass concrete statistics where you can: this computes them
             s = to_host(s)
-        if aac.is_array_api_obj(s) and not aac.is_numpy_array(s):
+        if is_array_api_obj(s) and not is_numpy_array(s):
             sxp, _ = namespace_and_device(s)
             finite = bool(sxp.all(sxp.isfinite(s)))  # on the device: one bool comes back
         else:
@@ -359,7 +363,7 @@ def _num_samples(a):
 
 
 def _check_y_xp(y, X, multi_output=False):
-    if not aac.is_array_api_obj(y):
+    if not is_array_api_obj(y):
         y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1 and not multi_output:
         y = y[:, 0]
@@ -377,7 +381,7 @@ def _check_labels(y):
     """Class labels: discrete, and at least two distinct ones."""
     if is_lazy(y):
         return  # checked when the classes are computed (encode_labels)
-    host = to_host(y) if aac.is_array_api_obj(y) else np.asarray(y)
+    host = to_host(y) if is_array_api_obj(y) else np.asarray(y)
     try:
         classes = np.unique(host)
     except TypeError:  # labels that do not sort (strings and numbers): scikit-learn's error
@@ -402,8 +406,8 @@ def encode_labels(y, xp, device):
     y_idx : array of int64
         Class index of each sample, in ``xp`` on ``device`` (lazy for Dask).
     """
-    if aac.is_array_api_obj(y) and not aac.is_numpy_array(y) and not is_lazy(y):
-        y_xp = aac.array_namespace(y)
+    if is_array_api_obj(y) and not is_numpy_array(y) and not is_lazy(y):
+        y_xp = array_namespace(y)
         classes = y_xp.unique_values(y)
         classes = y_xp.sort(classes)
         y_idx = y_xp.searchsorted(classes, y)
@@ -416,10 +420,8 @@ def encode_labels(y, xp, device):
     host = np.asarray(y)
     classes, y_idx = np.unique(host, return_inverse=True)
     y_idx = y_idx.astype(np.int64)
-    if aac.is_dask_namespace(xp):
-        import dask.array as da
-
-        return classes, da.from_array(y_idx, chunks=-1)
+    if is_dask_namespace(xp):
+        return classes, lazy_from_numpy(y_idx, chunks=-1)
     return classes, as_namespace(y_idx, xp, device)
 
 
@@ -450,7 +452,7 @@ def check_sample_weight(sample_weight, n_samples, xp, device, dtype, *, only_non
         return None
     if isinstance(sample_weight, numbers.Number):
         return xp.full((n_samples,), float(sample_weight), dtype=dtype, device=device)
-    if not aac.is_array_api_obj(sample_weight):
+    if not is_array_api_obj(sample_weight):
         sample_weight = np.asarray(sample_weight, dtype=np.float64)
     sw = as_namespace(sample_weight, xp, device)
     if sw.ndim != 1:

@@ -63,3 +63,41 @@ def test_a_kernel_module_is_exempt_only_when_it_says_what_it_speeds_up():
     assert _is_declared_kernel(Path("_lloyd_numpy.py"), said)
     assert not _is_declared_kernel(Path("_lloyd_numpy.py"), silent)
     assert not _is_declared_kernel(Path("cluster.py"), said)
+
+
+# --- one dispatch module: only mlkit/_array.py imports the array libraries ---------------------
+
+ARRAY_LIBRARIES = frozenset({"dask", "cupy", "torch", "array_api_compat"})
+DISPATCH_MODULE = PACKAGE / "_array.py"
+
+
+def _imported_libraries(tree):
+    """(line, top-level name) of every absolute import in ``tree``, at any depth."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.lineno, node.module.split(".")[0]
+
+
+def _array_library_imports(paths):
+    return [f"{path.relative_to(PACKAGE.parent)}:{line} imports {name}"
+            for path in paths if path != DISPATCH_MODULE
+            for line, name in _imported_libraries(ast.parse(path.read_text()))
+            if name in ARRAY_LIBRARIES]
+
+
+def test_only_the_dispatch_module_imports_array_libraries():
+    offenders = _array_library_imports(_sources())
+    assert not offenders, ("import these through mlkit/_array.py instead:\n"
+                           + "\n".join(offenders))
+
+
+def test_the_import_scan_sees_imports_inside_functions():
+    tree = ast.parse("import numpy as np\n"
+                     "def f():\n    import dask.array as da\n"
+                     "def g():\n    from array_api_compat import device\n"
+                     "from . import _array\n")
+    found = [name for _, name in _imported_libraries(tree) if name in ARRAY_LIBRARIES]
+    assert found == ["dask", "array_api_compat"]

@@ -24,13 +24,14 @@ from .._array import (
     is_numpy,
     is_sparse,
     namespace_and_device,
+    ones_like_rows,
+    rows_like,
     scale_rows,
     sparse_column_moments,
     squared_norms,
     to_host,
 )
 from .._discovery import Capabilities
-from .._lazy_rows import ones_like_rows, rows_like
 from .._moments import lazy_moments
 from .._typing import Array, ArrayLike, RandomState
 from .._validation import (

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils import check_random_state
 
-from .._array import compute, is_lazy, is_sparse, to_host
+from .._array import compute, compute_calls, is_lazy, is_sparse, ones_like_rows, to_host
 from ._lloyd import lloyd
 from ._seeding import _kmeans_plusplus
 
@@ -86,10 +86,7 @@ def _blocks(X, w):
 
 def _map(fn, blocks, *args):
     if hasattr(blocks[0][0], "dask"):
-        import dask
-
-        return list(dask.compute(*[dask.delayed(fn)(x, w, int(s), *args)
-                                   for x, w, s in blocks]))
+        return compute_calls(fn, [(x, w, int(s), *args) for x, w, s in blocks])
     return [fn(x, w, s, *args) for x, w, s in blocks]
 
 
@@ -118,9 +115,7 @@ def candidates(X, n_clusters, sample_weight, random_state, *, oversampling_facto
     n = X.shape[0]
     w = np.ones(n) if sample_weight is None and not is_lazy(X) else sample_weight
     if w is None:
-        import dask.array as da
-
-        w = da.ones(n, chunks=(X.chunks[0],))
+        w = ones_like_rows(X, np, "cpu", dtype=np.float64)
     blocks = _blocks(X, w)
     first = _first_center(X, w, blocks, random_state)
     key = random_state.randint(0, 2**63, size=2, dtype=np.int64).astype(np.uint64)

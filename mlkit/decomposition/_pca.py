@@ -8,7 +8,6 @@ import math
 import numbers
 from typing import Any, Literal, TypeVar
 
-import array_api_compat as aac
 import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils import check_random_state
@@ -17,9 +16,11 @@ from .._array import (
     as_namespace,
     compute,
     host_float_dtype,
+    is_array_api_obj,
     is_lazy,
     is_numpy,
     is_sparse,
+    lazy_tsqr,
     namespace_and_device,
     sparse_column_moments,
     to_host,
@@ -314,12 +315,10 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         mean = xp.mean(X, axis=0)
         Xc = X - mean
         if is_lazy(X):
-            # tall-skinny QR over the row blocks; the SVD of the small R has Xc's S and Vᵀ
-            import dask.array as da
-
-            # X's own row blocks (a row rechunk to 'auto' would make 128 MiB blocks: more
-            # than a small worker holds beside the QR's copies)
-            _, R = da.linalg.qr(Xc.rechunk({1: -1}))
+            # tall-skinny QR over X's own row blocks (a row rechunk to 'auto' would make
+            # 128 MiB blocks: more than a small worker holds beside the QR's copies); the SVD
+            # of the small R has Xc's S and Vᵀ
+            R = lazy_tsqr(Xc)
             mean, R = compute(mean, R)
             check_finite_stats(mean)
             if R.shape[0] < R.shape[1]:  # fewer rows than columns in the blocks' R
@@ -461,7 +460,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     def inverse_transform(self, X: ArrayLike) -> Array:
         """Map projections back to the data space: ``Z @ components_ + mean_``."""
         check_is_fitted(self, "components_")
-        Z: Array = X if aac.is_array_api_obj(X) else np.asarray(X)  # lists, DataFrames
+        Z: Array = X if is_array_api_obj(X) else np.asarray(X)  # lists, DataFrames
         xp, device = namespace_and_device(Z)
         if Z.dtype not in (xp.float32, xp.float64):
             Z = Z.astype(np.float64) if is_lazy(Z) else xp.astype(Z, xp.float64)

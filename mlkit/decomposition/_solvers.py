@@ -7,10 +7,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import array_api_compat as aac
 import numpy as np
 
-from .._array import as_namespace, is_lazy, is_numpy, is_sparse, to_host
+from .._array import as_namespace, device, is_lazy, is_numpy, is_sparse, to_host
 from .._typing import Array
 
 # ---------------------------------------------------------------------------------------------
@@ -36,7 +35,7 @@ def svd_flip(Vt: Array, xp: Any, U: Array | None = None) -> tuple[Array, Array |
 
 
 def _device(a):
-    return None if is_lazy(a) else aac.device(a)
+    return None if is_lazy(a) else device(a)
 
 
 def gram(X: Array, xp: Any) -> Array:

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .._array import is_numpy
+from .._array import device, is_numpy
 from .._typing import Array
 
 # ---------------------------------------------------------------------------------------------
@@ -40,9 +40,7 @@ def ledoit_wolf_shrinkage(gram2: Array, gram4: Array, n: Array | float, xp: Any)
 
 
 def _eye(d, like, xp):
-    import array_api_compat as aac
-
-    return xp.eye(d, dtype=like.dtype, device=aac.device(like))
+    return xp.eye(d, dtype=like.dtype, device=device(like))
 
 
 def cholesky_whitening(Sw: Array, xp: Any) -> Array:

@@ -18,6 +18,7 @@ from sklearn.base import (
 from .._array import (
     as_namespace,
     compute,
+    device,
     float_dtype,
     host_float_dtype,
     is_lazy,
@@ -201,7 +202,7 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
         if abs(p.sum() - 1.0) > 1e-5:
             warnings.warn("The priors do not sum to 1. Renormalizing", UserWarning)
             p = p / p.sum()
-        return xp.astype(as_namespace(p, xp, _dev(counts)), counts.dtype)
+        return xp.astype(as_namespace(p, xp, device(counts)), counts.dtype)
 
     def fit(self: _LDAT, X: ArrayLike, y: ArrayLike) -> _LDAT:
         """Fit the class means, the shared covariance and the discriminant directions."""
@@ -329,7 +330,7 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
 
             parts = [clone(self.covariance_estimator).fit(Xh[yh == k]).covariance_
                      for k in range(K)]
-            covs = [as_namespace(np.asarray(c, dtype=Xh.dtype), xp_small, _dev(counts))
+            covs = [as_namespace(np.asarray(c, dtype=Xh.dtype), xp_small, device(counts))
                     for c in parts]
         else:
             Y = one_hot(y_idx, K, dtype=X.dtype, xp=xp)
@@ -402,7 +403,7 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
 
     def _solve_lsqr(self, means, Sigma, xp):
         coef = lstsq(Sigma, means.T, xp).T
-        coef = as_namespace(coef, xp, _dev(means))
+        coef = as_namespace(coef, xp, device(means))
         self.coef_ = coef
         self.intercept_ = -0.5 * xp.sum(means * coef, axis=1) + xp.log(self.priors_)
 
@@ -415,7 +416,7 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, ClassifierMixi
             from sklearn.base import clone
 
             C = clone(self.covariance_estimator).fit(to_host(X)).covariance_
-            St = as_namespace(np.asarray(C, dtype=to_host(Sw).dtype), xp, _dev(Sw))
+            St = as_namespace(np.asarray(C, dtype=to_host(Sw).dtype), xp, device(Sw))
         elif self.shrinkage == "auto":
             g2, g4 = stats[3], stats[4]
             St = self._ledoit_wolf(g2, g4, n, xbar, xp)
@@ -516,11 +517,5 @@ def _flip_columns(A, xp):
     return At.T, None
 
 
-def _dev(a):
-    import array_api_compat as aac
-
-    return aac.device(a)
-
-
 def _dev_x(X):
-    return None if is_lazy(X) else _dev(X)
+    return None if is_lazy(X) else device(X)

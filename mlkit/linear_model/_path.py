@@ -19,7 +19,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.exceptions import ConvergenceWarning
 
-from .._array import is_lazy, to_host
+from .._array import host, to_host
 from .._discovery import ALL, Capabilities
 from .._typing import Array, ArrayLike, RandomState
 from .._validation import (
@@ -235,7 +235,7 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
         from sklearn.model_selection import check_cv
 
         validate_params(self)
-        X, y = validate_data(self, _host(X), _host(y), accept_sparse=("csr", "csc"),
+        X, y = validate_data(self, host(X), host(y), accept_sparse=("csr", "csc"),
                              classification=True)
         sw = None if sample_weight is None else np.asarray(to_host(sample_weight))
         Cs = np.sort(np.logspace(-4, 4, self.Cs) if isinstance(self.Cs, numbers.Integral)
@@ -289,7 +289,3 @@ class LogisticRegressionCV(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "estimator_")
         X = validate_data(self, X, reset=False, accept_sparse=("csr", "csc"))
         return self.estimator_.predict(X)
-
-
-def _host(a):
-    return to_host(a) if hasattr(a, "__array_namespace__") or is_lazy(a) else a

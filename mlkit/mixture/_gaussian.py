@@ -16,13 +16,12 @@ from .._array import (
     compute,
     is_lazy,
     is_numpy,
-    max_rows,
     namespace_and_device,
     row_block_sums,
     squared_norms,
-    sum_rows,
     to_host,
 )
+from .._rows import max_rows, sum_rows
 from .._threads import one_blas_thread
 from .._typing import Array
 

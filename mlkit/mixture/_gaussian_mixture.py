@@ -7,25 +7,25 @@ import numbers
 import warnings
 from typing import TypeVar
 
-import array_api_compat as aac
 import numpy as np
 from sklearn.base import BaseEstimator, DensityMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
 from .._array import (
-    argmax_rows,
     as_namespace,
     compute,
+    device,
     float_dtype,
     host_float_dtype,
     is_lazy,
     namespace_and_device,
     one_hot,
+    rows_like,
     to_host,
 )
 from .._discovery import Capabilities
-from .._lazy_rows import rows_like
+from .._rows import argmax_rows
 from .._typing import Array, ArrayLike, RandomState
 from .._validation import (
     Interval,
@@ -558,6 +558,6 @@ def _state_namespace(X):
 def _reg_covar_only(cov, covariance_type, reg_covar, xp):
     """Covariances of the shape of ``cov`` equal to ``reg_covar`` (times I for 'full')."""
     if covariance_type == "full":
-        eye = xp.eye(cov.shape[-1], dtype=cov.dtype, device=aac.device(cov))
+        eye = xp.eye(cov.shape[-1], dtype=cov.dtype, device=device(cov))
         return xp.zeros_like(cov) + reg_covar * eye
     return xp.zeros_like(cov) + reg_covar

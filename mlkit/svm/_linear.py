@@ -14,12 +14,11 @@ import numbers
 import warnings
 from typing import TypeVar
 
-import array_api_compat as aac
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 
-from .._array import as_namespace, float_dtype, is_sparse, namespace_and_device, to_host
+from .._array import as_namespace, float_dtype, host, is_sparse, namespace_and_device
 from .._discovery import Capabilities
 from .._typing import Array, ArrayLike, RandomState
 from .._validation import (
@@ -38,11 +37,6 @@ from .._validation import (
 __all__ = ["LinearSVC"]
 
 _LinearSVC = TypeVar("_LinearSVC", bound="LinearSVC")
-
-
-def _host(a):
-    """Array-API arrays (GPU, Dask, ...) as NumPy; anything else as it is, for validation."""
-    return to_host(a) if aac.is_array_api_obj(a) else a
 
 
 _SPARSE = ("csr", "csc")
@@ -213,7 +207,7 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         if self.qp_solver.upper() not in cp.installed_solvers():
             raise ValueError(f"The cvxpy solver qp_solver={self.qp_solver!r} is not installed; "
                              f"installed solvers: {sorted(cp.installed_solvers())}.")
-        X, y = validate_data(self, _host(X), _host(y), classification=True,
+        X, y = validate_data(self, host(X), host(y), classification=True,
                              accept_sparse=_SPARSE)
         X = X.astype(np.float64) if is_sparse(X) else np.asarray(X, dtype=np.float64)
         classes, yh = encode_labels(y, np, "cpu")

@@ -13,13 +13,13 @@ from __future__ import annotations
 import numbers
 from typing import Any, TypeVar
 
-import array_api_compat as aac
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_sample_weight
 
+from .._array import host
 from .._discovery import Capabilities
 from .._typing import Array, ArrayLike, RandomState
 from .._validation import (
@@ -93,15 +93,6 @@ CRITERIA = {"gini": gini, "entropy": entropy, "log_loss": entropy}
 def _feature_major(X32):
     """The dense grower's (n_features, n_samples) float32 array, C-ordered."""
     return np.ascontiguousarray(X32.T)
-
-
-def _host(a):
-    """Array-API arrays of other libraries moved to NumPy (tree growing runs on the host)."""
-    if aac.is_array_api_obj(a) and not aac.is_numpy_array(a):
-        from .._array import to_host
-
-        return to_host(a)
-    return a
 
 
 def _count(value, n, *, minimum=1):
@@ -321,14 +312,14 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
             sample_weight: ArrayLike | None = None) -> _Self:
         """Grow the tree on ``X`` (n_samples, n_features) and class labels ``y``."""
         validate_params(self)
-        X, y = validate_data(self, _host(X), _host(y), classification=True,
+        X, y = validate_data(self, host(X), host(y), classification=True,
                              accept_sparse="csc")
         X32 = _float32(X)
         self.classes_, y_idx = encode_labels(y, np, "cpu")
         self.n_classes_ = len(self.classes_)
         self.n_outputs_ = 1
         n, d = X32.shape
-        w = check_sample_weight(_host(sample_weight), n, np, "cpu", np.float64)
+        w = check_sample_weight(host(sample_weight), n, np, "cpu", np.float64)
         weighted = w is not None or self.class_weight is not None
         w = np.ones(n) if w is None else np.asarray(w, dtype=np.float64)
         if self.class_weight is not None:
@@ -391,7 +382,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
 
     def _X32(self, X):
         check_is_fitted(self, "tree_")
-        return _float32(validate_data(self, _host(X), reset=False, accept_sparse="csr"))
+        return _float32(validate_data(self, host(X), reset=False, accept_sparse="csr"))
 
     def apply(self, X: ArrayLike) -> Array:
         """The id of the leaf each sample ends in."""

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import array_api_compat as aac
 import numpy as np
 from scipy import sparse
 
-from .._array import to_host
+from .._array import host, to_host
 from .._typing import Array, ArrayLike
 from .._validation import check_is_fitted, encode_labels, validate_data
 from . import _columns
@@ -23,13 +22,6 @@ from ._grow import grow
 from ._structure import route
 
 _NOT_FITTED = "tree_"
-
-
-def _host(X):
-    """Device and lazy arrays come to the host; NumPy, pandas and lists pass as they are."""
-    if aac.is_array_api_obj(X) and not isinstance(X, np.ndarray):
-        return to_host(X)
-    return X
 
 
 class MultiwayTreeMixin:
@@ -47,7 +39,7 @@ class MultiwayTreeMixin:
     # -- data --------------------------------------------------------------------------------
 
     def _encode_fit(self, X, y):
-        X, y = _host(X), _host(y)
+        X, y = host(X), host(y)
         declared = _columns.frame_categories(X)
         Xv, y = validate_data(self, _as_object_frame(X), y, dtype=None, allow_nan=self._allow_nan,
                               classification=True)
@@ -62,7 +54,7 @@ class MultiwayTreeMixin:
 
     def _encode(self, X):
         check_is_fitted(self, _NOT_FITTED)
-        X = _as_object_frame(_host(X))
+        X = _as_object_frame(host(X))
         Xv = validate_data(self, X, reset=False, dtype=None, allow_nan=self._allow_nan)
         Z = _columns.encode(Xv, self.is_categorical_, self.categories_)
         self._check_missing(Z, fit=False)
@@ -81,7 +73,7 @@ class MultiwayTreeMixin:
     def _sample_weight(self, sample_weight, n):
         if sample_weight is None:
             return np.ones(n)
-        sw = np.asarray(to_host(_host(sample_weight)) if not np.isscalar(sample_weight)
+        sw = np.asarray(to_host(host(sample_weight)) if not np.isscalar(sample_weight)
                         else np.full(n, float(sample_weight)), dtype=np.float64)
         if sw.ndim != 1:
             raise ValueError(
