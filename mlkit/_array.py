@@ -190,6 +190,55 @@ def host(a):
     return to_host(a) if aac.is_array_api_obj(a) and not aac.is_numpy_array(a) else a
 
 
+def on_host(x):
+    """True for input NumPy reads as it is: a NumPy array, or no array-API object at all (a
+    list, a DataFrame, a scipy.sparse matrix)."""
+    return not aac.is_array_api_obj(x) or aac.is_numpy_array(x)
+
+
+def is_device_array(a):
+    """True for an array-API array that is not NumPy (it stays in its own namespace)."""
+    return bool(aac.is_array_api_obj(a)) and not aac.is_numpy_array(a)
+
+
+def in_namespace(a, xp):
+    """True when ``a`` is an array of the namespace ``xp``."""
+    return bool(aac.is_array_api_obj(a)) and aac.array_namespace(a) is xp
+
+
+def numpy_namespace():
+    """The array-API namespace of NumPy (``array_api_compat``'s wrapper)."""
+    return aac.array_namespace(np.empty(0))
+
+
+def lazy_where(cond, a, b):
+    """``where`` of Dask arrays (lazy)."""
+    import dask.array as da
+
+    return da.where(cond, a, b)
+
+
+def lazy_concat(arrays, axis=0):
+    """``concat`` of Dask arrays (lazy; Dask spells it ``concatenate``)."""
+    import dask.array as da
+
+    return da.concatenate(arrays, axis=axis)
+
+
+def lazy_clip(a, lo, hi):
+    """``clip`` of a Dask array (lazy)."""
+    import dask.array as da
+
+    return da.clip(a, lo, hi)
+
+
+def lazy_log(a):
+    """The natural logarithm of a Dask array (lazy)."""
+    import dask.array as da
+
+    return da.log(a)
+
+
 # ---------------------------------------------------------------------------------------------
 # Dask: batched computation, per-row arrays cut as X's rows, reductions over row blocks
 # ---------------------------------------------------------------------------------------------
@@ -225,12 +274,15 @@ def lazy_from_numpy(a, chunks):
 def rows_like(a, X):
     """``a`` (per-row values) chunked as X's rows, for Dask; unchanged otherwise.
 
-    Shared by the estimators that hand per-row arrays (sample weights, responsibilities) to
-    X's row blocks (k-means, Gaussian mixtures): on Dask they must be cut as X's rows are.
+    Shared by the estimators that hand per-row arrays (sample weights, responsibilities, class
+    indices) to X's row blocks (k-means, Gaussian mixtures, naive Bayes): on Dask they must be
+    cut as X's rows are. None stays None.
     """
-    if is_lazy(X) and not is_lazy(a):
-        return lazy_from_numpy(a, (X.chunks[0],) + a.shape[1:])
-    return a
+    if a is None or not is_lazy(X):
+        return a
+    if not is_lazy(a):
+        return lazy_from_numpy(np.asarray(a), (X.chunks[0],) + np.shape(a)[1:])
+    return a.rechunk({0: X.chunks[0]})
 
 
 def ones_like_rows(X, xp, device, dtype=None):

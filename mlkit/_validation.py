@@ -35,8 +35,10 @@ from ._array import (
     bincount,
     compute,
     float_dtype,
+    in_namespace,
     is_array_api_obj,
     is_dask_namespace,
+    is_device_array,
     is_lazy,
     is_numpy,
     is_numpy_array,
@@ -46,7 +48,6 @@ from ._array import (
     namespace_and_device,
     to_host,
 )
-from ._array_metrics import in_namespace, is_array, is_device_array
 from ._params import (
     Interval,
     InvalidParameterError,
@@ -539,7 +540,7 @@ def metric_arrays(*arrays):
     xp, device = namespace_and_device(*(a for a in arrays if is_device_array(a)))
     out = []
     for a in arrays:
-        if a is not None and not is_array(a):
+        if a is not None and not is_array_api_obj(a):
             a = np.asarray(a)
             if not (is_numpy(xp) or a.dtype.kind in "OUSb"):
                 a = xp.asarray(a, device=device)

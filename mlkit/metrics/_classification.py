@@ -16,12 +16,14 @@ from sklearn.exceptions import UndefinedMetricWarning
 from .._array import (
     bincount,
     compute,
+    is_array_api_obj,
     is_lazy,
     is_numpy,
     lazy_unique,
+    lazy_where,
+    numpy_namespace,
     to_host,
 )
-from .._array_metrics import is_array, lazy_where, numpy_namespace
 from .._typing import Array, ArrayLike
 from .._validation import (
     StrOptions,
@@ -111,7 +113,7 @@ def _codes(y, labels, xp, device):
 
     if is_lazy(y):
         return y.map_blocks(encode, dtype=np.int64)
-    if isinstance(y, np.ndarray) or not is_array(y):
+    if isinstance(y, np.ndarray) or not is_array_api_obj(y):
         codes = encode(np.asarray(y))
         return codes if is_numpy(xp) else xp.asarray(codes, device=device)
     s = xp.asarray(sorted_labels, dtype=y.dtype, device=device)

@@ -6,9 +6,8 @@ import warnings
 
 import numpy as np
 
-from .._array import compute, is_lazy, lazy_unique, to_host
+from .._array import compute, is_lazy, lazy_clip, lazy_concat, lazy_log, lazy_unique, to_host
 from .._array import device as device_of
-from .._array_metrics import lazy_clip, lazy_concat, lazy_log
 from .._typing import ArrayLike
 from .._validation import metric_arrays, metric_weights
 from . import _multilabel

@@ -15,7 +15,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.utils.multiclass import is_multilabel, type_of_target
 
-from .._array_metrics import is_device_array
+from .._array import is_device_array
 from .._validation import (
     InvalidParameterError,
     check_consistent_length,

@@ -28,10 +28,11 @@ from .._array import (
     lazy_unique,
     logsumexp,
     namespace_and_device,
+    on_host,
     one_hot,
+    rows_like,
     to_host,
 )
-from .._array_nb import on_host, rows_like
 from .._rows import argmax_rows
 from .._typing import Array, ArrayLike
 from .._validation import (
@@ -70,11 +71,6 @@ def log_normalize(S, xp):
     if is_numpy(xp) and S.shape[1] <= 8:  # a few classes: the NumPy kernel, on the transpose
         return _kernels.log_normalize(S)
     return S - logsumexp(S, axis=1, keepdims=True, xp=xp)
-
-
-def _rows_like(a, X):
-    """``a`` (per-row values) chunked as the rows of a Dask ``X``; unchanged otherwise."""
-    return rows_like(a, X)
 
 
 def _same_classes(a, b):
@@ -129,7 +125,7 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         first = not hasattr(self, "classes_")
         if from_fit:
             self.classes_, y_idx = encode_labels(y, xp, device)
-            return _rows_like(y_idx, X)
+            return rows_like(y_idx, X)
         if first and classes is None:
             raise ValueError("classes must be passed on the first call to partial_fit.")
         if classes is not None:
@@ -148,7 +144,7 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
             if unseen.size:
                 raise ValueError(f"The target label(s) {unseen} in y do not exist in the "
                                  f"initial classes {known}")
-            return _rows_like(lazy_encode(y, known), X)
+            return rows_like(lazy_encode(y, known), X)
         labels = np.asarray(to_host(y))
         unseen = np.setdiff1d(labels, known)
         if unseen.size:
@@ -156,7 +152,7 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
                 f"The target label(s) {unseen} in y do not exist in the initial classes {known}"
             )
         idx = np.searchsorted(known, labels).astype(np.int64)
-        return _rows_like(idx, X) if is_lazy(X) else as_namespace(idx, xp, device)
+        return rows_like(idx, X) if is_lazy(X) else as_namespace(idx, xp, device)
 
     def _class_matrices(self, X, y, classes, sample_weight, from_fit):
         """(y_idx, R, W, sw): class indices, one-hot class matrix, its weighted copy and the
@@ -170,7 +166,7 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
             sw = check_sample_weight(sample_weight, X.shape[0], host_xp, "cpu", np.float64)
         else:
             sw = check_sample_weight(sample_weight, X.shape[0], xp, device, dtype)
-        sw = _rows_like(sw, X)
+        sw = rows_like(sw, X)
         W = R if sw is None else R * sw[:, None]
         return y_idx, R, W, sw
 

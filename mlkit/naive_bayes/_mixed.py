@@ -7,8 +7,7 @@ import numbers
 import numpy as np
 import pandas as pd
 
-from .._array import to_host
-from .._array_nb import on_host
+from .._array import on_host, to_host
 from .._discovery import Capabilities
 from .._typing import Array, ArrayLike
 from .._validation import (
