@@ -229,8 +229,7 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         few = isinstance(n_components, numbers.Integral) and 1 <= n_components < 0.8 * min(n, d)
         if n >= d and d <= 4000:
             # flops per entry of X: XᵀX (syrk) ~ d, eigh ~ 4d³/(nd); the randomized range
-            # finder 2(k + p)(2q + 2) -- measured: 'covariance_eigh' 6-15x faster than the
-            # SVD for all components, 'randomized' ~2x faster for 50 of (5000, 2000)
+            # finder 2(k + p)(2q + 2); the measured times are in benchmarks/RESULTS.md (PCA)
             if few:
                 k = n_components + self.n_oversamples
                 q = self.iterated_power

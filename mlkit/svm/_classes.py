@@ -54,9 +54,8 @@ __all__ = ["SVC"]
 
 _SVC = TypeVar("_SVC", bound="SVC")
 
-# SMO computes the kernel's rows on demand (with shrinking, only over the active samples):
-# measured here, that was faster than the whole matrix at every n from 500 on (the whole
-# matrix costs n² exponentials, SMO touches about n_iter rows), so only callable and
+# SMO computes the kernel's rows on demand (with shrinking, only over the active samples): the
+# whole matrix costs n² kernel values, SMO touches about n_iter rows, so only callable and
 # precomputed kernels are taken whole.
 # a cvxpy solution whose relative duality gap exceeds this is reported (ConvergenceWarning)
 GAP_WARN = 1e-2
@@ -202,10 +201,10 @@ class SVC(ClassifierMixin, BaseEstimator):
     qp_solver : str, default='auto'
         The cvxpy solver for ``solver='cvxpy'`` (any installed QP or conic solver). 'auto' is
         SCS (at tolerance 1e-9) for a dense kernel matrix up to n = 2000 and Clarabel
-        (interior point) above and for the linear kernel. Measured here (rbf, d = 20): SCS
-        took 0.4x to 0.85x Clarabel's time up to n = 2000 with smaller duality gaps (1e-11
-        against 1e-8 to 1e-6), but 1.6x at n = 4000; on the linear kernel's QP Clarabel was
-        2.5x faster than SCS, and OSQP stopped at its iteration limit.
+        (interior point) above and for the linear kernel: on the dense kernel QP, SCS was the
+        faster up to n = 2000 and reached smaller duality gaps, Clarabel beyond and on the
+        linear kernel's QP (benchmarks/RESULTS.md, SVM); OSQP stopped at its iteration
+        limit.
     qp_form : {'factor', 'quad_form'}, default='quad_form'
         How cvxpy gets a non-linear kernel: ``‖Φᵀ(α∘y)‖²`` with ``ΦΦᵀ = K`` from a truncated
         eigendecomposition, or ``quad_form(α∘y, psd_wrap(K))``.
@@ -367,7 +366,7 @@ class SVC(ClassifierMixin, BaseEstimator):
 
     def _resolve_solver(self, n, d):
         """'auto': cvxpy for the linear kernel from n = 2000 on (its QP has d, not n², quadratic
-        terms; measured 8x faster than libsvm at n = 10000, d = 20), SMO otherwise."""
+        terms; faster than libsvm there, benchmarks/RESULTS.md), SMO otherwise."""
         solver = self.solver
         if solver == "auto":
             linear_qp = self.kernel == "linear" and n >= AUTO_LINEAR_QP_N and d <= 1000

@@ -8,8 +8,8 @@ where ``ΦΦᵀ = K``. cvxpy receives the smallest exact form of the quadratic t
 - other kernels, ``form='quad_form'`` (default): ``quad_form(α∘y, psd_wrap(K))``;
   ``form='factor'``: ``‖Φᵀ(α∘y)‖²`` with ``Φ`` from the eigendecomposition of ``K``, keeping
   the eigenvalues above ``n·eps·λ_max`` (exact to rounding; low rank only where the spectrum
-  decays). Measured here (rbf, d = 20) the spectrum does not decay, Φ is dense n×n, and the
-  factor form was 2x to 40x slower than quad_form (benchmarks/RESULTS.md).
+  decays). For the rbf kernel on random data the spectrum does not decay, Φ is dense n×n, and
+  the factor form is the slower (benchmarks/RESULTS.md, SVM).
 
 ``certificate`` checks any dual point, whoever computed it: the primal objective at the
 induced ``(w, b)``, the dual objective, the duality gap between them, and the largest violation

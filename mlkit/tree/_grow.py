@@ -276,8 +276,8 @@ def choose_attribute(gains, ratios, ok, in_average, p):
 
 
 # numeric features scored together, up to this many sorted cases: the arrays of one pass
-# (a few dozen bytes per case) then stay in a core's L2 cache, which at n = 2000 (20 features)
-# makes a level ~1.3x faster than scoring all features in one pass
+# (a few dozen bytes per case) then stay in a core's L2 cache, which makes a level faster than
+# scoring all features in one pass
 _ROWS_PER_PASS = 2**14
 
 
