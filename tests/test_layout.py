@@ -101,3 +101,20 @@ def test_the_import_scan_sees_imports_inside_functions():
                      "from . import _array\n")
     found = [name for _, name in _imported_libraries(tree) if name in ARRAY_LIBRARIES]
     assert found == ["dask", "array_api_compat"]
+
+
+FIGURE = re.compile(r"\b\d+(\.\d+)?\s*(x|times)\s+(faster|slower)\b|\bmeasured\s+\d", re.I)
+
+
+@pytest.mark.parametrize("path", _sources(), ids=lambda p: str(p.relative_to(PACKAGE.parent)))
+def test_source_holds_no_benchmark_figures(path):
+    # speed figures live in benchmarks/RESULTS.md, measured in one run, not in the code
+    hits = [f"line {i}: {line.strip()}" for i, line in enumerate(path.read_text().splitlines(), 1)
+            if FIGURE.search(line)]
+    assert not hits, hits
+
+
+def test_the_figure_pattern_sees_a_figure():
+    assert FIGURE.search("# measured 8x faster than libsvm")
+    assert FIGURE.search("about 2.5 times slower")
+    assert not FIGURE.search("faster than a boolean index")
