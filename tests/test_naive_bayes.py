@@ -526,7 +526,7 @@ def test_gaussian_threaded_row_blocks_equal_scikit_learn(monkeypatch):
     from sklearn.naive_bayes import GaussianNB as SkGaussianNB
 
     from mlkit.naive_bayes import GaussianNB as MkGaussianNB
-    from mlkit.naive_bayes import _gaussian
+    from mlkit.naive_bayes import _kernels
 
     monkeypatch.setattr("os.cpu_count", lambda: 4)
     calls = []  # per call of map_row_ranges: (lo, hi, thread) of each range
@@ -541,8 +541,8 @@ def test_gaussian_threaded_row_blocks_equal_scikit_learn(monkeypatch):
 
         return map_row_ranges(rows, n_rows, block_rows, *args)
 
-    map_row_ranges = _gaussian.map_row_ranges
-    monkeypatch.setattr(_gaussian, "map_row_ranges", recorded)
+    map_row_ranges = _kernels.map_row_ranges
+    monkeypatch.setattr(_kernels, "map_row_ranges", recorded)
     rng = np.random.default_rng(3)
     y = rng.integers(0, 4, size=70_000)
     X = rng.normal(size=(70_000, 6)) + y[:, None] * 0.3
