@@ -334,18 +334,9 @@ def lazy_encode(y, classes):
 
 def row_block_sums(fn, shape, *arrays):
     """``Σ_b fn(*blocks_b)`` over the aligned row blocks of Dask ``arrays`` (1-D or 2-D, the
-    same row chunks), each ``fn`` result a float64 array of ``shape``: one small array per
-    block, summed in a tree, so a block's temporaries live only inside its task. Lazy."""
-    import dask.array as da
-
-    new = "uvwz"[: len(shape)]
-    args = []
-    for j, a in enumerate(arrays):
-        args += ([a.rechunk({1: -1}), "i" + "abcdefgh"[j]] if a.ndim == 2 else [a, "i"])
-    parts = da.blockwise(lambda *blocks: fn(*blocks)[None], "i" + new, *args,
-                         new_axes=dict(zip(new, shape, strict=True)), adjust_chunks={"i": 1},
-                         concatenate=True, dtype=np.float64)
-    return parts.sum(axis=0)
+    same row chunks), each ``fn`` result a float64 array of ``shape``: ``row_block_reduce``
+    with the blocks' results added. Lazy."""
+    return row_block_reduce(fn, lambda parts: parts.sum(axis=0), shape, *arrays)
 
 
 def row_block_reduce(fn, merge, shape, *arrays, split_every=16):

@@ -159,16 +159,15 @@ def block_moments(X, y_idx=None, w=None, k=1):
         return _block_moments_masked(X, y_idx, w, k)
     n, d = X.shape
     spans = [(lo, min(lo + _SUB_ROWS, n)) for lo in range(0, n, _SUB_ROWS)]
+    weights = [_class_weights(y_idx, w, k, lo, hi) for lo, hi in spans]  # for both passes
     count, sums = np.zeros(k), np.zeros((k, d))
-    for lo, hi in spans:
-        W = _class_weights(y_idx, w, k, lo, hi)
+    for (lo, hi), W in zip(spans, weights, strict=True):
         count += W.sum(axis=0)
         sums += W.T @ X[lo:hi]
     safe = np.where(count > 0, count, 1.0)[:, None]
     mean = sums / safe
     dev2, dev = np.zeros((k, d)), np.zeros((k, d))
-    for lo, hi in spans:
-        W = _class_weights(y_idx, w, k, lo, hi)
+    for (lo, hi), W in zip(spans, weights, strict=True):
         D = X[lo:hi] - (mean[0] if y_idx is None else mean[y_idx[lo:hi]])
         dev += W.T @ D
         D *= D
